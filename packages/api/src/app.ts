@@ -1,0 +1,150 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { enforceLimits } from './graphql/limits.js';
+import { createLoaders } from './graphql/loaders.js';
+import { buildResolvers } from './graphql/resolvers.js';
+import { typeDefs } from './graphql/type-defs.js';
+import { createServices, type Services } from './services.js';
+import { SpaShell, type PageMeta } from './spa.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  dataSource: DataSource;
+}
+
+const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, document, request }) {
+        const fragments: Record<string, FragmentDefinitionNode> = {};
+        for (const def of document.definitions) {
+          if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+        }
+        if (operation) enforceLimits(operation, fragments, request.variables ?? {});
+      },
+    };
+  },
+};
+
+function formatError(log: FastifyInstance['log']) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      // The cause goes to the log; the client gets no internals.
+      log.error({ err: error }, 'GraphQL resolver failed');
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+    }
+    return formatted;
+  };
+}
+
+async function registerSpa(app: FastifyInstance, config: Config, services: Services): Promise<void> {
+  const shell = SpaShell.load(config.webRoot);
+  if (shell) {
+    await app.register(fastifyStatic, {
+      root: config.webRoot,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, filePath) => {
+        // Vite puts content hashes in asset names: they never change.
+        if (filePath.includes(`${'/'}assets${'/'}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+
+  const send = async (reply: FastifyReply, status: number, meta: Partial<PageMeta> = {}) => {
+    if (!shell) {
+      return reply.code(503).type('text/plain').send('The web app has not been built: run `pnpm build`.\n');
+    }
+    const site = await services.site.getSite();
+    const page: PageMeta = {
+      title: site.title,
+      description: site.description,
+      canonicalUrl: `${config.publicUrl}/`,
+      siteName: site.title,
+      type: 'website',
+      ...meta,
+    };
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell.render(page));
+  };
+
+  app.get('/', (_req, reply) => send(reply, 200));
+  app.get('/tag/:slug', (req: FastifyRequest<{ Params: { slug: string } }>, reply) =>
+    send(reply, 200, { canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}` }),
+  );
+  app.get('/posts/:slug', async (req: FastifyRequest<{ Params: { slug: string } }>, reply) => {
+    const post = await services.posts.findPublishedBySlug(req.params.slug);
+    if (!post) return send(reply, 404, { title: 'Page not found', canonicalUrl: `${config.publicUrl}${req.url}` });
+    const site = await services.site.getSite();
+    return send(reply, 200, {
+      title: `${post.title} — ${site.title}`,
+      description: post.excerpt,
+      canonicalUrl: services.posts.postUrl(post),
+      type: 'article',
+      publishedAt: post.publishedAt,
+    });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html')) {
+      return send(reply, 404, { title: 'Page not found', canonicalUrl: `${config.publicUrl}${req.url}` });
+    }
+    return reply.code(404).send({ error: 'Not Found', message: `No route for ${req.method} ${req.url.split('?')[0]}` });
+  });
+}
+
+/** The whole HTTP application: GraphQL API and SPA, on a database that is already open and migrated. */
+export async function buildApp({ config, dataSource }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+  });
+  const services = createServices({ dataSource, config });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs,
+    resolvers: buildResolvers(),
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(app.log),
+    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin, ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  // Public reads are meant to be used from other sites' pages.
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'apollo-require-preflight', 'authorization'],
+    maxAge: 86400,
+  });
+
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => ({
+        config,
+        services,
+        loaders: createLoaders(services),
+        request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
+      }),
+    }),
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    await dataSource.query('SELECT 1');
+    return reply.send({ ok: true });
+  });
+
+  await registerSpa(app, config, services);
+  return app;
+}

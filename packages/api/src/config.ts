@@ -1,0 +1,91 @@
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  database: DatabaseConfig;
+  /** Directory holding the built SPA (index.html and assets). */
+  webRoot: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** A configuration problem that stops start-up with one clear line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseDatabaseUrl(raw: string, cwd: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    // sqlite:./data/colloquy.db, sqlite:/abs/path.db or sqlite::memory:
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!file) throw new ConfigError(`DATABASE_URL "${raw}" names no SQLite file`);
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid PostgreSQL URL`);
+    }
+    if (!url.hostname || url.pathname.length < 2) {
+      throw new ConfigError(`DATABASE_URL must name a host and a database (postgres://user:pass@host:5432/db)`);
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  throw new ConfigError(
+    `DATABASE_URL must start with sqlite: or postgres:// (got "${raw.split(':')[0]}:…")`,
+  );
+}
+
+function parsePort(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+/** Reads the configuration from the environment; throws ConfigError on bad values. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { cwd?: string; webRoot?: string } = {},
+): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = parsePort(env.PORT?.trim() || '4000');
+  const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || 'sqlite:./data/colloquy.db', cwd);
+
+  let publicUrl = env.PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    const parsed = new URL(publicUrl);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+    if (parsed.search || parsed.hash) throw new Error();
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "${publicUrl}")`);
+  }
+  publicUrl = publicUrl.replace(/\/+$/, '');
+
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  return {
+    host,
+    port,
+    publicUrl,
+    database,
+    webRoot: options.webRoot ?? path.resolve(import.meta.dirname, '../../web/dist'),
+    bodyLimit: 100 * 1024,
+    logLevel,
+  };
+}

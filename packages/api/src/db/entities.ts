@@ -1,0 +1,219 @@
+import { EntitySchema, type ColumnType } from 'typeorm';
+import type { DatabaseConfig } from '../config.js';
+
+// EntitySchema rather than decorators: no reliance on emitted decorator
+// metadata, so tsc, tsx and vitest all see the same column types.
+
+export type PostStatus = 'DRAFT' | 'PUBLISHED';
+export type CommentStatus = 'PENDING' | 'APPROVED' | 'SPAM' | 'TRASH';
+export type LinkbackStatus = CommentStatus;
+export type LinkbackKind = 'TRACKBACK' | 'PINGBACK' | 'WEBMENTION';
+
+export interface AuthorRow {
+  id: number;
+  name: string;
+  email: string;
+  url: string | null;
+  createdAt: Date;
+}
+
+export interface PostRow {
+  id: number;
+  slug: string;
+  title: string;
+  /** Sanitized HTML, what readers get. */
+  contentHtml: string;
+  /** What the editor wrote (HTML or Markdown), kept for editing. */
+  contentSource: string;
+  excerpt: string;
+  status: PostStatus;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  authorId: number;
+  commentsOpen: boolean;
+  pingsOpen: boolean;
+}
+
+export interface TagRow {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+export interface PostTagRow {
+  postId: number;
+  tagId: number;
+}
+
+export interface CommentRow {
+  id: number;
+  postId: number;
+  parentId: number | null;
+  depth: number;
+  authorName: string;
+  authorEmail: string;
+  authorUrl: string | null;
+  contentText: string;
+  contentHtml: string;
+  status: CommentStatus;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+}
+
+export interface LinkbackRow {
+  id: number;
+  postId: number;
+  kind: LinkbackKind;
+  sourceUrl: string;
+  title: string | null;
+  excerpt: string | null;
+  blogName: string | null;
+  status: LinkbackStatus;
+  createdAt: Date;
+}
+
+export interface ShareTargetRow {
+  id: number;
+  key: string;
+  name: string;
+  label: string;
+  /** URL with {url}, {title} and {excerpt} placeholders. */
+  urlTemplate: string;
+  enabled: boolean;
+  retired: boolean;
+  retiredReason: string | null;
+  position: number;
+}
+
+export interface SettingRow {
+  key: string;
+  value: string;
+}
+
+/** The column type for timestamps: timestamptz on PostgreSQL, datetime (UTC text) on SQLite. */
+export function timestampType(kind: DatabaseConfig['kind']): ColumnType {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
+}
+
+export function createEntities(kind: DatabaseConfig['kind']) {
+  const ts = timestampType(kind);
+  const id = { type: 'integer', primary: true, generated: 'increment' } as const;
+
+  const Author = new EntitySchema<AuthorRow>({
+    name: 'Author',
+    tableName: 'authors',
+    columns: {
+      id,
+      name: { type: 'varchar', length: 200 },
+      email: { type: 'varchar', length: 254, unique: true },
+      url: { type: 'varchar', length: 200, nullable: true },
+      createdAt: { type: ts, name: 'created_at' },
+    },
+  });
+
+  const Post = new EntitySchema<PostRow>({
+    name: 'Post',
+    tableName: 'posts',
+    columns: {
+      id,
+      slug: { type: 'varchar', length: 200, unique: true },
+      title: { type: 'varchar', length: 300 },
+      contentHtml: { type: 'text', name: 'content_html' },
+      contentSource: { type: 'text', name: 'content_source' },
+      excerpt: { type: 'text' },
+      status: { type: 'varchar', length: 16 },
+      publishedAt: { type: ts, name: 'published_at', nullable: true },
+      createdAt: { type: ts, name: 'created_at' },
+      updatedAt: { type: ts, name: 'updated_at' },
+      authorId: { type: 'integer', name: 'author_id' },
+      commentsOpen: { type: 'boolean', name: 'comments_open' },
+      pingsOpen: { type: 'boolean', name: 'pings_open' },
+    },
+  });
+
+  const Tag = new EntitySchema<TagRow>({
+    name: 'Tag',
+    tableName: 'tags',
+    columns: {
+      id,
+      name: { type: 'varchar', length: 100 },
+      slug: { type: 'varchar', length: 100, unique: true },
+    },
+  });
+
+  const PostTag = new EntitySchema<PostTagRow>({
+    name: 'PostTag',
+    tableName: 'post_tags',
+    columns: {
+      postId: { type: 'integer', primary: true, name: 'post_id' },
+      tagId: { type: 'integer', primary: true, name: 'tag_id' },
+    },
+  });
+
+  const Comment = new EntitySchema<CommentRow>({
+    name: 'Comment',
+    tableName: 'comments',
+    columns: {
+      id,
+      postId: { type: 'integer', name: 'post_id' },
+      parentId: { type: 'integer', name: 'parent_id', nullable: true },
+      depth: { type: 'integer' },
+      authorName: { type: 'varchar', length: 245, name: 'author_name' },
+      authorEmail: { type: 'varchar', length: 100, name: 'author_email' },
+      authorUrl: { type: 'varchar', length: 200, name: 'author_url', nullable: true },
+      contentText: { type: 'text', name: 'content_text' },
+      contentHtml: { type: 'text', name: 'content_html' },
+      status: { type: 'varchar', length: 16 },
+      ip: { type: 'varchar', length: 45, nullable: true },
+      userAgent: { type: 'varchar', length: 255, name: 'user_agent', nullable: true },
+      createdAt: { type: ts, name: 'created_at' },
+    },
+  });
+
+  const Linkback = new EntitySchema<LinkbackRow>({
+    name: 'Linkback',
+    tableName: 'linkbacks',
+    columns: {
+      id,
+      postId: { type: 'integer', name: 'post_id' },
+      kind: { type: 'varchar', length: 16 },
+      sourceUrl: { type: 'varchar', length: 2000, name: 'source_url' },
+      title: { type: 'varchar', length: 300, nullable: true },
+      excerpt: { type: 'text', nullable: true },
+      blogName: { type: 'varchar', length: 200, name: 'blog_name', nullable: true },
+      status: { type: 'varchar', length: 16 },
+      createdAt: { type: ts, name: 'created_at' },
+    },
+  });
+
+  const ShareTarget = new EntitySchema<ShareTargetRow>({
+    name: 'ShareTarget',
+    tableName: 'share_targets',
+    columns: {
+      id,
+      key: { type: 'varchar', length: 50, unique: true },
+      name: { type: 'varchar', length: 100 },
+      label: { type: 'varchar', length: 100 },
+      urlTemplate: { type: 'varchar', length: 500, name: 'url_template' },
+      enabled: { type: 'boolean' },
+      retired: { type: 'boolean' },
+      retiredReason: { type: 'varchar', length: 300, name: 'retired_reason', nullable: true },
+      position: { type: 'integer' },
+    },
+  });
+
+  const Setting = new EntitySchema<SettingRow>({
+    name: 'Setting',
+    tableName: 'settings',
+    columns: {
+      key: { type: 'varchar', length: 100, primary: true },
+      value: { type: 'text' },
+    },
+  });
+
+  return { Author, Post, Tag, PostTag, Comment, Linkback, ShareTarget, Setting };
+}
+
+export type Entities = ReturnType<typeof createEntities>;

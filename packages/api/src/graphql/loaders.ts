@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { AuthorRow, LinkbackRow, ShareTargetRow, TagRow } from '../db/entities.js';
+import type { Thread } from '../modules/comments/thread.js';
+import type { Site } from '../modules/site/site.service.js';
+import type { Services } from '../services.js';
+
+function fromMap<K, V>(load: (keys: readonly K[]) => Promise<Map<K, V>>, missing: (key: K) => V | Error) {
+  return async (keys: readonly K[]) => {
+    const map = await load(keys);
+    return keys.map((k) => map.get(k) ?? missing(k));
+  };
+}
+
+/** Per-request batching and caching: one statement per kind of thing a query asks for. */
+export function createLoaders(services: Services) {
+  let shareTargets: Promise<ShareTargetRow[]> | undefined;
+  let site: Promise<Site> | undefined;
+  return {
+    author: new DataLoader<number, AuthorRow>(
+      fromMap((ids) => services.posts.authorsByIds(ids), (id) => new Error(`Author ${id} not found`)),
+    ),
+    tags: new DataLoader<number, TagRow[]>(fromMap((ids) => services.posts.tagsByPostIds(ids), () => [])),
+    thread: new DataLoader<number, Thread>(
+      fromMap((ids) => services.comments.threadsByPostIds(ids), (id) => new Error(`Thread ${id} not loaded`)),
+    ),
+    linkbacks: new DataLoader<number, LinkbackRow[]>(
+      fromMap((ids) => services.linkbacks.approvedByPostIds(ids), () => []),
+    ),
+    shareTargets: () => (shareTargets ??= services.share.enabledTargets()),
+    site: () => (site ??= services.site.getSite()),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

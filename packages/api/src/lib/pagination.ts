@@ -1,0 +1,67 @@
+import { GraphQLError } from 'graphql';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+/** A position in a list ordered by (time, id). Opaque to clients. */
+export interface Cursor {
+  time: number;
+  id: number;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.time}:${c.id}`, 'utf8').toString('base64url');
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+export function decodeCursor(raw: string): Cursor {
+  const match = /^(-?\d+):(\d+)$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  if (!match) throw badInput('Invalid cursor: pass the endCursor of a previous page.');
+  return { time: Number(match[1]), id: Number(match[2]) };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first == null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}.`);
+  }
+  return first;
+}
+
+/**
+ * Pages an already ordered in-memory list (ascending by time, then id).
+ * Used for comment threads, which a request loads whole in one statement.
+ */
+export function pageFromList<T>(items: T[], args: PageArgs, key: (item: T) => Cursor): Page<T> {
+  const size = pageSize(args.first);
+  let start = 0;
+  if (args.after) {
+    const after = decodeCursor(args.after);
+    start = items.findIndex((item) => {
+      const k = key(item);
+      return k.time > after.time || (k.time === after.time && k.id > after.id);
+    });
+    if (start === -1) start = items.length;
+  }
+  const slice = items.slice(start, start + size);
+  const edges = slice.map((node) => ({ cursor: encodeCursor(key(node)), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: start + size < items.length, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: items.length,
+  };
+}

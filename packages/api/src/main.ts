@@ -1,0 +1,49 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDataSource, openDatabase } from './db/data-source.js';
+import { seedIfEmpty } from './seed/seed.js';
+
+function fail(message: string): never {
+  console.error(`colloquy: ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  const where = config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
+  const dataSource = createDataSource(config.database, { onError: (m) => console.error(m) });
+  try {
+    await openDatabase(dataSource);
+  } catch (error) {
+    fail(`cannot open the ${config.database.kind} database at ${where}: ${(error as Error).message}`);
+  }
+  if (await seedIfEmpty(dataSource)) console.log('colloquy: seeded the database with the seed post');
+
+  const app = await buildApp({ config, dataSource });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    fail(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`colloquy: serving on http://${config.host}:${port} (public URL ${config.publicUrl}, database ${config.database.kind})`);
+
+  const stop = async (signal: string) => {
+    console.log(`colloquy: ${signal} received, shutting down`);
+    await app.close();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,35 @@
+import type { Resolvers } from '../../generated/graphql.js';
+import { commentCursorKey } from '../comments/thread.js';
+import { pageFromList } from '../../lib/pagination.js';
+
+export const postsResolvers: Resolvers = {
+  Query: {
+    post: (_, { slug }, { services }) => services.posts.findPublishedBySlug(slug),
+    posts: (_, args, { services }) => services.posts.listPublished(args),
+  },
+  Post: {
+    id: (post) => String(post.id),
+    content: (post) => post.contentHtml,
+    url: (post, _, { services }) => services.posts.postUrl(post),
+    author: (post, _, { loaders }) => loaders.author.load(post.authorId),
+    tags: (post, _, { loaders }) => loaders.tags.load(post.id),
+    commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,
+    comments: async (post, args, { loaders }) =>
+      pageFromList((await loaders.thread.load(post.id)).topLevel(), args, commentCursorKey),
+    linkbackCount: async (post, _, { loaders }) => (await loaders.linkbacks.load(post.id)).length,
+    linkbacks: async (post, args, { loaders }) =>
+      pageFromList(await loaders.linkbacks.load(post.id), args, (l) => ({ time: l.createdAt.getTime(), id: l.id })),
+    shareLinks: async (post, _, { loaders, services }) =>
+      services.share.links(await loaders.shareTargets(), {
+        url: services.posts.postUrl(post),
+        title: post.title,
+        excerpt: post.excerpt,
+      }),
+  },
+  Author: {
+    id: (author) => String(author.id),
+  },
+  Tag: {
+    id: (tag) => String(tag.id),
+  },
+};

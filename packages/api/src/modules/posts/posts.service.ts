@@ -1,0 +1,97 @@
+import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { Config } from '../../config.js';
+import { dbDate } from '../../db/dates.js';
+import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../../db/entities.js';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../../lib/pagination.js';
+
+export interface PostListArgs extends PageArgs {
+  tag?: string | null;
+}
+
+export class PostsService {
+  constructor(private readonly deps: { dataSource: DataSource; config: Config }) {}
+
+  private get ds() {
+    return this.deps.dataSource;
+  }
+
+  /** Posts a reader may see: published, with a publication time that has come. */
+  private visible(alias = 'p'): SelectQueryBuilder<PostRow> {
+    return this.ds
+      .getRepository<PostRow>('Post')
+      .createQueryBuilder(alias)
+      .where(`${alias}.status = :published`, { published: 'PUBLISHED' })
+      .andWhere(`${alias}.publishedAt <= :now`, { now: dbDate(this.ds, new Date()) });
+  }
+
+  findPublishedBySlug(slug: string): Promise<PostRow | null> {
+    return this.visible().andWhere('p.slug = :slug', { slug }).getOne();
+  }
+
+  findPublishedById(id: number): Promise<PostRow | null> {
+    return this.visible().andWhere('p.id = :id', { id }).getOne();
+  }
+
+  /** Published posts, newest first, keyset-paginated on (publishedAt, id). */
+  async listPublished(args: PostListArgs): Promise<Page<PostRow>> {
+    const size = pageSize(args.first);
+    const qb = this.visible();
+    if (args.after) {
+      const after = decodeCursor(args.after);
+      const at = dbDate(this.ds, new Date(after.time));
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('p.publishedAt < :at', { at })
+            .orWhere('(p.publishedAt = :at AND p.id < :afterId)', { at, afterId: after.id }),
+        ),
+      );
+    }
+    if (args.tag) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = :tag)',
+        { tag: args.tag },
+      );
+    }
+    const rows = await qb
+      .orderBy('p.publishedAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .take(size + 1)
+      .getMany();
+    const page = rows.slice(0, size);
+    const edges = page.map((node) => ({ cursor: encodeCursor({ time: node.publishedAt!.getTime(), id: node.id }), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: -1,
+    };
+  }
+
+  async authorsByIds(ids: readonly number[]): Promise<Map<number, AuthorRow>> {
+    const rows = await this.ds.getRepository<AuthorRow>('Author').findBy({ id: In([...ids]) });
+    return new Map(rows.map((a) => [a.id, a]));
+  }
+
+  async tagsByPostIds(postIds: readonly number[]): Promise<Map<number, TagRow[]>> {
+    const rows = await this.ds
+      .createQueryBuilder()
+      .select(['pt.post_id AS "postId"', 't.id AS "id"', 't.name AS "name"', 't.slug AS "slug"'])
+      .from('post_tags', 'pt')
+      .innerJoin('tags', 't', 't.id = pt.tag_id')
+      .where('pt.post_id IN (:...postIds)', { postIds: [...postIds] })
+      .orderBy('t.name', 'ASC')
+      .getRawMany<PostTagRow & { id: number; name: string; slug: string }>();
+    const byPost = new Map<number, TagRow[]>();
+    for (const r of rows) {
+      const list = byPost.get(Number(r.postId)) ?? [];
+      list.push({ id: Number(r.id), name: r.name, slug: r.slug });
+      byPost.set(Number(r.postId), list);
+    }
+    return byPost;
+  }
+
+  /** The post's canonical absolute URL under PUBLIC_URL. */
+  postUrl(post: Pick<PostRow, 'slug'>): string {
+    return `${this.deps.config.publicUrl}/posts/${encodeURIComponent(post.slug)}`;
+  }
+}

@@ -1,0 +1,7 @@
+import type { Resolvers } from '../../generated/graphql.js';
+
+export const siteResolvers: Resolvers = {
+  Query: {
+    site: (_, __, { loaders }) => loaders.site(),
+  },
+};

@@ -1,0 +1,21 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from './config.js';
+import { CommentsService } from './modules/comments/comments.service.js';
+import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
+import { PostsService } from './modules/posts/posts.service.js';
+import { ShareService } from './modules/share/share.service.js';
+import { SiteService } from './modules/site/site.service.js';
+
+/** The app's services, wired once, with their collaborators passed in. */
+export function createServices(deps: { dataSource: DataSource; config: Config }) {
+  const posts = new PostsService(deps);
+  return {
+    posts,
+    comments: new CommentsService({ dataSource: deps.dataSource, posts }),
+    linkbacks: new LinkbacksService(deps),
+    share: new ShareService(deps),
+    site: new SiteService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
