@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
+import { createDataSource, openDatabase, QueryCounter } from '../../src/db/data-source.js';
+import { seedIfEmpty } from '../../src/seed/seed.js';
+
+export type DbKind = DatabaseConfig['kind'];
+
+/**
+ * The databases every integration suite runs on: SQLite always, PostgreSQL
+ * when the global setup started a cluster (always in CI).
+ */
+export function databaseKinds(): DbKind[] {
+  return inject('pgAdminUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh, empty database of the given kind: a new SQLite file or a new PostgreSQL database. */
+export async function freshDatabase(kind: DbKind): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
+    return {
+      db: { kind, file: path.join(dir, 'colloquy.db') },
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const admin = inject('pgAdminUrl');
+  if (!admin) throw new Error('PostgreSQL is not available');
+  const name = `colloquy_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    db: { kind, url: url.toString() },
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export const TEST_PUBLIC_URL = 'https://blog.example.org';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  raw: string;
+}
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  dataSource: DataSource;
+  counter: QueryCounter;
+  app: FastifyInstance;
+  /** POSTs a GraphQL operation as JSON. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Runs `fn` and returns how many SQL statements it cost. */
+  countQueries(fn: () => Promise<unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server (the same buildApp as `pnpm start`) on 127.0.0.1
+ * with an ephemeral port, on a fresh database, migrated and seeded.
+ */
+export async function startServer(kind: DbKind, options: { seed?: boolean } = {}): Promise<TestServer> {
+  const { db, drop } = await freshDatabase(kind);
+  const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent' });
+  const config: Config = { ...base, database: db };
+  const counter = new QueryCounter();
+  const dataSource = createDataSource(db, { counter });
+  await openDatabase(dataSource);
+  if (options.seed !== false) await seedIfEmpty(dataSource);
+  const app = await buildApp({ config, dataSource });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    config,
+    dataSource,
+    counter,
+    app,
+    async gql(query, variables) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await res.text();
+      const body = JSON.parse(raw) as Omit<GraphQLResponse, 'status' | 'raw'>;
+      return { status: res.status, raw, ...body } as GraphQLResponse<never>;
+    },
+    async countQueries(fn) {
+      const before = counter.count;
+      await fn();
+      return counter.count - before;
+    },
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+      await drop();
+    },
+  };
+}
