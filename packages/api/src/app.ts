@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -52,9 +53,11 @@ async function registerSpa(app: FastifyInstance, config: Config, services: Servi
       root: config.webRoot,
       wildcard: false,
       index: false,
+      cacheControl: false,
       setHeaders: (res, filePath) => {
-        // Vite puts content hashes in asset names: they never change.
-        if (filePath.includes(`${'/'}assets${'/'}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        // Vite puts content hashes in asset names, so they never change; other files may.
+        const hashed = filePath.startsWith(path.join(config.webRoot, 'assets') + path.sep);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }

@@ -66,7 +66,11 @@ export interface TestServer {
   counter: QueryCounter;
   app: FastifyInstance;
   /** POSTs a GraphQL operation as JSON. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements it cost. */
   countQueries(fn: () => Promise<unknown>): Promise<number>;
   close(): Promise<void>;
@@ -95,11 +99,11 @@ export async function startServer(kind: DbKind, options: { seed?: boolean } = {}
     dataSource,
     counter,
     app,
-    async gql(query, variables) {
+    async gql(query, variables, operationName) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables, operationName }),
       });
       const raw = await res.text();
       const body = JSON.parse(raw) as Omit<GraphQLResponse, 'status' | 'raw'>;
