@@ -40,13 +40,21 @@ function formatError(log: FastifyInstance['log']) {
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
       log.error({ err: error }, 'GraphQL resolver failed');
-      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+      return {
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        path: formatted.path,
+      };
     }
     return formatted;
   };
 }
 
-async function registerSpa(app: FastifyInstance, config: Config, services: Services): Promise<void> {
+async function registerSpa(
+  app: FastifyInstance,
+  config: Config,
+  services: Services,
+): Promise<void> {
   const shell = SpaShell.load(config.webRoot);
   if (shell) {
     await app.register(fastifyStatic, {
@@ -64,7 +72,10 @@ async function registerSpa(app: FastifyInstance, config: Config, services: Servi
 
   const send = async (reply: FastifyReply, status: number, meta: Partial<PageMeta> = {}) => {
     if (!shell) {
-      return reply.code(503).type('text/plain').send('The web app has not been built: run `pnpm build`.\n');
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The web app has not been built: run `pnpm build`.\n');
     }
     const site = await services.site.getSite();
     const page: PageMeta = {
@@ -75,16 +86,26 @@ async function registerSpa(app: FastifyInstance, config: Config, services: Servi
       type: 'website',
       ...meta,
     };
-    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell.render(page));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(shell.render(page));
   };
 
   app.get('/', (_req, reply) => send(reply, 200));
   app.get('/tag/:slug', (req: FastifyRequest<{ Params: { slug: string } }>, reply) =>
-    send(reply, 200, { canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}` }),
+    send(reply, 200, {
+      canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}`,
+    }),
   );
   app.get('/posts/:slug', async (req: FastifyRequest<{ Params: { slug: string } }>, reply) => {
     const post = await services.posts.findPublishedBySlug(req.params.slug);
-    if (!post) return send(reply, 404, { title: 'Page not found', canonicalUrl: `${config.publicUrl}${req.url}` });
+    if (!post)
+      return send(reply, 404, {
+        title: 'Page not found',
+        canonicalUrl: `${config.publicUrl}${req.url}`,
+      });
     const site = await services.site.getSite();
     return send(reply, 200, {
       title: `${post.title} — ${site.title}`,
@@ -96,10 +117,18 @@ async function registerSpa(app: FastifyInstance, config: Config, services: Servi
   });
 
   app.setNotFoundHandler((req, reply) => {
-    if ((req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html')) {
-      return send(reply, 404, { title: 'Page not found', canonicalUrl: `${config.publicUrl}${req.url}` });
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      (req.headers.accept ?? '').includes('text/html')
+    ) {
+      return send(reply, 404, {
+        title: 'Page not found',
+        canonicalUrl: `${config.publicUrl}${req.url}`,
+      });
     }
-    return reply.code(404).send({ error: 'Not Found', message: `No route for ${req.method} ${req.url.split('?')[0]}` });
+    return reply
+      .code(404)
+      .send({ error: 'Not Found', message: `No route for ${req.method} ${req.url.split('?')[0]}` });
   });
 }
 

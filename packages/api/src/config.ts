@@ -1,8 +1,6 @@
 import path from 'node:path';
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
   host: string;
@@ -38,7 +36,9 @@ export function parseDatabaseUrl(raw: string, cwd: string): DatabaseConfig {
       throw new ConfigError(`DATABASE_URL is not a valid PostgreSQL URL`);
     }
     if (!url.hostname || url.pathname.length < 2) {
-      throw new ConfigError(`DATABASE_URL must name a host and a database (postgres://user:pass@host:5432/db)`);
+      throw new ConfigError(
+        `DATABASE_URL must name a host and a database (postgres://user:pass@host:5432/db)`,
+      );
     }
     return { kind: 'postgres', url: raw };
   }
@@ -64,13 +64,16 @@ export function loadConfig(
   const port = parsePort(env.PORT?.trim() || '4000');
   const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || 'sqlite:./data/colloquy.db', cwd);
 
-  let publicUrl = env.PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let publicUrl =
+    env.PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   try {
     const parsed = new URL(publicUrl);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
     if (parsed.search || parsed.hash) throw new Error();
   } catch {
-    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "${publicUrl}")`);
+    throw new ConfigError(
+      `PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "${publicUrl}")`,
+    );
   }
   publicUrl = publicUrl.replace(/\/+$/, '');
 

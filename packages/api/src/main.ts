@@ -17,14 +17,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const where = config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
+  const where =
+    config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
   const dataSource = createDataSource(config.database, { onError: (m) => console.error(m) });
   try {
     await openDatabase(dataSource);
   } catch (error) {
-    fail(`cannot open the ${config.database.kind} database at ${where}: ${(error as Error).message}`);
+    fail(
+      `cannot open the ${config.database.kind} database at ${where}: ${(error as Error).message}`,
+    );
   }
-  if (await seedIfEmpty(dataSource)) console.log('colloquy: seeded the database with the seed post');
+  if (await seedIfEmpty(dataSource))
+    console.log('colloquy: seeded the database with the seed post');
 
   const app = await buildApp({ config, dataSource });
   try {
@@ -34,7 +38,9 @@ async function main(): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`colloquy: serving on http://${config.host}:${port} (public URL ${config.publicUrl}, database ${config.database.kind})`);
+  console.log(
+    `colloquy: serving on http://${config.host}:${port} (public URL ${config.publicUrl}, database ${config.database.kind})`,
+  );
 
   const stop = async (signal: string) => {
     console.log(`colloquy: ${signal} received, shutting down`);

@@ -15,7 +15,10 @@ export interface PageMeta {
 
 /** The built SPA's index.html, with the marker where per-page head tags go. */
 export class SpaShell {
-  private constructor(readonly root: string, private readonly html: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly html: string,
+  ) {}
 
   /** Reads dist/index.html once; null when the SPA has not been built. */
   static load(root: string): SpaShell | null {
@@ -41,9 +44,12 @@ export class SpaShell {
       `<meta name="twitter:description" content="${attr(description)}">`,
     ];
     if (meta.publishedAt) {
-      tags.push(`<meta property="article:published_time" content="${meta.publishedAt.toISOString()}">`);
+      tags.push(
+        `<meta property="article:published_time" content="${meta.publishedAt.toISOString()}">`,
+      );
     }
-    for (const link of meta.links ?? []) tags.push(`<link rel="${attr(link.rel)}" href="${attr(link.href)}">`);
+    for (const link of meta.links ?? [])
+      tags.push(`<link rel="${attr(link.rel)}" href="${attr(link.href)}">`);
     const head = tags.join('\n    ');
     return this.html.replace(/<title>[^<]*<\/title>\s*/, '').replace('<!--app-head-->', head);
   }

@@ -44,20 +44,27 @@ describe('public API hardening', () => {
   it('counts variables when measuring cost', async () => {
     const query = `query($n: Int) { posts(first: $n) { edges { node { comments(first: $n) { edges { node { id content } } } } } } }`;
     expect((await server.gql(query, { n: 5 })).errors).toBeUndefined();
-    expect((await server.gql(query, { n: 100 })).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect((await server.gql(query, { n: 100 })).errors?.[0]?.extensions?.code).toBe(
+      'QUERY_TOO_COSTLY',
+    );
   });
 
   it('refuses request bodies over the size limit', async () => {
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ site { title } }`, variables: { pad: 'x'.repeat(200 * 1024) } }),
+      body: JSON.stringify({
+        query: `{ site { title } }`,
+        variables: { pad: 'x'.repeat(200 * 1024) },
+      }),
     });
     expect(res.status).toBe(413);
   });
 
   it('keeps CSRF prevention on: a simple cross-site GET or form POST is refused', async () => {
-    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ site { title } }')}`);
+    const get = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ site { title } }')}`,
+    );
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/CSRF/);
     const form = await fetch(`${server.url}/graphql`, {
@@ -67,9 +74,12 @@ describe('public API hardening', () => {
     });
     expect(form.status).toBe(400);
     // With the preflight header a GET query works (for curl and CDNs).
-    const ok = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ site { title } }')}`, {
-      headers: { 'apollo-require-preflight': 'true' },
-    });
+    const ok = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ site { title } }')}`,
+      {
+        headers: { 'apollo-require-preflight': 'true' },
+      },
+    );
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ data: { site: { title: 'Colloquy' } } });
   });
@@ -84,8 +94,12 @@ describe('public API hardening', () => {
   });
 
   it('does not run mutations over GET', async () => {
-    const q = encodeURIComponent('mutation { submitComment(input: {postId: "1", authorName: "a", authorEmail: "a@b.co", content: "x"}) { status } }');
-    const res = await fetch(`${server.url}/graphql?query=${q}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const q = encodeURIComponent(
+      'mutation { submitComment(input: {postId: "1", authorName: "a", authorEmail: "a@b.co", content: "x"}) { status } }',
+    );
+    const res = await fetch(`${server.url}/graphql?query=${q}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(res.status).toBe(405);
   });
 

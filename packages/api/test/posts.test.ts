@@ -51,7 +51,13 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
     });
     expect(post.excerpt).toMatch(/^Today was our first ever social media surgery/);
     expect(post.content.match(/<p>/g)).toHaveLength(5);
-    for (const handle of ['changeleeds', 'BPDFFS', 'helenstanding', 'inkwellarts', 'leedswellweb']) {
+    for (const handle of [
+      'changeleeds',
+      'BPDFFS',
+      'helenstanding',
+      'inkwellarts',
+      'leedswellweb',
+    ]) {
       expect(post.content).toContain(`>@${handle}</a>`);
     }
     expect(post.content).toContain('Hopefully the start of something good.');
@@ -77,7 +83,12 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
 
     const list = `query($after: String) { posts(first: 2, after: $after) {
       edges { cursor node { slug } } pageInfo { hasNextPage endCursor } } }`;
-    type List = { posts: { edges: { node: { slug: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type List = {
+      posts: {
+        edges: { node: { slug: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
     const first = await server.gql<List>(list);
     expect(first.data!.posts.edges.map((e) => e.node.slug)).toEqual(['newer-3', 'newer-2']);
     expect(first.data!.posts.pageInfo.hasNextPage).toBe(true);
@@ -91,13 +102,18 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
       `{ posts(tag: "smsmhealth") { edges { node { slug } } } }`,
     );
     expect(res.data!.posts.edges.map((e) => e.node.slug)).toEqual([SLUG]);
-    const none = await server.gql<{ posts: { edges: unknown[] } }>(`{ posts(tag: "nothing-here") { edges { cursor } } }`);
+    const none = await server.gql<{ posts: { edges: unknown[] } }>(
+      `{ posts(tag: "nothing-here") { edges { cursor } } }`,
+    );
     expect(none.data!.posts.edges).toEqual([]);
   });
 
   it('refuses a malformed cursor and an out-of-range page size with a clear error', async () => {
     const bad = await server.gql(`{ posts(after: "not-a-cursor") { edges { cursor } } }`);
-    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/Invalid cursor/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/Invalid cursor/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const big = await server.gql(`{ posts(first: 1000) { edges { cursor } } }`);
     expect(big.errors?.[0]?.message).toMatch(/"first" must be between 0 and 100/);
   });
@@ -105,7 +121,9 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
   it('seeds only once: a second start on the same database adds nothing', async () => {
     expect(await seedIfEmpty(server.dataSource)).toBe(false);
     const counts = await Promise.all(
-      ['Post', 'Comment', 'Linkback', 'ShareTarget'].map((e) => server.dataSource.getRepository(e).count()),
+      ['Post', 'Comment', 'Linkback', 'ShareTarget'].map((e) =>
+        server.dataSource.getRepository(e).count(),
+      ),
     );
     expect(counts).toEqual([6, 1, 3, 8]);
   });

@@ -23,13 +23,21 @@ describe('serving the SPA', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const body = await res.text();
-    expect(body).toContain('<title>Social media surgery for mental health #smsmhealth — Colloquy</title>');
+    expect(body).toContain(
+      '<title>Social media surgery for mental health #smsmhealth — Colloquy</title>',
+    );
     expect(body).toContain(`<link rel="canonical" href="${TEST_PUBLIC_URL}/posts/${SLUG}">`);
     expect(body).toContain('<meta property="og:type" content="article">');
-    expect(body).toContain('<meta property="og:title" content="Social media surgery for mental health #smsmhealth — Colloquy">');
-    expect(body).toMatch(/<meta name="description" content="Today was our first ever social media surgery[^"]*">/);
+    expect(body).toContain(
+      '<meta property="og:title" content="Social media surgery for mental health #smsmhealth — Colloquy">',
+    );
+    expect(body).toMatch(
+      /<meta name="description" content="Today was our first ever social media surgery[^"]*">/,
+    );
     expect(body).toMatch(/<meta name="twitter:card" content="summary">/);
-    expect(body).toContain('<meta property="article:published_time" content="2012-10-26T18:30:00.000Z">');
+    expect(body).toContain(
+      '<meta property="article:published_time" content="2012-10-26T18:30:00.000Z">',
+    );
     expect(body.match(/<title>/g)).toHaveLength(1);
     expect(body).toContain('<div id="app">');
   });
@@ -50,7 +58,9 @@ describe('serving the SPA', () => {
       pingsOpen: true,
     });
     const body = await (await html('/posts/quotes')).text();
-    expect(body).toContain('<meta property="og:title" content="A &quot;quoted&quot; &lt;title&gt; &amp; more — Colloquy">');
+    expect(body).toContain(
+      '<meta property="og:title" content="A &quot;quoted&quot; &lt;title&gt; &amp; more — Colloquy">',
+    );
     expect(body).toContain('content="Use &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;"');
     expect(body).not.toContain('<title>A "quoted" <title>');
   });
@@ -64,7 +74,9 @@ describe('serving the SPA', () => {
   });
 
   it('answers drafts with 404 too', async () => {
-    await server.dataSource.getRepository<PostRow>('Post').update({ slug: 'quotes' }, { status: 'DRAFT' });
+    await server.dataSource
+      .getRepository<PostRow>('Post')
+      .update({ slug: 'quotes' }, { status: 'DRAFT' });
     expect((await html('/posts/quotes')).status).toBe(404);
   });
 
@@ -72,7 +84,9 @@ describe('serving the SPA', () => {
     expect((await html('/')).status).toBe(200);
     expect((await html('/tag/smsmhealth')).status).toBe(200);
     expect((await html('/no/such/page')).status).toBe(404);
-    const api = await fetch(`${server.url}/no-such-endpoint`, { headers: { accept: 'application/json' } });
+    const api = await fetch(`${server.url}/no-such-endpoint`, {
+      headers: { accept: 'application/json' },
+    });
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: 'Not Found' });
   });

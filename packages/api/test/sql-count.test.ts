@@ -40,7 +40,9 @@ async function addThread(server: TestServer, count: number): Promise<void> {
 type PostPage = {
   post: {
     commentCount: number;
-    comments: { edges: { node: { replies: { edges: { node: { replies: { edges: unknown[] } } }[] } } }[] };
+    comments: {
+      edges: { node: { replies: { edges: { node: { replies: { edges: unknown[] } } }[] } } }[];
+    };
     linkbacks: { edges: unknown[] };
     shareLinks: unknown[];
   };
@@ -72,7 +74,9 @@ describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
     const many = await pageCost();
     expect(many.data.post.commentCount).toBe(200);
     expect(many.data.post.comments.edges).toHaveLength(41); // the seed comment + 40 threads of five
-    expect(many.data.post.comments.edges[1]!.node.replies.edges[0]!.node.replies.edges).toHaveLength(1);
+    expect(
+      many.data.post.comments.edges[1]!.node.replies.edges[0]!.node.replies.edges,
+    ).toHaveLength(1);
 
     // site, post, author, tags, comment thread, linkbacks, share targets.
     expect(one.statements).toBe(7);

@@ -26,7 +26,9 @@ class CountingLogger implements Logger {
   }
   logQueryError(error: string | Error, query: string): void {
     // Parameters are left out on purpose: they can hold a commenter's email.
-    this.onError(`SQL error: ${error instanceof Error ? error.message : error} in: ${query.slice(0, 200)}`);
+    this.onError(
+      `SQL error: ${error instanceof Error ? error.message : error} in: ${query.slice(0, 200)}`,
+    );
   }
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
@@ -41,9 +43,15 @@ export interface CreateDataSourceOptions {
   onError?: (message: string) => void;
 }
 
-export function createDataSource(db: DatabaseConfig, options: CreateDataSourceOptions = {}): DataSource {
+export function createDataSource(
+  db: DatabaseConfig,
+  options: CreateDataSourceOptions = {},
+): DataSource {
   const entities = Object.values(createEntities(db.kind));
-  const logger = new CountingLogger(options.counter ?? new QueryCounter(), options.onError ?? (() => {}));
+  const logger = new CountingLogger(
+    options.counter ?? new QueryCounter(),
+    options.onError ?? (() => {}),
+  );
   if (db.kind === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
     return new DataSource({

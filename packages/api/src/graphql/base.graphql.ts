@@ -2,7 +2,6 @@ export const baseTypeDefs = /* GraphQL */ `
   "An ISO 8601 date-time in UTC, e.g. 2012-11-24T17:30:00.000Z."
   scalar DateTime
 
-
   "Relay-style page information."
   type PageInfo {
     hasNextPage: Boolean!

@@ -32,7 +32,8 @@ function firstArg(field: FieldNode, variables: Variables): number | null {
     return null; // not a connection
   }
   const value = arg ? argValue(arg.value, variables) : undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.min(value, MAX_PAGE_SIZE));
+  if (typeof value === 'number' && Number.isFinite(value))
+    return Math.max(0, Math.min(value, MAX_PAGE_SIZE));
   return arg ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
 }
 
@@ -49,7 +50,12 @@ export function measureOperation(
   variables: Variables,
 ): QueryLimits {
   let maxDepth = 0;
-  const visit = (set: SelectionSetNode, depth: number, multiplier: number, seen: Set<string>): number => {
+  const visit = (
+    set: SelectionSetNode,
+    depth: number,
+    multiplier: number,
+    seen: Set<string>,
+  ): number => {
     let cost = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
@@ -59,7 +65,9 @@ export function measureOperation(
         if (sel.selectionSet) {
           const first = firstArg(sel, variables);
           const childMultiplier =
-            first === null || sel.name.value === 'replies' ? multiplier : multiplier * Math.max(first, 1);
+            first === null || sel.name.value === 'replies'
+              ? multiplier
+              : multiplier * Math.max(first, 1);
           cost += visit(sel.selectionSet, depth + 1, childMultiplier, seen);
         }
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -68,7 +76,12 @@ export function measureOperation(
         const fragment = fragments[sel.name.value];
         // A fragment spread inside itself is invalid GraphQL and caught by validation.
         if (fragment && !seen.has(fragment.name.value)) {
-          cost += visit(fragment.selectionSet, depth, multiplier, new Set([...seen, fragment.name.value]));
+          cost += visit(
+            fragment.selectionSet,
+            depth,
+            multiplier,
+            new Set([...seen, fragment.name.value]),
+          );
         }
       }
     }

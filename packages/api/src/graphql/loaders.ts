@@ -4,7 +4,10 @@ import type { Thread } from '../modules/comments/thread.js';
 import type { Site } from '../modules/site/site.service.js';
 import type { Services } from '../services.js';
 
-function fromMap<K, V>(load: (keys: readonly K[]) => Promise<Map<K, V>>, missing: (key: K) => V | Error) {
+function fromMap<K, V>(
+  load: (keys: readonly K[]) => Promise<Map<K, V>>,
+  missing: (key: K) => V | Error,
+) {
   return async (keys: readonly K[]) => {
     const map = await load(keys);
     return keys.map((k) => map.get(k) ?? missing(k));
@@ -17,14 +20,28 @@ export function createLoaders(services: Services) {
   let site: Promise<Site> | undefined;
   return {
     author: new DataLoader<number, AuthorRow>(
-      fromMap((ids) => services.posts.authorsByIds(ids), (id) => new Error(`Author ${id} not found`)),
+      fromMap(
+        (ids) => services.posts.authorsByIds(ids),
+        (id) => new Error(`Author ${id} not found`),
+      ),
     ),
-    tags: new DataLoader<number, TagRow[]>(fromMap((ids) => services.posts.tagsByPostIds(ids), () => [])),
+    tags: new DataLoader<number, TagRow[]>(
+      fromMap(
+        (ids) => services.posts.tagsByPostIds(ids),
+        () => [],
+      ),
+    ),
     thread: new DataLoader<number, Thread>(
-      fromMap((ids) => services.comments.threadsByPostIds(ids), (id) => new Error(`Thread ${id} not loaded`)),
+      fromMap(
+        (ids) => services.comments.threadsByPostIds(ids),
+        (id) => new Error(`Thread ${id} not loaded`),
+      ),
     ),
     linkbacks: new DataLoader<number, LinkbackRow[]>(
-      fromMap((ids) => services.linkbacks.approvedByPostIds(ids), () => []),
+      fromMap(
+        (ids) => services.linkbacks.approvedByPostIds(ids),
+        () => [],
+      ),
     ),
     shareTargets: () => (shareTargets ??= services.share.enabledTargets()),
     site: () => (site ??= services.site.getSite()),

@@ -7,9 +7,12 @@ import { shareResolvers } from '../modules/share/share.resolvers.js';
 import { siteResolvers } from '../modules/site/site.resolvers.js';
 
 function toDate(value: unknown): Date {
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
+  const date =
+    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
   if (Number.isNaN(date.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO 8601 date-time string.', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('DateTime must be an ISO 8601 date-time string.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return date;
 }
@@ -21,7 +24,13 @@ const DateTime = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => toDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
-const modules: Resolvers[] = [postsResolvers, commentsResolvers, linkbacksResolvers, shareResolvers, siteResolvers];
+const modules: Resolvers[] = [
+  postsResolvers,
+  commentsResolvers,
+  linkbacksResolvers,
+  shareResolvers,
+  siteResolvers,
+];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */
 export function buildResolvers(): Resolvers {

@@ -10,7 +10,14 @@ import type {
   TagRow,
 } from '../db/entities.js';
 import { htmlToText, plainTextToHtml, sanitizePostHtml, truncateText } from '../lib/html.js';
-import { seedAuthor, seedComments, seedPingbacks, seedPost, seedShareTargets, seedSite } from './smsmhealth.js';
+import {
+  seedAuthor,
+  seedComments,
+  seedPingbacks,
+  seedPost,
+  seedShareTargets,
+  seedSite,
+} from './smsmhealth.js';
 
 const SEEDED = 'seed.applied_at';
 
@@ -29,7 +36,9 @@ export async function seedIfEmpty(ds: DataSource): Promise<boolean> {
   try {
     await ds.transaction(async (em) => {
       const now = new Date();
-      const author = await em.getRepository<AuthorRow>('Author').save({ ...seedAuthor, createdAt: now });
+      const author = await em
+        .getRepository<AuthorRow>('Author')
+        .save({ ...seedAuthor, createdAt: now });
       const contentHtml = sanitizePostHtml(seedPost.contentHtml);
       const post = await em.getRepository<PostRow>('Post').save({
         slug: seedPost.slug,
@@ -66,7 +75,9 @@ export async function seedIfEmpty(ds: DataSource): Promise<boolean> {
         });
       }
       for (const p of seedPingbacks) {
-        await em.getRepository<LinkbackRow>('Linkback').save({ postId: post.id, kind: 'PINGBACK', status: 'APPROVED', ...p });
+        await em
+          .getRepository<LinkbackRow>('Linkback')
+          .save({ postId: post.id, kind: 'PINGBACK', status: 'APPROVED', ...p });
       }
       await em.getRepository<ShareTargetRow>('ShareTarget').save(
         seedShareTargets.map((t, i) => ({

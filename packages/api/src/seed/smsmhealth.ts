@@ -50,11 +50,13 @@ export const seedComments = [
 
 export const seedPingbacks = [
   {
-    title: 'Using social media for professional development at the Leeds #SMSmhealth « Claireot\u2019s Blog',
+    title:
+      'Using social media for professional development at the Leeds #SMSmhealth « Claireot\u2019s Blog',
     blogName: 'Claireot\u2019s Blog',
     excerpt: '[...] @VictoriaBetton http://codesigndigitalhealth.co.uk/?p=271 [...]',
     // CHOSEN: source URLs and dates are not in the seed.
-    sourceUrl: 'https://claireot.wordpress.com/2012/10/27/using-social-media-for-professional-development-at-the-leeds-smsmhealth/',
+    sourceUrl:
+      'https://claireot.wordpress.com/2012/10/27/using-social-media-for-professional-development-at-the-leeds-smsmhealth/',
     createdAt: new Date('2012-10-27T09:12:00Z'),
   },
   {
@@ -77,10 +79,31 @@ export const seedPingbacks = [
 
 /** In the seed's order. Templates take {url}, {title} and {excerpt}, each URL-encoded when filled. */
 export const seedShareTargets = [
-  { key: 'twitter', name: 'Twitter', label: 'Tweet about this on Twitter', urlTemplate: 'https://twitter.com/intent/tweet?text={title}&url={url}' },
-  { key: 'reddit', name: 'Reddit', label: 'Share on Reddit', urlTemplate: 'https://www.reddit.com/submit?url={url}&title={title}' },
-  { key: 'tumblr', name: 'Tumblr', label: 'Share on Tumblr', urlTemplate: 'https://www.tumblr.com/widgets/share/tool?canonicalUrl={url}&title={title}&caption={excerpt}' },
-  { key: 'linkedin', name: 'LinkedIn', label: 'Share on LinkedIn', urlTemplate: 'https://www.linkedin.com/sharing/share-offsite/?url={url}' },
+  {
+    key: 'twitter',
+    name: 'Twitter',
+    label: 'Tweet about this on Twitter',
+    urlTemplate: 'https://twitter.com/intent/tweet?text={title}&url={url}',
+  },
+  {
+    key: 'reddit',
+    name: 'Reddit',
+    label: 'Share on Reddit',
+    urlTemplate: 'https://www.reddit.com/submit?url={url}&title={title}',
+  },
+  {
+    key: 'tumblr',
+    name: 'Tumblr',
+    label: 'Share on Tumblr',
+    urlTemplate:
+      'https://www.tumblr.com/widgets/share/tool?canonicalUrl={url}&title={title}&caption={excerpt}',
+  },
+  {
+    key: 'linkedin',
+    name: 'LinkedIn',
+    label: 'Share on LinkedIn',
+    urlTemplate: 'https://www.linkedin.com/sharing/share-offsite/?url={url}',
+  },
   {
     key: 'googleplus',
     name: 'Google+',
@@ -88,8 +111,18 @@ export const seedShareTargets = [
     urlTemplate: 'https://plus.google.com/share?url={url}',
     retiredReason: 'Google+ was shut down for consumers on 2 April 2019.',
   },
-  { key: 'facebook', name: 'Facebook', label: 'Share on Facebook', urlTemplate: 'https://www.facebook.com/sharer/sharer.php?u={url}' },
-  { key: 'pinterest', name: 'Pinterest', label: 'Pin on Pinterest', urlTemplate: 'https://pinterest.com/pin/create/button/?url={url}&description={title}' },
+  {
+    key: 'facebook',
+    name: 'Facebook',
+    label: 'Share on Facebook',
+    urlTemplate: 'https://www.facebook.com/sharer/sharer.php?u={url}',
+  },
+  {
+    key: 'pinterest',
+    name: 'Pinterest',
+    label: 'Pin on Pinterest',
+    urlTemplate: 'https://pinterest.com/pin/create/button/?url={url}&description={title}',
+  },
   {
     key: 'flattr',
     name: 'Flattr',

@@ -4,10 +4,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const PG_BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
+const PG_BIN_DIRS = [
+  '/usr/lib/postgresql/15/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/17/bin',
+];
 
 export function findPgBin(): string | null {
-  if (process.env.PG_BIN && fs.existsSync(path.join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
+  if (process.env.PG_BIN && fs.existsSync(path.join(process.env.PG_BIN, 'initdb')))
+    return process.env.PG_BIN;
   return PG_BIN_DIRS.find((dir) => fs.existsSync(path.join(dir, 'initdb'))) ?? null;
 }
 
@@ -44,7 +49,17 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
     if (result.status !== 0) throw new Error(`${cmd} failed: ${result.stderr || result.stdout}`);
   };
   if (asRoot) fs.chownSync(dir, uidOf('postgres'), gidOf('postgres'));
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']);
   return {
@@ -61,7 +76,8 @@ export async function startPgCluster(bin: string): Promise<PgCluster> {
 
 function idOf(flag: '-u' | '-g', user: string): number {
   const out = spawnSync('id', [flag, user], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`no system user ${user} to run PostgreSQL as (id ${flag} ${user} failed)`);
+  if (out.status !== 0)
+    throw new Error(`no system user ${user} to run PostgreSQL as (id ${flag} ${user} failed)`);
   return Number(out.stdout.trim());
 }
 const uidOf = (u: string) => idOf('-u', u);

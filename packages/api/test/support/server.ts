@@ -22,7 +22,9 @@ export function databaseKinds(): DbKind[] {
 }
 
 /** A fresh, empty database of the given kind: a new SQLite file or a new PostgreSQL database. */
-export async function freshDatabase(kind: DbKind): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
+export async function freshDatabase(
+  kind: DbKind,
+): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
     return {
@@ -80,9 +82,17 @@ export interface TestServer {
  * Starts the real server (the same buildApp as `pnpm start`) on 127.0.0.1
  * with an ephemeral port, on a fresh database, migrated and seeded.
  */
-export async function startServer(kind: DbKind, options: { seed?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  kind: DbKind,
+  options: { seed?: boolean } = {},
+): Promise<TestServer> {
   const { db, drop } = await freshDatabase(kind);
-  const base = loadConfig({ PORT: '0', HOST: '127.0.0.1', PUBLIC_URL: TEST_PUBLIC_URL, LOG_LEVEL: 'silent' });
+  const base = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    LOG_LEVEL: 'silent',
+  });
   const config: Config = { ...base, database: db };
   const counter = new QueryCounter();
   const dataSource = createDataSource(db, { counter });

@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { timestampType } from '../entities.js';
 
 // Written with TypeORM's driver-neutral Table API so the same migration runs on
@@ -7,10 +13,23 @@ export class Initial1795478400000 implements MigrationInterface {
   name = 'Initial1795478400000';
 
   async up(q: QueryRunner): Promise<void> {
-    const ts = timestampType(q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite') as string;
-    const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+    const ts = timestampType(
+      q.connection.options.type === 'postgres' ? 'postgres' : 'sqlite',
+    ) as string;
+    const id = {
+      name: 'id',
+      type: 'integer',
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment' as const,
+    };
     const fk = (column: string, table: string, onDelete = 'CASCADE') =>
-      new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete });
+      new TableForeignKey({
+        columnNames: [column],
+        referencedTableName: table,
+        referencedColumnNames: ['id'],
+        onDelete,
+      });
 
     await q.createTable(
       new Table({
@@ -45,7 +64,10 @@ export class Initial1795478400000 implements MigrationInterface {
         ],
         foreignKeys: [fk('author_id', 'authors', 'RESTRICT')],
         indices: [
-          new TableIndex({ name: 'idx_posts_status_published', columnNames: ['status', 'published_at'] }),
+          new TableIndex({
+            name: 'idx_posts_status_published',
+            columnNames: ['status', 'published_at'],
+          }),
           new TableIndex({ name: 'idx_posts_author', columnNames: ['author_id'] }),
         ],
       }),
@@ -94,9 +116,15 @@ export class Initial1795478400000 implements MigrationInterface {
         ],
         foreignKeys: [fk('post_id', 'posts'), fk('parent_id', 'comments')],
         indices: [
-          new TableIndex({ name: 'idx_comments_post_status_created', columnNames: ['post_id', 'status', 'created_at'] }),
+          new TableIndex({
+            name: 'idx_comments_post_status_created',
+            columnNames: ['post_id', 'status', 'created_at'],
+          }),
           new TableIndex({ name: 'idx_comments_parent', columnNames: ['parent_id'] }),
-          new TableIndex({ name: 'idx_comments_email_status', columnNames: ['author_email', 'status'] }),
+          new TableIndex({
+            name: 'idx_comments_email_status',
+            columnNames: ['author_email', 'status'],
+          }),
         ],
       }),
     );
@@ -117,7 +145,10 @@ export class Initial1795478400000 implements MigrationInterface {
         ],
         foreignKeys: [fk('post_id', 'posts')],
         indices: [
-          new TableIndex({ name: 'idx_linkbacks_post_status_created', columnNames: ['post_id', 'status', 'created_at'] }),
+          new TableIndex({
+            name: 'idx_linkbacks_post_status_created',
+            columnNames: ['post_id', 'status', 'created_at'],
+          }),
         ],
       }),
     );
@@ -151,7 +182,16 @@ export class Initial1795478400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['settings', 'share_targets', 'linkbacks', 'comments', 'post_tags', 'tags', 'posts', 'authors']) {
+    for (const table of [
+      'settings',
+      'share_targets',
+      'linkbacks',
+      'comments',
+      'post_tags',
+      'tags',
+      'posts',
+      'authors',
+    ]) {
       await q.dropTable(table);
     }
   }

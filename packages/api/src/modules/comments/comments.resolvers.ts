@@ -4,13 +4,16 @@ import { commentCursorKey } from './thread.js';
 
 export const commentsResolvers: Resolvers = {
   Mutation: {
-    submitComment: (_, { input }, { services, request }) => services.comments.submitComment(input, request),
+    submitComment: (_, { input }, { services, request }) =>
+      services.comments.submitComment(input, request),
   },
   Comment: {
     id: (comment) => String(comment.id),
     content: (comment) => comment.contentHtml,
     parent: async (comment, _, { loaders }) =>
-      comment.parentId === null ? null : ((await loaders.thread.load(comment.postId)).byId.get(comment.parentId) ?? null),
+      comment.parentId === null
+        ? null
+        : ((await loaders.thread.load(comment.postId)).byId.get(comment.parentId) ?? null),
     replies: async (comment, args, { loaders }) => {
       // A pending comment has no visible replies; its thread is the post's approved one.
       const thread = await loaders.thread.load(comment.postId);

@@ -64,12 +64,18 @@ export class CommentsService {
    */
   async submitComment(input: SubmitCommentInput, meta: RequestMeta): Promise<SubmitCommentResult> {
     const { value, errors } = validateCommentFields(input);
-    const fail = (errs: UserError[]): SubmitCommentResult => ({ comment: null, status: null, errors: errs });
+    const fail = (errs: UserError[]): SubmitCommentResult => ({
+      comment: null,
+      status: null,
+      errors: errs,
+    });
 
     const postId = parseId(input.postId);
     const post = postId === null ? null : await this.deps.posts.findPublishedById(postId);
-    if (!post) errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
-    else if (!post.commentsOpen) errors.push({ field: null, code: 'COMMENTS_CLOSED', message: messages.commentsClosed });
+    if (!post)
+      errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
+    else if (!post.commentsOpen)
+      errors.push({ field: null, code: 'COMMENTS_CLOSED', message: messages.commentsClosed });
 
     let depth = 0;
     if (input.parentId != null && input.parentId !== '') {
@@ -77,14 +83,29 @@ export class CommentsService {
       const parent =
         parentId === null
           ? null
-          : await this.repo.findOne({ select: ['id', 'postId', 'depth', 'status'], where: { id: parentId } });
+          : await this.repo.findOne({
+              select: ['id', 'postId', 'depth', 'status'],
+              where: { id: parentId },
+            });
       // A parent that is not approved is reported as missing: its existence is not the visitor's to know.
       if (!parent || parent.status !== 'APPROVED') {
-        errors.push({ field: 'parentId', code: 'PARENT_NOT_FOUND', message: messages.parentNotFound });
+        errors.push({
+          field: 'parentId',
+          code: 'PARENT_NOT_FOUND',
+          message: messages.parentNotFound,
+        });
       } else if (post && parent.postId !== post.id) {
-        errors.push({ field: 'parentId', code: 'PARENT_OTHER_POST', message: messages.parentOtherPost });
+        errors.push({
+          field: 'parentId',
+          code: 'PARENT_OTHER_POST',
+          message: messages.parentOtherPost,
+        });
       } else if (parent.depth >= LIMITS.maxDepth) {
-        errors.push({ field: 'parentId', code: 'THREAD_TOO_DEEP', message: messages.threadTooDeep });
+        errors.push({
+          field: 'parentId',
+          code: 'THREAD_TOO_DEEP',
+          message: messages.threadTooDeep,
+        });
       } else {
         depth = parent.depth + 1;
       }
@@ -93,7 +114,9 @@ export class CommentsService {
 
     return this.deps.dataSource.transaction(async (em) => {
       const repo = em.getRepository<CommentRow>('Comment');
-      const known = await repo.exists({ where: { authorEmail: value.authorEmail, status: 'APPROVED' } });
+      const known = await repo.exists({
+        where: { authorEmail: value.authorEmail, status: 'APPROVED' },
+      });
       const status: CommentStatus = known ? 'APPROVED' : 'PENDING';
       const row = await repo.save(
         repo.create({

@@ -3,7 +3,15 @@ import type { CommentRow } from '../../db/entities.js';
 /** The public face of a comment: never carries the email, IP or user agent. */
 export type CommentNode = Pick<
   CommentRow,
-  'id' | 'postId' | 'parentId' | 'depth' | 'authorName' | 'authorUrl' | 'contentHtml' | 'createdAt' | 'status'
+  | 'id'
+  | 'postId'
+  | 'parentId'
+  | 'depth'
+  | 'authorName'
+  | 'authorUrl'
+  | 'contentHtml'
+  | 'createdAt'
+  | 'status'
 >;
 
 export const PUBLIC_COMMENT_COLUMNS = [

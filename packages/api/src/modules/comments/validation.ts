@@ -32,15 +32,18 @@ export function validateCommentFields(input: {
   content: string;
 }): { value: CommentFields; errors: UserError[] } {
   const errors: UserError[] = [];
-  const add = (field: string, code: string, message: string) => errors.push({ field, code, message });
+  const add = (field: string, code: string, message: string) =>
+    errors.push({ field, code, message });
 
   const authorName = clean(input.authorName).replace(/\s+/g, ' ');
   if (!authorName) add('authorName', 'REQUIRED', messages.nameRequired);
-  else if (authorName.length > LIMITS.authorName) add('authorName', 'TOO_LONG', messages.nameTooLong);
+  else if (authorName.length > LIMITS.authorName)
+    add('authorName', 'TOO_LONG', messages.nameTooLong);
 
   const authorEmail = clean(input.authorEmail).toLowerCase();
   if (!authorEmail) add('authorEmail', 'REQUIRED', messages.emailRequired);
-  else if (authorEmail.length > LIMITS.authorEmail) add('authorEmail', 'TOO_LONG', messages.emailTooLong);
+  else if (authorEmail.length > LIMITS.authorEmail)
+    add('authorEmail', 'TOO_LONG', messages.emailTooLong);
   else if (!EMAIL.test(authorEmail)) add('authorEmail', 'INVALID_EMAIL', messages.emailInvalid);
 
   const rawUrl = clean(input.authorUrl);
@@ -50,7 +53,8 @@ export function validateCommentFields(input: {
     else {
       try {
         const url = new URL(rawUrl);
-        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) throw new Error();
+        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+          throw new Error();
         if (url.username || url.password) throw new Error();
         authorUrl = url.href.length <= LIMITS.authorUrl ? url.href : rawUrl;
       } catch {

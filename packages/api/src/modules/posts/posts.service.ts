@@ -2,7 +2,13 @@ import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm'
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
 import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../../db/entities.js';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../../lib/pagination.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  type Page,
+  type PageArgs,
+} from '../../lib/pagination.js';
 
 export interface PostListArgs extends PageArgs {
   tag?: string | null;
@@ -59,7 +65,10 @@ export class PostsService {
       .take(size + 1)
       .getMany();
     const page = rows.slice(0, size);
-    const edges = page.map((node) => ({ cursor: encodeCursor({ time: node.publishedAt!.getTime(), id: node.id }), node }));
+    const edges = page.map((node) => ({
+      cursor: encodeCursor({ time: node.publishedAt!.getTime(), id: node.id }),
+      node,
+    }));
     return {
       edges,
       pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },

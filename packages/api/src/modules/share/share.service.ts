@@ -16,7 +16,9 @@ const PLACEHOLDER = /\{(url|title|excerpt)\}/g;
 
 /** Fills a target's URL template, URL-encoding every value. */
 export function fillTemplate(template: string, subject: ShareSubject): string {
-  return template.replace(PLACEHOLDER, (_, name: keyof ShareSubject) => encodeURIComponent(subject[name]));
+  return template.replace(PLACEHOLDER, (_, name: keyof ShareSubject) =>
+    encodeURIComponent(subject[name]),
+  );
 }
 
 export class ShareService {
