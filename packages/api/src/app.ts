@@ -35,8 +35,24 @@ const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+// graphql-js echoes the whole variable value in coercion errors, which would
+// repeat a commenter's email. Keep only reasons that carry no input value.
+const VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value /;
+const SAFE_REASON =
+  /(Field "\w+" of required type "[\w![\]]+" was not provided\.|Field "\w+" is not defined by type "\w+"\.(?: Did you mean [\w", ]+\?)?)$/;
+
+function withoutInputValues(message: string): string {
+  const variable = VARIABLE_ERROR.exec(message);
+  if (!variable) return message;
+  const reason = SAFE_REASON.exec(message)?.[1] ?? 'A value has the wrong type.';
+  return `Variable "$${variable[1]}" got an invalid value: ${reason}`;
+}
+
 function formatError(log: FastifyInstance['log']) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (VARIABLE_ERROR.test(formatted.message)) {
+      return { ...formatted, message: withoutInputValues(formatted.message) };
+    }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
       log.error({ err: error }, 'GraphQL resolver failed');

@@ -69,10 +69,11 @@ export function loadConfig(
   try {
     const parsed = new URL(publicUrl);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    if (parsed.search || parsed.hash) throw new Error();
+    // An empty "?" or "#" parses to '' but would still end up in every link.
+    if (/[?#]/.test(publicUrl) || parsed.username || parsed.password) throw new Error();
   } catch {
     throw new ConfigError(
-      `PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "${publicUrl}")`,
+      `PUBLIC_URL must be an absolute http(s) URL without credentials, query or fragment (got "${publicUrl}")`,
     );
   }
   publicUrl = publicUrl.replace(/\/+$/, '');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPost } from './support/fixtures.js';
 import type { PostRow } from '../src/db/entities.js';
 import { seedIfEmpty } from '../src/seed/seed.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
@@ -13,24 +14,8 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
   });
   afterAll(() => server?.close());
 
-  async function addPost(fields: Partial<PostRow> & { slug: string }): Promise<PostRow> {
-    const repo = server.dataSource.getRepository<PostRow>('Post');
-    const now = new Date();
-    return repo.save({
-      title: fields.slug,
-      contentHtml: '<p>x</p>',
-      contentSource: '<p>x</p>',
-      excerpt: 'x',
-      status: 'PUBLISHED',
-      publishedAt: now,
-      createdAt: now,
-      updatedAt: now,
-      authorId: 1,
-      commentsOpen: true,
-      pingsOpen: true,
-      ...fields,
-    });
-  }
+  const addPost = (fields: Partial<PostRow> & { slug: string }) =>
+    insertPost(server.dataSource, { publishedAt: new Date(), ...fields });
 
   it('serves the seed post with every paragraph, the @handles, the tag and the live-blog sentence', async () => {
     const res = await server.gql<{ post: Record<string, unknown> & { content: string } }>(

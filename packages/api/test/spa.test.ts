@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPost } from './support/fixtures.js';
 import type { PostRow } from '../src/db/entities.js';
 import { startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
@@ -43,19 +44,10 @@ describe('serving the SPA', () => {
   });
 
   it('escapes post titles in the meta tags', async () => {
-    await server.dataSource.getRepository<PostRow>('Post').save({
+    await insertPost(server.dataSource, {
       slug: 'quotes',
       title: 'A "quoted" <title> & more',
-      contentHtml: '<p>x</p>',
-      contentSource: '<p>x</p>',
       excerpt: 'Use <b>bold</b> & "quotes"',
-      status: 'PUBLISHED',
-      publishedAt: new Date(Date.UTC(2020, 0, 1)),
-      createdAt: new Date(),
-      updatedAt: new Date(),
-      authorId: 1,
-      commentsOpen: true,
-      pingsOpen: true,
     });
     const body = await (await html('/posts/quotes')).text();
     expect(body).toContain(

@@ -112,22 +112,30 @@ export function sanitizePostHtml(html: string): string {
   return sanitizeHtml(html, POST_HTML);
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+// Block ends and line breaks separate words once the tags are gone.
+const BLOCK_END = /<\/(?:p|div|h[1-6]|li|dt|dd|blockquote|pre|tr|td|th|figcaption)>|<br\s*\/?>/gi;
+
 /** Strips all markup, collapsing white space: for excerpts and meta descriptions. */
 export function htmlToText(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+  return sanitizeHtml(html.replace(BLOCK_END, '$& '), { allowedTags: [], allowedAttributes: {} })
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name] ?? '')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
-/** Cuts text at a word boundary to at most `max` characters, adding an ellipsis when cut. */
+/**
+ * Cuts text at a word boundary to at most `max` characters (code points, so
+ * no emoji is split), adding an ellipsis when cut.
+ */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const keep = chars.slice(0, max - 1);
+  // The cut already falls on a word boundary when the next character is a space.
+  if (chars[max - 1] !== ' ') {
+    const space = keep.lastIndexOf(' ');
+    if (space > max * 0.6) keep.length = space;
+  }
+  return `${keep.join('').trimEnd()}…`;
 }

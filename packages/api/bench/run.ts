@@ -1,0 +1,272 @@
+// `pnpm bench`: throughput, latency and SQL statements per request for what
+// readers do most, on SQLite (and PostgreSQL when its binaries are present),
+// plus the SPA bundle size. Writes the figures to docs/benchmarks.md.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import autocannon from 'autocannon';
+import type { DatabaseConfig } from '../src/config.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createDataSource, openDatabase, QueryCounter } from '../src/db/data-source.js';
+import { seedIfEmpty } from '../src/seed/seed.js';
+import { findPgBin, startPgCluster } from '../test/support/postgres.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const apiMain = path.resolve(import.meta.dirname, '../dist/main.js');
+const webDist = path.resolve(import.meta.dirname, '../../web/dist');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
+const POST_PAGE = ['posts.graphql', 'comments.graphql']
+  .map((f) => fs.readFileSync(path.join(root, 'packages/web/src/graphql', f), 'utf8'))
+  .join('\n');
+const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) { status errors { code } } }`;
+
+interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+const json = { 'content-type': 'application/json' };
+const scenarios: Scenario[] = [
+  {
+    name: 'post page query (GraphQL, PostPage)',
+    method: 'POST',
+    path: '/graphql',
+    headers: json,
+    body: JSON.stringify({
+      query: POST_PAGE,
+      operationName: 'PostPage',
+      variables: { slug: SLUG },
+    }),
+  },
+  {
+    name: 'post list query (GraphQL, PostList)',
+    method: 'POST',
+    path: '/graphql',
+    headers: json,
+    body: JSON.stringify({ query: POST_PAGE, operationName: 'PostList', variables: { first: 10 } }),
+  },
+  {
+    name: 'post HTML with meta (GET /posts/:slug)',
+    method: 'GET',
+    path: `/posts/${SLUG}`,
+    headers: { accept: 'text/html' },
+  },
+  {
+    name: 'submit a comment (GraphQL mutation)',
+    method: 'POST',
+    path: '/graphql',
+    headers: json,
+    body: JSON.stringify({
+      query: SUBMIT,
+      variables: {
+        input: {
+          postId: '1',
+          authorName: 'Bench',
+          authorEmail: 'bench@example.org',
+          content: 'A benchmark comment.',
+        },
+      },
+    }),
+  },
+];
+
+interface Row {
+  db: string;
+  scenario: string;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  sql: number;
+  errors: number;
+}
+
+/** SQL statements one request costs, measured in-process with the same app. */
+async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
+  const counter = new QueryCounter();
+  const ds = createDataSource(db, { counter });
+  await openDatabase(ds);
+  await seedIfEmpty(ds);
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), database: db };
+  const app = await buildApp({ config, dataSource: ds });
+  const counts: number[] = [];
+  for (const s of scenarios) {
+    const inject = () =>
+      app.inject({ method: s.method, url: s.path, headers: s.headers, payload: s.body });
+    await inject(); // warm-up
+    const before = counter.count;
+    await inject();
+    counts.push(counter.count - before);
+  }
+  await app.close();
+  await ds.destroy();
+  return counts;
+}
+
+async function startServer(
+  databaseUrl: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [apiMain], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function load(url: string, s: Scenario) {
+  return autocannon({
+    url: url + s.path,
+    method: s.method,
+    headers: s.headers,
+    body: s.body,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    // Bounded twice: by time and by count.
+    amount: 200_000,
+  });
+}
+
+async function benchDatabase(label: string, db: DatabaseConfig, url: string): Promise<Row[]> {
+  const sql = await sqlPerRequest(db);
+  const server = await startServer(url);
+  const rows: Row[] = [];
+  try {
+    for (const [i, s] of scenarios.entries()) {
+      const r = await load(server.url, s);
+      rows.push({
+        db: label,
+        scenario: s.name,
+        rps: Math.round(r.requests.average),
+        p50: r.latency.p50,
+        p90: r.latency.p90,
+        p99: r.latency.p99,
+        sql: sql[i]!,
+        errors: r.errors + r.non2xx,
+      });
+      console.log(
+        `${label.padEnd(10)} ${s.name.padEnd(42)} ${String(rows.at(-1)!.rps).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${sql[i]} SQL`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
+  const assets = path.join(webDist, 'assets');
+  return fs
+    .readdirSync(assets)
+    .filter((f) => /\.(js|css)$/.test(f))
+    .map((f) => {
+      const data = fs.readFileSync(path.join(assets, f));
+      return {
+        file: f.replace(/-[\w-]{8}\./, '.'),
+        bytes: data.length,
+        gzip: zlib.gzipSync(data).length,
+      };
+    });
+}
+
+async function main() {
+  if (!fs.existsSync(apiMain) || !fs.existsSync(webDist))
+    throw new Error('Build first: pnpm build');
+  const rows: Row[] = [];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-bench-'));
+  try {
+    const file = path.join(tmp, 'bench.db');
+    const sqliteSql = path.join(tmp, 'sql.db');
+    rows.push(
+      ...(await benchDatabase('SQLite', { kind: 'sqlite', file: sqliteSql }, `sqlite:${file}`)),
+    );
+    const bin = findPgBin();
+    if (bin) {
+      const cluster = await startPgCluster(bin);
+      try {
+        const pg = await import('pg');
+        const admin = new pg.default.Client({ connectionString: cluster.url });
+        await admin.connect();
+        await admin.query('CREATE DATABASE bench_sql');
+        await admin.query('CREATE DATABASE bench_load');
+        await admin.end();
+        const u = (name: string) => cluster.url.replace(/\/postgres$/, `/${name}`);
+        rows.push(
+          ...(await benchDatabase(
+            'PostgreSQL',
+            { kind: 'postgres', url: u('bench_sql') },
+            u('bench_load'),
+          )),
+        );
+      } finally {
+        await cluster.stop();
+      }
+    } else {
+      console.log('PostgreSQL binaries not found: PostgreSQL figures skipped.');
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const bundle = bundleSizes();
+  for (const b of bundle) console.log(`bundle ${b.file}: ${b.bytes} bytes, ${b.gzip} gzipped`);
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const md = [
+    '# Benchmarks',
+    '',
+    `Latest \`pnpm bench\` run: ${new Date().toISOString().slice(0, 10)}, on ${machine}.`,
+    '',
+    `Load: autocannon on the same machine, ${CONNECTIONS} connections, ${DURATION} s per scenario, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process. SQL statements per request are counted by the database logger for one warm request.`,
+    '',
+    '| Database | Scenario | Requests/s | p50 ms | p90 ms | p99 ms | SQL statements / request | Errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.sql} | ${r.errors} |`,
+    ),
+    '',
+    'The comment scenario stores a comment per request (the same email, so after the first they are pending duplicates of each other); it measures the write path including validation.',
+    '',
+    '## SPA bundle',
+    '',
+    '| File | Bytes | Gzipped |',
+    '| --- | ---: | ---: |',
+    ...bundle.map((b) => `| ${b.file} | ${b.bytes} | ${b.gzip} |`),
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), md);
+  console.log('wrote docs/benchmarks.md');
+}
+
+await main();

@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import type { CommentRow, PostRow } from '../../src/db/entities.js';
+
+/** Stores a post (published a minute ago, by the seed author, unless `fields` say otherwise). */
+export function insertPost(
+  ds: DataSource,
+  fields: Partial<PostRow> & { slug: string },
+): Promise<PostRow> {
+  const now = new Date();
+  return ds.getRepository<PostRow>('Post').save({
+    title: fields.slug,
+    contentHtml: '<p>x</p>',
+    contentSource: '<p>x</p>',
+    excerpt: 'x',
+    status: 'PUBLISHED',
+    publishedAt: new Date(now.getTime() - 60_000),
+    createdAt: now,
+    updatedAt: now,
+    authorId: 1,
+    commentsOpen: true,
+    pingsOpen: true,
+    ...fields,
+  });
+}
+
+/** Stores an approved top-level comment unless `fields` say otherwise. */
+export function insertComment(
+  ds: DataSource,
+  fields: Partial<CommentRow> & { postId: number; createdAt: Date },
+): Promise<CommentRow> {
+  return ds.getRepository<CommentRow>('Comment').save({
+    parentId: null,
+    depth: 0,
+    authorName: 'Stored Commenter',
+    authorEmail: 'stored@example.net',
+    authorUrl: null,
+    contentText: 'stored',
+    contentHtml: '<p>stored</p>',
+    status: 'APPROVED',
+    ip: null,
+    userAgent: null,
+    ...fields,
+  });
+}
