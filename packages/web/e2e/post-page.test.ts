@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { startColloquy, type RunningServer } from './server.js';
+
+const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
+const TITLE = 'Social media surgery for mental health #smsmhealth';
+
+let server: RunningServer;
+let browser: Browser | null;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  if (browser) server = await startColloquy();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async (ctx) => {
+  if (!browser) return ctx.skip();
+  context = await browser.newContext();
+  page = await context.newPage();
+  return async () => {
+    await context.close();
+  };
+});
+
+describe('the seed post in Chromium', () => {
+  it('shows the post, its share bar, the comment, the pingbacks and the comment form', async () => {
+    const response = await page.goto(`${server.url}/posts/${SLUG}`);
+    expect(response?.status()).toBe(200);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(TITLE);
+    expect(await page.title()).toContain(TITLE);
+
+    const article = await page.locator('main').innerText();
+    expect(article).toContain('Today was our first ever social media surgery');
+    expect(article).toContain('Hopefully the start of something good.');
+    expect(article).toContain('@leedswellweb');
+    expect(article).toContain('Victoria Betton');
+    expect(article).toContain('smsmhealth');
+
+    const labels = [
+      'Tweet about this on Twitter',
+      'Share on Reddit',
+      'Share on Tumblr',
+      'Share on LinkedIn',
+      'Share on Facebook',
+      'Pin on Pinterest',
+    ];
+    for (const label of labels) {
+      const link = page.getByRole('link', { name: label });
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await link.getAttribute('rel')).toContain('noopener');
+      expect(await link.getAttribute('href')).toMatch(/^https:\/\//);
+    }
+    expect(await page.getByRole('link', { name: /Google\+|Flattr/ }).count()).toBe(0);
+    expect(
+      await page.getByRole('link', { name: 'Share on Reddit' }).getAttribute('href'),
+    ).toContain(encodeURIComponent(`/posts/${SLUG}`));
+
+    expect(await page.getByRole('heading', { name: '1 Comment' }).count()).toBe(1);
+    expect(article).toContain('Sound pretty much like a Social Media Surgery to me');
+
+    expect(await page.getByRole('heading', { name: 'Trackbacks/Pingbacks' }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('link', {
+          name: /Using social media for professional development at the Leeds #SMSmhealth/,
+        })
+        .count(),
+    ).toBe(1);
+    expect(article).toContain('blogged about here by the lovely @victoriabetton');
+    expect(article).toContain('Not a jolly | The Sociable Organisation');
+
+    expect(await page.getByRole('heading', { name: 'Submit a Comment' }).count()).toBe(1);
+    expect(article).toContain(
+      'Your email address will not be published. Required fields are marked *',
+    );
+    for (const field of [/^Comment/, /^Name/, /^Email/, /^Website/]) {
+      expect(await page.getByLabel(field).count()).toBe(1);
+    }
+  });
+
+  it('submits a reply and shows it to its author as awaiting moderation', async () => {
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    await page
+      .getByRole('button', { name: /^Reply/ })
+      .first()
+      .click();
+    await expect
+      .poll(() =>
+        page
+          .getByText(/Replying to Sam Hughes/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
+
+    await page.getByLabel(/^Comment/).fill('Agreed — and the surgery bit can follow.');
+    await page.getByLabel(/^Name/).fill('Rosa Reader');
+    await page.getByLabel(/^Email/).fill('rosa@example.org');
+    await page.getByRole('button', { name: 'Post Comment' }).click();
+
+    await expect
+      .poll(() => page.getByText('Your comment is awaiting moderation.').first().isVisible())
+      .toBe(true);
+    expect(await page.locator('main').innerText()).toContain(
+      'Agreed — and the surgery bit can follow.',
+    );
+    // Readers still see one approved comment.
+    expect(await page.getByRole('heading', { name: '1 Comment' }).count()).toBe(1);
+
+    // A fresh visit (another reader) does not see the pending reply.
+    const other = await context.newPage();
+    await other.goto(`${server.url}/posts/${SLUG}`);
+    await expect.poll(() => other.getByRole('heading', { level: 1 }).count()).toBe(1);
+    expect(await other.locator('main').innerText()).not.toContain('the surgery bit can follow');
+  });
+
+  it('shows a missing email at its field and sends nothing', async () => {
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.postData()?.includes('SubmitComment')) sent++;
+    });
+    await page.getByLabel(/^Comment/).fill('No email here');
+    await page.getByLabel(/^Name/).fill('Nobody');
+    await page.getByRole('button', { name: 'Post Comment' }).click();
+    const email = page.getByLabel(/^Email/);
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await email.getAttribute('aria-describedby')) ?? '';
+    const message = await page.locator(`[id="${describedBy.split(' ')[0]}"]`).innerText();
+    expect(message).toMatch(/email/i);
+    expect(sent).toBe(0);
+  });
+
+  it("shows the server's answer at the field when only the server can tell", async () => {
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    await page.getByLabel(/^Comment/).fill('Hello');
+    await page.getByLabel(/^Name/).fill('Hyphen');
+    await page.getByLabel(/^Email/).fill('someone@-bad-.example');
+    await page.getByRole('button', { name: 'Post Comment' }).click();
+    const email = page.getByLabel(/^Email/);
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('main').innerText()).toContain('Please enter a valid email address');
+  });
+
+  it('shows a not-found page, with HTTP 404, for an unknown slug', async () => {
+    const response = await page.goto(`${server.url}/posts/no-such-post`);
+    expect(response?.status()).toBe(404);
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found' }).count()).toBe(1);
+  });
+
+  it('lists the post on the home page and links to it', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: TITLE }).click();
+    await page.waitForURL(`**/posts/${SLUG}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(TITLE);
+  });
+
+  it('says so when the API cannot be reached, and recovers on retry', async () => {
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    const retry = page.getByRole('button', { name: /try again/i });
+    await expect.poll(() => retry.count()).toBe(1);
+    await page.unroute('**/graphql');
+    await retry.click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(TITLE);
+  });
+
+  it('is readable on a phone: nothing overflows a 375px viewport', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).count()).toBe(1);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    if (process.env.COLLOQUY_SCREENSHOTS) {
+      await page.screenshot({
+        path: `${process.env.COLLOQUY_SCREENSHOTS}/post-phone.png`,
+        fullPage: true,
+      });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({
+        path: `${process.env.COLLOQUY_SCREENSHOTS}/post-desktop.png`,
+        fullPage: true,
+      });
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import type {
+  CommentFieldsFragment,
+  CommentStatus,
+  SubmitCommentMutation,
+  UserError,
+} from '../../generated/graphql';
+
+/** One comment with its replies, as the thread components render it. */
+export interface ThreadComment {
+  id: string;
+  depth: number;
+  authorName: string;
+  authorUrl: string | null;
+  /** HTML sanitized by the server. */
+  content: string;
+  createdAt: string;
+  /** True for the visitor's own comment that a moderator has not approved yet. */
+  awaitingModeration: boolean;
+  replies: ThreadComment[];
+}
+
+export type SubmitCommentResult = SubmitCommentMutation['submitComment'];
+export type SubmittedComment = NonNullable<SubmitCommentResult['comment']>;
+export type { UserError };
+
+/** A comment the visitor has just submitted, kept until the thread contains it. */
+export interface OwnComment {
+  comment: SubmittedComment;
+  status: CommentStatus | null;
+}
+
+/** The post page asks for five levels of replies; deeper replies would not show. */
+export const MAX_THREAD_DEPTH = 5;
+
+// The generated query type nests five levels; this structural type matches each.
+interface CommentNodeLike extends CommentFieldsFragment {
+  replies?: CommentConnectionLike;
+}
+interface CommentConnectionLike {
+  edges: ReadonlyArray<{ node: CommentNodeLike }>;
+}
+
+function toThreadComment(node: CommentNodeLike): ThreadComment {
+  return {
+    id: node.id,
+    depth: node.depth,
+    authorName: node.authorName,
+    authorUrl: node.authorUrl ?? null,
+    content: node.content,
+    createdAt: node.createdAt,
+    awaitingModeration: false,
+    replies: node.replies ? toThread(node.replies) : [],
+  };
+}
+
+/** Flattens the connection/edge nesting of the query into a plain tree. */
+export function toThread(connection: CommentConnectionLike): ThreadComment[] {
+  return connection.edges.map((edge) => toThreadComment(edge.node));
+}
+
+function collectIds(comments: readonly ThreadComment[], ids: Set<string>): Set<string> {
+  for (const comment of comments) {
+    ids.add(comment.id);
+    collectIds(comment.replies, ids);
+  }
+  return ids;
+}
+
+function appendReply(
+  comments: readonly ThreadComment[],
+  parentId: string,
+  reply: ThreadComment,
+): { comments: ThreadComment[]; placed: boolean } {
+  let placed = false;
+  const next = comments.map((comment) => {
+    if (placed) return comment;
+    if (comment.id === parentId) {
+      placed = true;
+      return { ...comment, replies: [...comment.replies, reply] };
+    }
+    const inner = appendReply(comment.replies, parentId, reply);
+    if (!inner.placed) return comment;
+    placed = true;
+    return { ...comment, replies: inner.comments };
+  });
+  return { comments: next, placed };
+}
+
+/**
+ * Shows the visitor's own submissions in place: a reply under its parent, a
+ * new comment at the end. Ones the thread already contains (approved and
+ * refetched) are skipped so nothing shows twice. Returns a new tree.
+ */
+export function withOwnComments(
+  thread: readonly ThreadComment[],
+  own: readonly OwnComment[],
+): ThreadComment[] {
+  const present = collectIds(thread, new Set());
+  let result = [...thread];
+  for (const { comment, status } of own) {
+    if (present.has(comment.id)) continue;
+    const node: ThreadComment = {
+      ...toThreadComment(comment),
+      awaitingModeration: status !== 'APPROVED',
+    };
+    const parentId = comment.parent?.id;
+    const appended = parentId
+      ? appendReply(result, parentId, node)
+      : { comments: result, placed: false };
+    result = appended.placed ? appended.comments : [...result, node];
+    present.add(comment.id);
+  }
+  return result;
+}

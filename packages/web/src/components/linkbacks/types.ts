@@ -1,0 +1,6 @@
+import type { Linkback } from '../../generated/graphql';
+
+export type LinkbackItem = Pick<
+  Linkback,
+  'id' | 'kind' | 'sourceUrl' | 'title' | 'excerpt' | 'blogName' | 'createdAt'
+>;

@@ -1,0 +1,12 @@
+import { toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
+import { pageTitle } from '../lib/title';
+
+/** Keeps document.title in step with the page ("Post title — Site title"). */
+export function useDocumentTitle(
+  page: MaybeRefOrGetter<string | null | undefined>,
+  site: MaybeRefOrGetter<string | null | undefined>,
+): void {
+  watchEffect(() => {
+    document.title = pageTitle(toValue(page), toValue(site));
+  });
+}

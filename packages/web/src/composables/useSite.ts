@@ -1,0 +1,12 @@
+import { computed } from 'vue';
+import { useQuery } from '@vue/apollo-composable';
+import { SiteDocument } from '../generated/graphql';
+import { DEFAULT_SITE_TITLE } from '../lib/title';
+
+/** Site title and tagline from the API, with a fallback while loading or offline. */
+export function useSite() {
+  const { result } = useQuery(SiteDocument);
+  const title = computed(() => result.value?.site.title || DEFAULT_SITE_TITLE);
+  const description = computed(() => result.value?.site.description ?? '');
+  return { title, description };
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { mount } from '@vue/test-utils';
+import CommentThread from '../src/components/comments/CommentThread.vue';
+import CommentsSection from '../src/components/comments/CommentsSection.vue';
+import { comment, nestedThread } from './helpers';
+
+describe('CommentThread', () => {
+  it('renders replies as nested ordered lists', () => {
+    const wrapper = mount(CommentThread, {
+      props: { comments: nestedThread(), replyToId: null, canReply: true },
+    });
+
+    const top = wrapper.get('ol.comment-list');
+    const topItems = top.findAll(':scope > li');
+    expect(topItems.map((li) => li.attributes('id'))).toEqual(['comment-c1', 'comment-c4']);
+
+    const firstReplies = topItems[0]!.get(':scope > ol.comment-list--replies');
+    const reply = firstReplies.get(':scope > li');
+    expect(reply.attributes('id')).toBe('comment-c2');
+    expect(reply.text()).toContain('Victoria Betton');
+    expect(reply.text()).toContain('It was, in the end!');
+
+    const deeper = reply.get(':scope > ol.comment-list--replies > li');
+    expect(deeper.attributes('id')).toBe('comment-c3');
+    expect(deeper.text()).toContain('Helen Standing');
+  });
+
+  it('shows author, date and sanitized content of a comment', () => {
+    const wrapper = mount(CommentThread, {
+      props: { comments: nestedThread(), replyToId: null, canReply: true },
+    });
+    const first = wrapper.get('#comment-c1');
+    const author = first.get('a.comment__author');
+    expect(author.text()).toBe('Dave Briggs');
+    expect(author.attributes('href')).toBe('http://davebriggs.net');
+    expect(author.attributes('rel')).toBe('nofollow ugc noopener');
+    expect(author.attributes('target')).toBe('_blank');
+    expect(first.get('time').attributes('datetime')).toBe('2012-11-24T21:14:00.000Z');
+    expect(first.get('time').text()).toMatch(/2012/);
+    expect(first.get('.comment__content p').text()).toBe(
+      'Sound pretty much like a Social Media Surgery to me',
+    );
+    // Without a website the name is plain text.
+    expect(wrapper.get('#comment-c4 .comment__author').element.tagName).toBe('SPAN');
+  });
+
+  it('emits reply with the comment, and hides Reply when comments are closed', async () => {
+    const wrapper = mount(CommentThread, {
+      props: { comments: nestedThread(), replyToId: null, canReply: true },
+    });
+    const button = wrapper.get('#comment-c2 > article button');
+    expect(button.text()).toBe('Reply');
+    expect(button.attributes('aria-label')).toBe('Reply to Victoria Betton');
+    await button.trigger('click');
+    expect(wrapper.emitted('reply')?.[0]?.[0]).toMatchObject({
+      id: 'c2',
+      authorName: 'Victoria Betton',
+    });
+
+    await wrapper.setProps({ canReply: false });
+    expect(wrapper.findAll('button')).toHaveLength(0);
+  });
+
+  it('offers no Reply at the deepest level the page loads', () => {
+    const deepest = comment({ id: 'deep', depth: 4 });
+    const wrapper = mount(CommentThread, {
+      props: { comments: [deepest], replyToId: null, canReply: true },
+    });
+    expect(wrapper.find('button').exists()).toBe(false);
+  });
+});
+
+describe('CommentsSection reply flow', () => {
+  function mountSection() {
+    return mount(CommentsSection, {
+      attachTo: document.body,
+      props: {
+        postId: 'p1',
+        comments: nestedThread(),
+        commentCount: 4,
+        commentsOpen: true,
+        submit: () => Promise.reject(new Error('not used')),
+      },
+    });
+  }
+
+  it('opens the form under the chosen comment with "Replying to", and moves it back on cancel', async () => {
+    const wrapper = mountSection();
+    // One form, at the bottom, before anything is chosen.
+    expect(wrapper.findAll('form')).toHaveLength(1);
+    expect(wrapper.find('.comment-list form').exists()).toBe(false);
+
+    await wrapper.get('#comment-c1 > article button').trigger('click');
+
+    const forms = wrapper.findAll('form');
+    expect(forms).toHaveLength(1);
+    const item = wrapper.get('#comment-c1');
+    // Directly under that comment, before its replies.
+    const formSection = item.get(':scope > .comment-form');
+    expect(formSection.text()).toContain('Replying to Dave Briggs');
+    expect(item.element.children[1]).toBe(formSection.element);
+    expect(document.activeElement).toBe(formSection.get('textarea').element);
+
+    // Typing survives moving the form.
+    await formSection.get('textarea').setValue('Thanks Dave');
+    await formSection.get('button[type="button"]').trigger('click');
+
+    expect(wrapper.find('.comment-list .comment-form').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('Replying to');
+    expect(wrapper.findAll('form')).toHaveLength(1);
+    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Thanks Dave');
+    // Focus goes back to the Reply button that opened the form.
+    expect(document.activeElement).toBe(wrapper.get('#comment-c1 > article button').element);
+    wrapper.unmount();
+  });
+});
