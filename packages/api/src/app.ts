@@ -19,6 +19,8 @@ import { SpaShell, type PageMeta } from './spa.js';
 export interface BuildAppOptions {
   config: Config;
   dataSource: DataSource;
+  /** Where log lines go (standard output when omitted). */
+  logStream?: NodeJS.WritableStream;
 }
 
 const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
@@ -48,6 +50,28 @@ function withoutInputValues(message: string): string {
   return `Variable "$${variable[1]}" got an invalid value: ${reason}`;
 }
 
+/**
+ * What the log may say about a failure. Not the error object itself: a
+ * TypeORM QueryFailedError carries the statement's bound parameters, and
+ * those can be a commenter's email.
+ */
+function describeFailure(error: unknown): {
+  name: string;
+  message: string;
+  query?: string;
+  stack?: string;
+} {
+  const cause = (error as { originalError?: unknown } | null)?.originalError ?? error;
+  if (!(cause instanceof Error)) return { name: 'Unknown', message: String(cause) };
+  const query = (cause as { query?: unknown }).query;
+  return {
+    name: cause.name,
+    message: cause.message,
+    ...(typeof query === 'string' ? { query: query.slice(0, 500) } : {}),
+    stack: cause.stack?.split('\n').slice(1, 8).join('\n'),
+  };
+}
+
 function formatError(log: FastifyInstance['log']) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (VARIABLE_ERROR.test(formatted.message)) {
@@ -55,7 +79,7 @@ function formatError(log: FastifyInstance['log']) {
     }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
-      log.error({ err: error }, 'GraphQL resolver failed');
+      log.error({ path: formatted.path, cause: describeFailure(error) }, 'GraphQL resolver failed');
       return {
         message: 'Internal server error',
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -149,9 +173,27 @@ async function registerSpa(
 }
 
 /** The whole HTTP application: GraphQL API and SPA, on a database that is already open and migrated. */
-export async function buildApp({ config, dataSource }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  dataSource,
+  logStream,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            ...(logStream ? { stream: logStream } : {}),
+            serializers: {
+              // Paths only: a query string can carry GraphQL variables, and so an email.
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: req.url.split('?')[0],
+                remoteAddress: req.ip,
+              }),
+            },
+          },
     bodyLimit: config.bodyLimit,
   });
   const services = createServices({ dataSource, config });

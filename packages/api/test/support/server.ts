@@ -84,7 +84,7 @@ export interface TestServer {
  */
 export async function startServer(
   kind: DbKind,
-  options: { seed?: boolean } = {},
+  options: { seed?: boolean; logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestServer> {
   const { db, drop } = await freshDatabase(kind);
   const base = loadConfig({
@@ -93,12 +93,12 @@ export async function startServer(
     PUBLIC_URL: TEST_PUBLIC_URL,
     LOG_LEVEL: 'silent',
   });
-  const config: Config = { ...base, database: db };
+  const config: Config = { ...base, database: db, logLevel: options.logStream ? 'info' : 'silent' };
   const counter = new QueryCounter();
   const dataSource = createDataSource(db, { counter });
   await openDatabase(dataSource);
   if (options.seed !== false) await seedIfEmpty(dataSource);
-  const app = await buildApp({ config, dataSource });
+  const app = await buildApp({ config, dataSource, logStream: options.logStream });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
