@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
+import { createTransactionRunner } from './db/transactions.js';
 import { CommentsService } from './modules/comments/comments.service.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
 import { PostsService } from './modules/posts/posts.service.js';
@@ -9,9 +10,10 @@ import { SiteService } from './modules/site/site.service.js';
 /** The app's services, wired once, with their collaborators passed in. */
 export function createServices(deps: { dataSource: DataSource; config: Config }) {
   const posts = new PostsService(deps);
+  const transaction = createTransactionRunner(deps.dataSource);
   return {
     posts,
-    comments: new CommentsService({ dataSource: deps.dataSource, posts }),
+    comments: new CommentsService({ dataSource: deps.dataSource, posts, transaction }),
     linkbacks: new LinkbacksService(deps),
     share: new ShareService(deps),
     site: new SiteService(deps),

@@ -880,3 +880,37 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
     });
   });
 });
+
+describe.each(databaseKinds())('concurrent comment submissions on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(kind);
+  });
+  afterAll(() => server?.close());
+
+  it('stores every one of 40 simultaneous submissions, each in its own transaction', async () => {
+    const before = await server.dataSource.getRepository<CommentRow>('Comment').count();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        server.gql<{ submitComment: { status: string; errors: unknown[] } }>(
+          `mutation($input: SubmitCommentInput!) { submitComment(input: $input) { status errors { code } } }`,
+          {
+            input: {
+              postId: '1',
+              authorName: `Crowd ${i}`,
+              // Every other one is the seed commenter, whose comments are approved at once.
+              authorEmail: i % 2 ? `crowd${i}@example.net` : 'sam.hughes@example.org',
+              content: `Comment number ${i}`,
+            },
+          },
+        ),
+      ),
+    );
+    for (const res of results) expect(res.errors).toBeUndefined();
+    expect(results.map((r) => r.data!.submitComment.status).sort()).toEqual([
+      ...Array<string>(20).fill('APPROVED'),
+      ...Array<string>(20).fill('PENDING'),
+    ]);
+    expect(await server.dataSource.getRepository<CommentRow>('Comment').count()).toBe(before + 40);
+  });
+});

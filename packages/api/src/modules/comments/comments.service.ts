@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import type { CommentRow, CommentStatus } from '../../db/entities.js';
+import type { RunInTransaction } from '../../db/transactions.js';
 import { plainTextToHtml } from '../../lib/html.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { LIMITS, messages } from './messages.js';
@@ -35,7 +36,13 @@ export function parseId(id: string | null | undefined): number | null {
 }
 
 export class CommentsService {
-  constructor(private readonly deps: { dataSource: DataSource; posts: PostsService }) {}
+  constructor(
+    private readonly deps: {
+      dataSource: DataSource;
+      posts: PostsService;
+      transaction: RunInTransaction;
+    },
+  ) {}
 
   private get repo() {
     return this.deps.dataSource.getRepository<CommentRow>('Comment');
@@ -112,7 +119,7 @@ export class CommentsService {
     }
     if (errors.length > 0 || !post) return fail(errors);
 
-    return this.deps.dataSource.transaction(async (em) => {
+    return this.deps.transaction(async (em) => {
       const repo = em.getRepository<CommentRow>('Comment');
       const known = await repo.exists({
         where: { authorEmail: value.authorEmail, status: 'APPROVED' },
