@@ -38,9 +38,13 @@ async function main(): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // PORT=0 picks a free port: the default public URL can only be known now.
+  if (!process.env.PUBLIC_URL?.trim() && config.port === 0) config.publicUrl = local;
   console.log(
-    `colloquy: serving on http://${config.host}:${port} (public URL ${config.publicUrl}, database ${config.database.kind})`,
+    `colloquy: serving on ${local} (public URL ${config.publicUrl}, database ${config.database.kind})`,
   );
+  console.log(`colloquy: open ${config.publicUrl}/ in your browser`);
 
   const stop = async (signal: string) => {
     console.log(`colloquy: ${signal} received, shutting down`);

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDataSource, openDatabase } from '../src/db/data-source.js';
+import { databaseKinds, freshDatabase } from './support/server.js';
+
+describe.each(databaseKinds())('database set-up on %s', (kind) => {
+  let cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.reverse()) await fn();
+    cleanup = [];
+  });
+
+  async function open() {
+    const { db, drop } = await freshDatabase(kind);
+    const ds = await openDatabase(createDataSource(db));
+    cleanup.push(drop, async () => {
+      if (ds.isInitialized) await ds.destroy();
+    });
+    return { db, ds };
+  }
+
+  it('applies the migrations once; opening again applies nothing', async () => {
+    const { db, ds } = await open();
+    const applied = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
+    expect(applied.map((m) => m.name)).toEqual(['Initial1795478400000']);
+    await ds.destroy();
+    const again = await openDatabase(createDataSource(db));
+    cleanup.push(() => again.destroy());
+    expect(await again.showMigrations()).toBe(false);
+    expect(((await again.query('SELECT name FROM migrations')) as unknown[]).length).toBe(1);
+  });
+
+  it('has the indexes the post page reads by', async () => {
+    const { ds } = await open();
+    const sql =
+      kind === 'sqlite'
+        ? `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'`
+        : `SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'idx_%'`;
+    const names = ((await ds.query(sql)) as { name: string }[]).map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'idx_comments_post_status_created',
+        'idx_comments_parent',
+        'idx_linkbacks_post_status_created',
+        'idx_posts_status_published',
+      ]),
+    );
+  });
+
+  it('enforces foreign keys', async () => {
+    const { ds } = await open();
+    await expect(
+      ds.query(`INSERT INTO post_tags (post_id, tag_id) VALUES (999, 999)`),
+    ).rejects.toThrow(/FOREIGN KEY|foreign key/);
+  });
+});
+
+describe('SQLite pragmas', () => {
+  it('runs SQLite in WAL mode with foreign keys on', async () => {
+    const { db, drop } = await freshDatabase('sqlite');
+    const ds = await openDatabase(createDataSource(db));
+    try {
+      expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      expect(await ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    } finally {
+      await ds.destroy();
+      await drop();
+    }
+  });
+});
