@@ -13,8 +13,19 @@ import { enforceLimits } from './graphql/limits.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { typeDefs } from './graphql/type-defs.js';
+import { JobWorker } from './modules/jobs/job-worker.js';
+import { registerLinkbackRoutes } from './modules/linkbacks/linkbacks.routes.js';
+import { WEBMENTION_JOB } from './modules/linkbacks/receiver.js';
+import { SEND_JOB } from './modules/linkbacks/sender.js';
 import { createServices, type Services } from './services.js';
 import { SpaShell, type PageMeta } from './spa.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's services, for in-process callers (tests; later the editorial API's jobs). */
+    services: Services;
+  }
+}
 
 export interface BuildAppOptions {
   config: Config;
@@ -110,7 +121,12 @@ async function registerSpa(
     });
   }
 
-  const send = async (reply: FastifyReply, status: number, meta: Partial<PageMeta> = {}) => {
+  const send = async (
+    reply: FastifyReply,
+    status: number,
+    meta: Partial<PageMeta> = {},
+    headers: Record<string, string> = {},
+  ) => {
     if (!shell) {
       return reply
         .code(503)
@@ -130,6 +146,7 @@ async function registerSpa(
       .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
+      .headers(headers)
       .send(shell.render(page));
   };
 
@@ -147,13 +164,21 @@ async function registerSpa(
         canonicalUrl: `${config.publicUrl}${req.url}`,
       });
     const site = await services.site.getSite();
-    return send(reply, 200, {
-      title: `${post.title} — ${site.title}`,
-      description: post.excerpt,
-      canonicalUrl: services.posts.postUrl(post),
-      type: 'article',
-      publishedAt: post.publishedAt,
-    });
+    const discovery = services.linkbacks.discovery(post);
+    return send(
+      reply,
+      200,
+      {
+        title: `${post.title} — ${site.title}`,
+        description: post.excerpt,
+        canonicalUrl: services.posts.postUrl(post),
+        type: 'article',
+        publishedAt: post.publishedAt,
+        links: discovery.links,
+        trackback: discovery.trackback,
+      },
+      discovery.headers,
+    );
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -197,6 +222,26 @@ export async function buildApp({
     bodyLimit: config.bodyLimit,
   });
   const services = createServices({ dataSource, config });
+  app.decorate('services', services);
+
+  // Background jobs (webmention verification, sending pings) run with the app
+  // and stop with it; the job in progress finishes first.
+  const worker = new JobWorker(
+    services.jobs,
+    {
+      [WEBMENTION_JOB]: (payload) =>
+        services.linkbackReceiver.processWebmention((payload as { pingId: number }).pingId),
+      [SEND_JOB]: (payload, attempt) =>
+        services.linkbackSender.send(
+          (payload as { outgoingPingId: number }).outgoingPingId,
+          attempt,
+        ),
+    },
+    config.jobs,
+    app.log,
+  );
+  if (config.jobs.worker) app.addHook('onReady', async () => worker.start());
+  app.addHook('onClose', async () => worker.stop());
 
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
@@ -235,6 +280,7 @@ export async function buildApp({
     return reply.send({ ok: true });
   });
 
+  await registerLinkbackRoutes(app, services);
   await registerSpa(app, config, services);
   return app;
 }

@@ -12,6 +12,38 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Fetching other sites' pages (verifying linkbacks, discovering endpoints, sending pings). */
+  remoteFetch: RemoteFetchConfig;
+  /** The background job queue (a table in the database). */
+  jobs: JobsConfig;
+}
+
+export interface RemoteFetchConfig {
+  /**
+   * TEST ONLY (COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH=1): lets remote fetches reach
+   * loopback addresses (127.0.0.0/8, ::1), where the test suites run their
+   * fixture sites. Every other private or reserved address stays refused.
+   */
+  allowLoopback: boolean;
+  /** Whole fetch, all redirects included, in milliseconds. */
+  timeoutMs: number;
+  /** Bytes of a response body read at most; the rest is not read. */
+  maxBytes: number;
+  maxRedirects: number;
+}
+
+export interface JobsConfig {
+  /**
+   * Run a job worker in this process (JOB_WORKER, default 1). With several
+   * processes on one PostgreSQL database, any number of them may run workers.
+   */
+  worker: boolean;
+  /** How often an idle worker looks for due jobs, in milliseconds. */
+  pollIntervalMs: number;
+  /** First retry delay; each further retry doubles it. */
+  retryBaseMs: number;
+  /** Attempts before a job is given up. */
+  maxAttempts: number;
 }
 
 /** A configuration problem that stops start-up with one clear line. */
@@ -83,6 +115,18 @@ export function loadConfig(
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
 
+  const allowLoopback = env.COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH?.trim() || '0';
+  if (allowLoopback !== '0' && allowLoopback !== '1') {
+    throw new ConfigError(
+      `COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH must be 0 or 1 (got "${allowLoopback}"); it is for test suites only`,
+    );
+  }
+
+  const worker = env.JOB_WORKER?.trim() || '1';
+  if (worker !== '0' && worker !== '1') {
+    throw new ConfigError(`JOB_WORKER must be 0 or 1 (got "${worker}")`);
+  }
+
   return {
     host,
     port,
@@ -91,5 +135,12 @@ export function loadConfig(
     webRoot: options.webRoot ?? path.resolve(import.meta.dirname, '../../web/dist'),
     bodyLimit: 100 * 1024,
     logLevel,
+    remoteFetch: {
+      allowLoopback: allowLoopback === '1',
+      timeoutMs: 8000,
+      maxBytes: 1024 * 1024,
+      maxRedirects: 5,
+    },
+    jobs: { worker: worker === '1', pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
   };
 }

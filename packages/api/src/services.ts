@@ -1,20 +1,42 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import { createTransactionRunner } from './db/transactions.js';
+import { RemoteFetcher } from './lib/remote/fetch.js';
 import { CommentsService } from './modules/comments/comments.service.js';
+import { JobQueue } from './modules/jobs/job-queue.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
+import { LinkbackReceiver } from './modules/linkbacks/receiver.js';
+import { LinkbackSender } from './modules/linkbacks/sender.js';
+import { SourceVerifier } from './modules/linkbacks/verification.js';
 import { PostsService } from './modules/posts/posts.service.js';
 import { ShareService } from './modules/share/share.service.js';
 import { SiteService } from './modules/site/site.service.js';
 
 /** The app's services, wired once, with their collaborators passed in. */
 export function createServices(deps: { dataSource: DataSource; config: Config }) {
+  const { dataSource, config } = deps;
   const posts = new PostsService(deps);
-  const transaction = createTransactionRunner(deps.dataSource);
+  const transaction = createTransactionRunner(dataSource);
+  const jobs = new JobQueue(deps);
+  // Read at each fetch: main() settles PUBLIC_URL only once the port is known.
+  const fetcher = new RemoteFetcher(
+    config.remoteFetch,
+    () => `Colloquy/0.1 (+${config.publicUrl})`,
+  );
+  const linkbacks = new LinkbacksService({ ...deps, posts });
   return {
     posts,
-    comments: new CommentsService({ dataSource: deps.dataSource, posts, transaction }),
-    linkbacks: new LinkbacksService(deps),
+    comments: new CommentsService({ dataSource, posts, transaction }),
+    linkbacks,
+    linkbackReceiver: new LinkbackReceiver({
+      linkbacks,
+      posts,
+      verifier: new SourceVerifier(fetcher),
+      jobs,
+      transaction,
+    }),
+    linkbackSender: new LinkbackSender({ dataSource, config, posts, jobs, fetcher, transaction }),
+    jobs,
     share: new ShareService(deps),
     site: new SiteService(deps),
   };

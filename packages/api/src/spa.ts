@@ -11,6 +11,25 @@ export interface PageMeta {
   publishedAt?: Date | null;
   /** Extra <link> elements (e.g. discovery links added by later modules). */
   links?: { rel: string; href: string }[];
+  /** Trackback auto-discovery: an RDF block (inside an HTML comment) naming the post's ping URL. */
+  trackback?: { about: string; title: string; pingUrl: string };
+}
+
+/** The Trackback 1.2 RDF discovery block; `--` is escaped so the comment cannot end early. */
+function trackbackRdf(tb: NonNullable<PageMeta['trackback']>): string {
+  const attr = (text: string) => escapeHtml(text).replace(/--/g, '-&#45;');
+  return [
+    '<!--',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"',
+    '         xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    '         xmlns:trackback="http://madskills.com/public/xml/rss/module/trackback/">',
+    `<rdf:Description rdf:about="${attr(tb.about)}"`,
+    `    dc:identifier="${attr(tb.about)}"`,
+    `    dc:title="${attr(tb.title)}"`,
+    `    trackback:ping="${attr(tb.pingUrl)}" />`,
+    '</rdf:RDF>',
+    '-->',
+  ].join('\n');
 }
 
 /** The built SPA's index.html, with the marker where per-page head tags go. */
@@ -50,6 +69,7 @@ export class SpaShell {
     }
     for (const link of meta.links ?? [])
       tags.push(`<link rel="${attr(link.rel)}" href="${attr(link.href)}">`);
+    if (meta.trackback) tags.push(trackbackRdf(meta.trackback));
     const head = tags.join('\n    ');
     return this.html.replace(/<title>[^<]*<\/title>\s*/, '').replace('<!--app-head-->', head);
   }

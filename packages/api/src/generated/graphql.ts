@@ -76,6 +76,8 @@ export type CommentStatus =
 
 export type Linkback = {
   __typename?: 'Linkback';
+  /** The source's author, when its page says (microformats2 h-card); null otherwise. */
+  author?: Maybe<LinkbackAuthor>;
   /** Plain text. */
   blogName?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -83,9 +85,20 @@ export type Linkback = {
   excerpt?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: LinkbackKind;
+  mentionType: MentionType;
   sourceUrl: Scalars['String']['output'];
   /** Plain text, as sent or extracted from the source page. */
   title?: Maybe<Scalars['String']['output']>;
+  /** When a repeated webmention last refreshed it; null if never. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** The person behind a linking page, from its h-card (plain text; URLs are http(s) only). */
+export type LinkbackAuthor = {
+  __typename?: 'LinkbackAuthor';
+  name?: Maybe<Scalars['String']['output']>;
+  photo?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type LinkbackConnection = {
@@ -105,6 +118,17 @@ export type LinkbackKind =
   | 'PINGBACK'
   | 'TRACKBACK'
   | 'WEBMENTION';
+
+/** What the linking page does with the post, from its microformats2 markup. */
+export type MentionType =
+  /** like-of */
+  | 'LIKE'
+  /** Any other link. */
+  | 'MENTION'
+  /** in-reply-to */
+  | 'REPLY'
+  /** repost-of */
+  | 'REPOST';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -146,6 +170,8 @@ export type Post = {
   slug: Scalars['String']['output'];
   tags: Array<Tag>;
   title: Scalars['String']['output'];
+  /** Where other blogs send Trackback 1.2 pings for this post. */
+  trackbackUrl: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Canonical absolute URL, under PUBLIC_URL. */
   url: Scalars['String']['output'];
@@ -345,9 +371,11 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Linkback: ResolverTypeWrapper<LinkbackRow>;
+  LinkbackAuthor: ResolverTypeWrapper<LinkbackAuthor>;
   LinkbackConnection: ResolverTypeWrapper<Omit<LinkbackConnection, 'edges'> & { edges: Array<ResolversTypes['LinkbackEdge']> }>;
   LinkbackEdge: ResolverTypeWrapper<Omit<LinkbackEdge, 'node'> & { node: ResolversTypes['Linkback'] }>;
   LinkbackKind: LinkbackKind;
+  MentionType: MentionType;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Post: ResolverTypeWrapper<PostRow>;
@@ -375,6 +403,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Linkback: LinkbackRow;
+  LinkbackAuthor: LinkbackAuthor;
   LinkbackConnection: Omit<LinkbackConnection, 'edges'> & { edges: Array<ResolversParentTypes['LinkbackEdge']> };
   LinkbackEdge: Omit<LinkbackEdge, 'node'> & { node: ResolversParentTypes['Linkback'] };
   Mutation: {};
@@ -430,13 +459,23 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type LinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Linkback'] = ResolversParentTypes['Linkback']> = {
+  author?: Resolver<Maybe<ResolversTypes['LinkbackAuthor']>, ParentType, ContextType>;
   blogName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   excerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['LinkbackKind'], ParentType, ContextType>;
+  mentionType?: Resolver<ResolversTypes['MentionType'], ParentType, ContextType>;
   sourceUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LinkbackAuthorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LinkbackAuthor'] = ResolversParentTypes['LinkbackAuthor']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  photo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -479,6 +518,7 @@ export type PostResolvers<ContextType = GraphQLContext, ParentType extends Resol
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  trackbackUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -551,6 +591,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Linkback?: LinkbackResolvers<ContextType>;
+  LinkbackAuthor?: LinkbackAuthorResolvers<ContextType>;
   LinkbackConnection?: LinkbackConnectionResolvers<ContextType>;
   LinkbackEdge?: LinkbackEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -84,7 +84,14 @@ export interface TestServer {
  */
 export async function startServer(
   kind: DbKind,
-  options: { seed?: boolean; logStream?: NodeJS.WritableStream } = {},
+  options: {
+    seed?: boolean;
+    logStream?: NodeJS.WritableStream;
+    /** Extra environment for loadConfig (e.g. COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH). */
+    env?: Record<string, string>;
+    /** Adjusts the loaded configuration before the app is built (e.g. job timings). */
+    configure?: (config: Config) => void;
+  } = {},
 ): Promise<TestServer> {
   const { db, drop } = await freshDatabase(kind);
   const base = loadConfig({
@@ -92,8 +99,10 @@ export async function startServer(
     HOST: '127.0.0.1',
     PUBLIC_URL: TEST_PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const config: Config = { ...base, database: db, logLevel: options.logStream ? 'info' : 'silent' };
+  options.configure?.(config);
   const counter = new QueryCounter();
   const dataSource = createDataSource(db, { counter });
   await openDatabase(dataSource);

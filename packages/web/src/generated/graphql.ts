@@ -71,6 +71,8 @@ export type CommentStatus =
 
 export type Linkback = {
   __typename?: 'Linkback';
+  /** The source's author, when its page says (microformats2 h-card); null otherwise. */
+  author?: Maybe<LinkbackAuthor>;
   /** Plain text. */
   blogName?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -78,9 +80,20 @@ export type Linkback = {
   excerpt?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   kind: LinkbackKind;
+  mentionType: MentionType;
   sourceUrl: Scalars['String']['output'];
   /** Plain text, as sent or extracted from the source page. */
   title?: Maybe<Scalars['String']['output']>;
+  /** When a repeated webmention last refreshed it; null if never. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** The person behind a linking page, from its h-card (plain text; URLs are http(s) only). */
+export type LinkbackAuthor = {
+  __typename?: 'LinkbackAuthor';
+  name?: Maybe<Scalars['String']['output']>;
+  photo?: Maybe<Scalars['String']['output']>;
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type LinkbackConnection = {
@@ -100,6 +113,17 @@ export type LinkbackKind =
   | 'PINGBACK'
   | 'TRACKBACK'
   | 'WEBMENTION';
+
+/** What the linking page does with the post, from its microformats2 markup. */
+export type MentionType =
+  /** like-of */
+  | 'LIKE'
+  /** Any other link. */
+  | 'MENTION'
+  /** in-reply-to */
+  | 'REPLY'
+  /** repost-of */
+  | 'REPOST';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -141,6 +165,8 @@ export type Post = {
   slug: Scalars['String']['output'];
   tags: Array<Tag>;
   title: Scalars['String']['output'];
+  /** Where other blogs send Trackback 1.2 pings for this post. */
+  trackbackUrl: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Canonical absolute URL, under PUBLIC_URL. */
   url: Scalars['String']['output'];

@@ -3,5 +3,12 @@ import type { Resolvers } from '../../generated/graphql.js';
 export const linkbacksResolvers: Resolvers = {
   Linkback: {
     id: (linkback) => String(linkback.id),
+    author: (linkback) =>
+      linkback.authorName || linkback.authorUrl || linkback.authorPhoto
+        ? { name: linkback.authorName, url: linkback.authorUrl, photo: linkback.authorPhoto }
+        : null,
+  },
+  Post: {
+    trackbackUrl: (post, _, { services }) => services.linkbacks.trackbackUrl(post),
   },
 };

@@ -1,17 +1,286 @@
-import { In, type DataSource } from 'typeorm';
-import type { LinkbackRow } from '../../db/entities.js';
+import { randomBytes } from 'node:crypto';
+import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import type { Config } from '../../config.js';
+import { dbDate } from '../../db/dates.js';
+import type {
+  IncomingPingRow,
+  LinkbackKind,
+  LinkbackRow,
+  LinkbackStatus,
+  PostRow,
+  SettingRow,
+} from '../../db/entities.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  type Page,
+  type PageArgs,
+} from '../../lib/pagination.js';
+import type { PostsService } from '../posts/posts.service.js';
+import { DEFAULT_MAX_PER_HOST_PER_HOUR, SETTINGS } from './messages.js';
+import type { SourceEvidence } from './verification.js';
 
+export interface LinkbackSettings {
+  /** Verified linkbacks are approved at once instead of waiting for moderation. */
+  autoApprove: boolean;
+  /** Pings accepted for verification per source host and hour. */
+  maxPerHostPerHour: number;
+}
+
+/** Where a target URL of ours leads. */
+export type TargetLookup =
+  { found: true; post: PostRow } | { found: false; reason: 'NOT_OURS' | 'NOT_FOUND' };
+
+/** What the post page tells other sites about where to ping it. */
+export interface Discovery {
+  headers: Record<string, string>;
+  links: { rel: string; href: string }[];
+  trackback: { about: string; title: string; pingUrl: string };
+}
+
+export const LINKBACK_STATUSES: readonly LinkbackStatus[] = [
+  'PENDING',
+  'APPROVED',
+  'SPAM',
+  'TRASH',
+];
+
+/**
+ * Linkbacks at rest: what readers see (approved ones), what moderators work
+ * with (list by status, set status), the settings that tune receiving, and
+ * the record of received pings (status URLs and the per-host rate limit).
+ */
 export class LinkbacksService {
-  constructor(private readonly deps: { dataSource: DataSource }) {}
+  constructor(
+    private readonly deps: { dataSource: DataSource; config: Config; posts: PostsService },
+  ) {}
+
+  private get ds() {
+    return this.deps.dataSource;
+  }
+
+  private linkbacks(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository<LinkbackRow>('Linkback');
+  }
+
+  private pings(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository<IncomingPingRow>('IncomingPing');
+  }
 
   /** Approved linkbacks of each post, oldest first, in one statement. */
   async approvedByPostIds(postIds: readonly number[]): Promise<Map<number, LinkbackRow[]>> {
-    const rows = await this.deps.dataSource.getRepository<LinkbackRow>('Linkback').find({
+    const rows = await this.linkbacks().find({
       where: { postId: In([...postIds]), status: 'APPROVED' },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     const byPost = new Map<number, LinkbackRow[]>(postIds.map((id) => [id, []]));
     for (const row of rows) byPost.get(row.postId)?.push(row);
     return byPost;
+  }
+
+  // --- Endpoints and discovery -------------------------------------------------
+
+  trackbackUrl(post: Pick<PostRow, 'id'>): string {
+    return `${this.deps.config.publicUrl}/trackback/${post.id}`;
+  }
+
+  xmlrpcUrl(): string {
+    return `${this.deps.config.publicUrl}/xmlrpc`;
+  }
+
+  webmentionUrl(): string {
+    return `${this.deps.config.publicUrl}/webmention`;
+  }
+
+  statusUrl(token: string): string {
+    return `${this.deps.config.publicUrl}/webmention/status/${token}`;
+  }
+
+  /** Discovery for a published post's page: headers, <link>s and the trackback RDF. */
+  discovery(post: PostRow): Discovery {
+    return {
+      headers: {
+        'x-pingback': this.xmlrpcUrl(),
+        link: `<${this.webmentionUrl()}>; rel="webmention"`,
+      },
+      links: [
+        { rel: 'pingback', href: this.xmlrpcUrl() },
+        { rel: 'webmention', href: this.webmentionUrl() },
+      ],
+      trackback: {
+        about: this.deps.posts.postUrl(post),
+        title: post.title,
+        pingUrl: this.trackbackUrl(post),
+      },
+    };
+  }
+
+  /** The published post a target URL (…/posts/:slug, any query or fragment) names. */
+  async postForTarget(targetUrl: string): Promise<TargetLookup> {
+    let url: URL;
+    let base: URL;
+    try {
+      url = new URL(targetUrl);
+      base = new URL(`${this.deps.config.publicUrl}/posts/`);
+    } catch {
+      return { found: false, reason: 'NOT_OURS' };
+    }
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+      return { found: false, reason: 'NOT_OURS' };
+    }
+    let slug: string;
+    try {
+      slug = decodeURIComponent(url.pathname.slice(base.pathname.length).replace(/\/$/, ''));
+    } catch {
+      return { found: false, reason: 'NOT_FOUND' };
+    }
+    const post =
+      slug && !slug.includes('/') ? await this.deps.posts.findPublishedBySlug(slug) : null;
+    return post ? { found: true, post } : { found: false, reason: 'NOT_FOUND' };
+  }
+
+  // --- Settings ------------------------------------------------------------------
+
+  async settings(): Promise<LinkbackSettings> {
+    const rows = await this.ds
+      .getRepository<SettingRow>('Setting')
+      .findBy({ key: In([SETTINGS.autoApprove, SETTINGS.maxPerHostPerHour]) });
+    const value = (key: string) => rows.find((r) => r.key === key)?.value;
+    const max = Number(value(SETTINGS.maxPerHostPerHour));
+    return {
+      autoApprove: value(SETTINGS.autoApprove) === 'true',
+      maxPerHostPerHour: Number.isInteger(max) && max >= 0 ? max : DEFAULT_MAX_PER_HOST_PER_HOUR,
+    };
+  }
+
+  // --- Moderation (called by the editorial API) ------------------------------------
+
+  /** Linkbacks with the given status, newest first, keyset-paginated (the moderation queue for PENDING). */
+  async listByStatus(status: LinkbackStatus, args: PageArgs = {}): Promise<Page<LinkbackRow>> {
+    const size = pageSize(args.first);
+    const qb = this.linkbacks().createQueryBuilder('l').where('l.status = :status', { status });
+    if (args.after) {
+      const after = decodeCursor(args.after);
+      const at = dbDate(this.ds, new Date(after.time));
+      qb.andWhere('(l.createdAt < :at OR (l.createdAt = :at AND l.id < :afterId))', {
+        at,
+        afterId: after.id,
+      });
+    }
+    const rows = await qb
+      .orderBy('l.createdAt', 'DESC')
+      .addOrderBy('l.id', 'DESC')
+      .take(size + 1)
+      .getMany();
+    const edges = rows.slice(0, size).map((node) => ({
+      cursor: encodeCursor({ time: node.createdAt.getTime(), id: node.id }),
+      node,
+    }));
+    const totalCount = await this.linkbacks().countBy({ status });
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount,
+    };
+  }
+
+  /** Moves a linkback to another status (approve, spam, trash, back to pending); null when it does not exist. */
+  async setStatus(id: number, status: LinkbackStatus): Promise<LinkbackRow | null> {
+    if (!LINKBACK_STATUSES.includes(status)) throw new Error(`Unknown linkback status ${status}`);
+    const result = await this.linkbacks().update({ id }, { status });
+    if (!result.affected) return null;
+    return this.linkbacks().findOneBy({ id });
+  }
+
+  findById(id: number): Promise<LinkbackRow | null> {
+    return this.linkbacks().findOneBy({ id });
+  }
+
+  // --- Receiving ------------------------------------------------------------------
+
+  findBySource(postId: number, sourceUrl: string, em?: EntityManager): Promise<LinkbackRow | null> {
+    return this.linkbacks(em).findOneBy({ postId, sourceUrl });
+  }
+
+  /** Pings from this host that reached verification in the last hour. */
+  recentPingsFromHost(host: string): Promise<number> {
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    return this.pings().countBy({
+      sourceHost: host,
+      createdAt: MoreThan(dbDate(this.ds, hourAgo) as Date),
+    });
+  }
+
+  async isRateLimited(sourceUrl: string): Promise<boolean> {
+    const { maxPerHostPerHour } = await this.settings();
+    return (await this.recentPingsFromHost(new URL(sourceUrl).hostname)) >= maxPerHostPerHour;
+  }
+
+  /** Records a received ping (for its status URL and the rate limit). */
+  recordPing(
+    fields: Pick<IncomingPingRow, 'kind' | 'sourceUrl' | 'targetUrl' | 'postId' | 'status'> &
+      Partial<Pick<IncomingPingRow, 'result' | 'reason' | 'linkbackId'>>,
+    em?: EntityManager,
+  ): Promise<IncomingPingRow> {
+    const now = new Date();
+    return this.pings(em).save({
+      token: randomBytes(18).toString('base64url'),
+      sourceHost: new URL(fields.sourceUrl).hostname,
+      result: null,
+      reason: null,
+      linkbackId: null,
+      createdAt: now,
+      updatedAt: now,
+      ...fields,
+    });
+  }
+
+  async updatePing(
+    id: number,
+    fields: Partial<Pick<IncomingPingRow, 'status' | 'result' | 'reason' | 'linkbackId'>>,
+  ): Promise<void> {
+    await this.pings().update({ id }, { ...fields, updatedAt: new Date() });
+  }
+
+  findPing(id: number): Promise<IncomingPingRow | null> {
+    return this.pings().findOneBy({ id });
+  }
+
+  findPingByToken(token: string): Promise<IncomingPingRow | null> {
+    return this.pings().findOneBy({ token });
+  }
+
+  /**
+   * Stores a verified linkback: PENDING, or APPROVED when the auto-approve
+   * setting is on. Throws on a duplicate (post, source) — the caller decides
+   * what a duplicate means for its protocol.
+   */
+  async create(
+    fields: {
+      postId: number;
+      kind: LinkbackKind;
+      sourceUrl: string;
+      targetUrl: string;
+      blogName?: string | null;
+    } & SourceEvidence,
+  ): Promise<LinkbackRow> {
+    const { autoApprove } = await this.settings();
+    return this.linkbacks().save({
+      blogName: null,
+      ...fields,
+      status: autoApprove ? 'APPROVED' : 'PENDING',
+      createdAt: new Date(),
+      updatedAt: null,
+    });
+  }
+
+  /** Refreshes what a linkback shows from its source (a repeated webmention); its status stays. */
+  async refresh(id: number, evidence: SourceEvidence): Promise<void> {
+    await this.linkbacks().update({ id }, { ...evidence, updatedAt: new Date() });
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.linkbacks().delete({ id });
   }
 }

@@ -1,0 +1,215 @@
+import xmlrpc from 'xmlrpc';
+import { expect } from 'vitest';
+import type { DataSource } from 'typeorm';
+import type { LinkbackRow, SettingRow } from '../../src/db/entities.js';
+import type { TestServer } from './server.js';
+
+/** Environment that lets the server fetch the loopback fixture sites (test-only setting). */
+export const LOOPBACK_ENV = { COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH: '1' };
+
+/** A source page that links to `targets`, with an optional h-entry wrapper. */
+export function sourcePage(options: {
+  title?: string;
+  targets?: string[];
+  before?: string;
+  after?: string;
+  entry?: { author?: string; classes?: string };
+}): string {
+  const links = (options.targets ?? [])
+    .map((t) => `<a href="${t}" class="${options.entry?.classes ?? ''}">this post</a>`)
+    .join(' and ');
+  const text = `<p>${options.before ?? 'I read'} ${links} ${options.after ?? 'and liked it.'}</p>`;
+  const body = options.entry
+    ? `<article class="h-entry">${options.entry.author ?? ''}<div class="e-content">${text}</div></article>`
+    : text;
+  return `<!doctype html><html><head><title>${options.title ?? 'A source'}</title></head><body>${body}</body></html>`;
+}
+
+export interface TrackbackAnswer {
+  status: number;
+  contentType: string | null;
+  raw: string;
+  error: number | null;
+  message: string | null;
+}
+
+/** POSTs a trackback ping (form-encoded unless `body` is a string in another encoding). */
+export async function sendTrackback(
+  server: TestServer,
+  path: string,
+  fields: Record<string, string> | string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<TrackbackAnswer> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(),
+  });
+  const raw = await res.text();
+  const error = /<error>(\d+)<\/error>/.exec(raw)?.[1];
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    raw,
+    error: error === undefined ? null : Number(error),
+    message: /<message>([^<]*)<\/message>/.exec(raw)?.[1] ?? null,
+  };
+}
+
+export type PingbackAnswer =
+  { ok: true; value: unknown } | { ok: false; faultCode: number; faultString: string };
+
+/** Calls pingback.ping on the server with the `xmlrpc` client library (not our own code). */
+export function sendPingback(
+  server: TestServer,
+  source: string,
+  target: string,
+): Promise<PingbackAnswer> {
+  return callXmlRpc(server, 'pingback.ping', [source, target]);
+}
+
+export function callXmlRpc(
+  server: TestServer,
+  method: string,
+  params: unknown[],
+): Promise<PingbackAnswer> {
+  const { port } = new URL(server.url);
+  const client = xmlrpc.createClient({ host: '127.0.0.1', port: Number(port), path: '/xmlrpc' });
+  return new Promise((resolve, reject) => {
+    client.methodCall(method, params, (error: unknown, value: unknown) => {
+      if (!error) return resolve({ ok: true, value });
+      const fault = error as { faultCode?: number; faultString?: string };
+      if (typeof fault.faultCode === 'number') {
+        return resolve({
+          ok: false,
+          faultCode: fault.faultCode,
+          faultString: fault.faultString ?? '',
+        });
+      }
+      reject(error as Error);
+    });
+  });
+}
+
+export interface WebmentionAnswer {
+  status: number;
+  location: string | null;
+  text: string;
+}
+
+export async function sendWebmention(
+  server: TestServer,
+  fields: Record<string, string>,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<WebmentionAnswer> {
+  const res = await fetch(`${server.url}/webmention`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: contentType.includes('json')
+      ? JSON.stringify(fields)
+      : new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+}
+
+export interface WebmentionStatusBody {
+  status: 'queued' | 'accepted' | 'rejected';
+  result: 'created' | 'updated' | 'deleted' | null;
+  reason: string | null;
+  source: string;
+  target: string;
+}
+
+/**
+ * Reads a webmention's status URL on the test server (the Location points at
+ * PUBLIC_URL, which is not where the test server listens) until it is no
+ * longer queued: at most 300 polls, 50 ms apart.
+ */
+export async function settledStatus(
+  server: TestServer,
+  location: string,
+): Promise<WebmentionStatusBody> {
+  const path = new URL(location).pathname;
+  for (let i = 0; i < 300; i++) {
+    const body = (await (await fetch(`${server.url}${path}`)).json()) as WebmentionStatusBody;
+    if (body.status !== 'queued') return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`webmention ${location} still queued`);
+}
+
+/** Sends a webmention, expects 201, and waits for its verification. */
+export async function webmentionSettled(
+  server: TestServer,
+  source: string,
+  target: string,
+): Promise<WebmentionStatusBody> {
+  const answer = await sendWebmention(server, { source, target });
+  expect(answer.status, answer.text).toBe(201);
+  return settledStatus(server, answer.location!);
+}
+
+export function linkbackRows(ds: DataSource, postId: number): Promise<LinkbackRow[]> {
+  return ds
+    .getRepository<LinkbackRow>('Linkback')
+    .find({ where: { postId }, order: { id: 'ASC' } });
+}
+
+/** Moderation as test setup: the editorial API that approves linkbacks comes with a later merge. */
+export async function approveAll(ds: DataSource, postId: number): Promise<void> {
+  await ds.getRepository<LinkbackRow>('Linkback').update({ postId }, { status: 'APPROVED' });
+}
+
+export async function setSetting(ds: DataSource, key: string, value: string): Promise<void> {
+  await ds.getRepository<SettingRow>('Setting').save({ key, value });
+}
+
+export const POST_LINKBACKS = /* GraphQL */ `
+  query ($slug: String!) {
+    post(slug: $slug) {
+      trackbackUrl
+      linkbackCount
+      linkbacks(first: 50) {
+        edges {
+          node {
+            id
+            kind
+            mentionType
+            sourceUrl
+            title
+            excerpt
+            blogName
+            author {
+              name
+              url
+              photo
+            }
+            createdAt
+            updatedAt
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface PublicLinkback {
+  id: string;
+  kind: string;
+  mentionType: string;
+  sourceUrl: string;
+  title: string | null;
+  excerpt: string | null;
+  blogName: string | null;
+  author: { name: string | null; url: string | null; photo: string | null } | null;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+export async function publicLinkbacks(server: TestServer, slug: string): Promise<PublicLinkback[]> {
+  const res = await server.gql<{
+    post: { linkbacks: { edges: { node: PublicLinkback }[] } } | null;
+  }>(POST_LINKBACKS, { slug });
+  expect(res.errors).toBeUndefined();
+  return res.data!.post!.linkbacks.edges.map((e) => e.node);
+}
