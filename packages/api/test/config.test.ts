@@ -27,7 +27,26 @@ describe('loadConfig', () => {
       webRoot: '/srv/web',
       bodyLimit: 100 * 1024,
       logLevel: 'info',
+      remoteFetch: {
+        allowLoopback: false,
+        timeoutMs: 8000,
+        maxBytes: 1024 * 1024,
+        maxRedirects: 5,
+      },
+      jobs: { worker: true, pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
     });
+  });
+
+  it('reads the test-only loopback setting and the job worker switch, refusing other values', () => {
+    const config = loadConfig({ COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH: '1', JOB_WORKER: '0' });
+    expect(config.remoteFetch.allowLoopback).toBe(true);
+    expect(config.jobs.worker).toBe(false);
+    expect(
+      configError(() => loadConfig({ COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH: 'yes' })).message,
+    ).toMatch(/COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH must be 0 or 1.*test suites only/);
+    expect(configError(() => loadConfig({ JOB_WORKER: 'true' })).message).toMatch(
+      /JOB_WORKER must be 0 or 1/,
+    );
   });
 
   it('resolves the default SQLite file against the current directory when no cwd is given', () => {
