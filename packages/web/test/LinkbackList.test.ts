@@ -5,6 +5,8 @@ import type { LinkbackItem } from '../src/components/linkbacks/types';
 
 const linkback = (overrides: Partial<LinkbackItem> & Pick<LinkbackItem, 'id'>): LinkbackItem => ({
   kind: 'PINGBACK',
+  mentionType: 'MENTION',
+  author: null,
   sourceUrl: 'http://claireot.wordpress.com/2012/11/25/smsmhealth/',
   title:
     "Using social media for professional development at the Leeds #SMSmhealth « Claireot's Blog",
@@ -68,6 +70,50 @@ describe('LinkbackList', () => {
       '<b>Bold</b> title - Look <script>alert("x")</script> <img src=x onerror=alert(1)>',
     );
     expect(wrapper.html()).toContain('&lt;script&gt;');
+  });
+
+  it('names the author when the linking page says who wrote it, as plain text', () => {
+    const wrapper = mount(LinkbackList, {
+      props: {
+        linkbacks: [
+          linkback({
+            id: 'l1',
+            kind: 'WEBMENTION',
+            mentionType: 'REPLY',
+            title: 'A reply',
+            excerpt: 'Great post',
+            author: { name: 'Alice <b>Example</b>', url: 'https://alice.example/' },
+          }),
+          linkback({
+            id: 'l2',
+            kind: 'WEBMENTION',
+            mentionType: 'LIKE',
+            title: 'Liked',
+            excerpt: null,
+            author: { name: 'Bob', url: null },
+          }),
+          linkback({
+            id: 'l3',
+            kind: 'WEBMENTION',
+            mentionType: 'REPOST',
+            title: 'Reposted',
+            excerpt: null,
+            author: { name: null, url: 'https://carol.example/' },
+          }),
+        ],
+      },
+    });
+    const items = wrapper.findAll('li');
+    expect(items.map((li) => li.text().replace(/\s+/g, ' '))).toEqual([
+      'A reply - Great post (reply by Alice <b>Example</b>)',
+      'Liked (liked by Bob)',
+      'Reposted (reposted by https://carol.example/)',
+    ]);
+    expect(wrapper.find('b').exists()).toBe(false);
+    const authorLink = items[0]!.findAll('a')[1]!;
+    expect(authorLink.attributes('href')).toBe('https://alice.example/');
+    expect(authorLink.attributes('rel')).toBe('nofollow ugc noopener');
+    expect(items[1]!.findAll('a')).toHaveLength(1);
   });
 
   it('renders nothing without linkbacks', () => {

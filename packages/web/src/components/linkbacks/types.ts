@@ -1,6 +1,6 @@
-import type { Linkback } from '../../generated/graphql';
+import type { Linkback, LinkbackAuthor } from '../../generated/graphql';
 
 export type LinkbackItem = Pick<
   Linkback,
-  'id' | 'kind' | 'sourceUrl' | 'title' | 'excerpt' | 'blogName' | 'createdAt'
->;
+  'id' | 'kind' | 'mentionType' | 'sourceUrl' | 'title' | 'excerpt' | 'blogName' | 'createdAt'
+> & { author?: Pick<LinkbackAuthor, 'name' | 'url'> | null };
