@@ -620,6 +620,25 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       expect((await fetch(`${server.url}/webmention`)).status).toBe(405);
     });
 
+    it('follows a source that redirects, but not to a private address', async () => {
+      const { post, url } = await newPost();
+      const moved = servePage(sourcePage({ title: 'Moved here', targets: [url] }));
+      const redirecting = servePage((path) =>
+        site.route(path, { status: 301, headers: { location: new URL(moved).pathname } }),
+      );
+      const toPrivate = servePage((path) =>
+        site.route(path, { status: 302, headers: { location: 'http://10.0.0.1/internal' } }),
+      );
+      expect(await webmentionSettled(server, redirecting, url)).toMatchObject({
+        status: 'accepted',
+      });
+      const refused = await webmentionSettled(server, toPrivate, url);
+      expect(refused.status).toBe('rejected');
+      expect(refused.reason).toContain('EFORBIDDENADDRESS');
+      const rows = await linkbackRows(server.dataSource, post.id);
+      expect(rows.map((r) => [r.sourceUrl, r.title])).toEqual([[redirecting, 'Moved here']]);
+    });
+
     it('rejects an oversized source whose link comes after the first megabyte', async () => {
       const { url } = await newPost();
       const source = servePage(
