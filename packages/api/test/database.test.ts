@@ -21,12 +21,45 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
   it('applies the migrations once; opening again applies nothing', async () => {
     const { db, ds } = await open();
     const applied = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
-    expect(applied.map((m) => m.name)).toEqual(['Initial1795478400000']);
+    expect(applied.map((m) => m.name)).toEqual(['Initial1795478400000', 'Discussion1795478600000']);
     await ds.destroy();
     const again = await openDatabase(createDataSource(db));
     cleanup.push(() => again.destroy());
     expect(await again.showMigrations()).toBe(false);
-    expect(((await again.query('SELECT name FROM migrations')) as unknown[]).length).toBe(1);
+    expect(((await again.query('SELECT name FROM migrations')) as unknown[]).length).toBe(2);
+  });
+
+  it('reverts the discussion migration (moderation_reason, the IP index) and applies it again', async () => {
+    const { ds } = await open();
+    const columns = async () =>
+      (
+        (await ds.query(
+          kind === 'sqlite'
+            ? `SELECT name FROM pragma_table_info('comments')`
+            : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'comments'`,
+        )) as { name: string }[]
+      ).map((c) => c.name);
+    const indexes = async () =>
+      (
+        (await ds.query(
+          kind === 'sqlite'
+            ? `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments'`
+            : `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'comments'`,
+        )) as { name: string }[]
+      ).map((i) => i.name);
+
+    expect(await columns()).toContain('moderation_reason');
+    expect(await indexes()).toContain('idx_comments_ip_created');
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await columns()).not.toContain('moderation_reason');
+    expect(await indexes()).not.toContain('idx_comments_ip_created');
+    // The older indexes survive SQLite's table rebuild.
+    expect(await indexes()).toEqual(
+      expect.arrayContaining(['idx_comments_post_status_created', 'idx_comments_email_status']),
+    );
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await columns()).toContain('moderation_reason');
+    expect(await indexes()).toContain('idx_comments_ip_created');
   });
 
   it('has the indexes the post page reads by', async () => {
@@ -40,6 +73,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
       expect.arrayContaining([
         'idx_comments_post_status_created',
         'idx_comments_parent',
+        'idx_comments_ip_created',
         'idx_linkbacks_post_status_created',
         'idx_posts_status_published',
       ]),

@@ -4,8 +4,9 @@ import { DataSource, type Logger, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
 import { createEntities } from './entities.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
+import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 
-export const migrations = [Initial1795478400000];
+export const migrations = [Initial1795478400000, Discussion1795478600000];
 
 /**
  * Counts SQL statements. Tests and the benchmark read it to assert how many

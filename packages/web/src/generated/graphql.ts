@@ -63,11 +63,41 @@ export type CommentEdge = {
   node: Comment;
 };
 
+/** A field of SubmitCommentInput, as a comment form should treat it. */
+export type CommentFormField = {
+  __typename?: 'CommentFormField';
+  /** The most characters it may hold. */
+  maxLength: Scalars['Int']['output'];
+  /** The input field: content, authorName, authorEmail or authorUrl. */
+  name: Scalars['String']['output'];
+  /** Whether it must not be blank. */
+  required: Scalars['Boolean']['output'];
+};
+
 export type CommentStatus =
   | 'APPROVED'
   | 'PENDING'
   | 'SPAM'
   | 'TRASH';
+
+/** What a comment form needs to know about the site's discussion rules. */
+export type DiscussionSettings = {
+  __typename?: 'DiscussionSettings';
+  /**
+   * Posts published longer ago than this many days take no new comments
+   * (their commentsOpen is false); null when posts do not close with age.
+   */
+  closeCommentsAfterDays?: Maybe<Scalars['Int']['output']>;
+  /** The fields a visitor fills in, in form order. */
+  commentFields: Array<CommentFormField>;
+  /** Whether new posts take comments unless their editor closes them. */
+  commentsOpenByDefault: Scalars['Boolean']['output'];
+  /**
+   * How many levels a thread has: comments have depths 0 to threadDepth - 1,
+   * and a comment at depth threadDepth - 1 takes no replies (THREAD_TOO_DEEP).
+   */
+  threadDepth: Scalars['Int']['output'];
+};
 
 export type Linkback = {
   __typename?: 'Linkback';
@@ -125,6 +155,10 @@ export type Post = {
   commentCount: Scalars['Int']['output'];
   /** Approved top-level comments, oldest first. */
   comments: CommentConnection;
+  /**
+   * Whether the post takes new comments now: its own setting, and false once it
+   * is older than DiscussionSettings.closeCommentsAfterDays.
+   */
   commentsOpen: Scalars['Boolean']['output'];
   /** HTML, sanitized on the server. */
   content: Scalars['String']['output'];
@@ -172,6 +206,7 @@ export type PostEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  discussionSettings: DiscussionSettings;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -225,6 +260,11 @@ export type SubmitCommentInput = {
   authorUrl?: InputMaybe<Scalars['String']['input']>;
   /** Plain text; blank lines separate paragraphs and URLs become links. */
   content: Scalars['String']['input'];
+  /**
+   * Leave this out. A trap for form-filling bots: the web form hides it from
+   * people, and a comment that fills it in is not published.
+   */
+  homepage?: InputMaybe<Scalars['String']['input']>;
   /** The comment being replied to. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   postId: Scalars['ID']['input'];
@@ -234,8 +274,12 @@ export type SubmitCommentPayload = {
   __typename?: 'SubmitCommentPayload';
   /** The stored comment, visible to its submitter even while pending. */
   comment?: Maybe<Comment>;
-  /** Empty on success; otherwise nothing was stored. */
+  /**
+   * Empty on success; otherwise nothing was stored. Codes concerning the whole
+   * form (field null): COMMENTS_CLOSED, DUPLICATE, RATE_LIMITED.
+   */
   errors: Array<UserError>;
+  /** APPROVED (published now) or PENDING (waiting for a moderator); null when refused. */
   status?: Maybe<CommentStatus>;
 };
 
