@@ -90,6 +90,9 @@ describe('serving the SPA', () => {
     const res = await fetch(`${server.url}${asset}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('immutable');
+    // Read the body: an unread response keeps its connection busy, and closing the
+    // server then waits for it (tens of seconds, past the hook timeout under load).
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('reports health', async () => {
