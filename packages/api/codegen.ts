@@ -28,6 +28,8 @@ const config: CodegenConfig = {
           Comment: '../modules/comments/thread.js#CommentNode',
           Linkback: '../db/entities.js#LinkbackRow',
           ShareTarget: '../db/entities.js#ShareTargetRow',
+          DiscussionSettings:
+            '../modules/discussion/discussion-settings.js#DiscussionSettings as DiscussionSettingsModel',
         },
       },
     },

@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
+import { SettingsStore } from './db/settings.js';
 import { createTransactionRunner } from './db/transactions.js';
 import { RemoteFetcher } from './lib/remote/fetch.js';
 import { CommentsService } from './modules/comments/comments.service.js';
 import { JobQueue } from './modules/jobs/job-queue.js';
+import { CommentPipeline } from './modules/comments/pipeline.js';
+import { DiscussionSettingsService } from './modules/discussion/discussion-settings.service.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
 import { LinkbackReceiver } from './modules/linkbacks/receiver.js';
 import { LinkbackSender } from './modules/linkbacks/sender.js';
@@ -17,6 +20,8 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
   const { dataSource, config } = deps;
   const posts = new PostsService(deps);
   const transaction = createTransactionRunner(dataSource);
+  const settings = new SettingsStore({ dataSource, transaction });
+  const pipeline = new CommentPipeline({ dataSource, posts, transaction });
   const jobs = new JobQueue(deps);
   // Read at each fetch: main() settles PUBLIC_URL only once the port is known.
   const fetcher = new RemoteFetcher(
@@ -26,7 +31,9 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
   const linkbacks = new LinkbacksService({ ...deps, posts });
   return {
     posts,
-    comments: new CommentsService({ dataSource, posts, transaction }),
+    settings,
+    discussionSettings: new DiscussionSettingsService({ settings }),
+    comments: new CommentsService({ dataSource, pipeline }),
     linkbacks,
     linkbackReceiver: new LinkbackReceiver({
       linkbacks,
@@ -38,7 +45,7 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
     linkbackSender: new LinkbackSender({ dataSource, config, posts, jobs, fetcher, transaction }),
     jobs,
     share: new ShareService(deps),
-    site: new SiteService(deps),
+    site: new SiteService({ config: deps.config, settings }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertComment, insertPost } from './support/fixtures.js';
-import type { SubmitCommentInput } from '../src/modules/comments/comments.service.js';
-import type { CommentRow, CommentStatus, PostRow } from '../src/db/entities.js';
+import { commentClient, SUBMIT } from './support/comments.js';
+import { insertComment, insertPost, setDiscussionSettings } from './support/fixtures.js';
+import type { CommentRow, PostRow } from '../src/db/entities.js';
 import { LIMITS, messages } from '../src/modules/comments/messages.js';
 import { seedComments } from '../src/seed/smsmhealth.js';
 import {
@@ -12,46 +12,6 @@ import {
 } from './support/server.js';
 
 const SEED_SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
-
-interface UserError {
-  field: string | null;
-  code: string;
-  message: string;
-}
-
-interface CommentResult {
-  id: string;
-  depth: number;
-  authorName: string;
-  authorUrl: string | null;
-  content: string;
-  createdAt: string;
-  parent: { id: string } | null;
-  replies: { totalCount: number; edges: { node: { id: string } }[] };
-}
-
-interface SubmitPayload {
-  comment: CommentResult | null;
-  status: CommentStatus | null;
-  errors: UserError[];
-}
-
-interface SubmitResponse {
-  status: number;
-  raw: string;
-  data?: { submitComment: SubmitPayload };
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-type CommentInput = SubmitCommentInput;
-
-const SUBMIT = `mutation($input: SubmitCommentInput!) {
-  submitComment(input: $input) {
-    comment { id depth authorName authorUrl content createdAt parent { id } replies { totalCount edges { node { id } } } }
-    status
-    errors { field code message }
-  }
-}`;
 
 const THREAD = `query($slug: String!, $first: Int, $after: String) {
   post(slug: $slug) {
@@ -96,6 +56,9 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startServer(kind);
+    // These tests submit many comments in quick succession from 127.0.0.1; the
+    // flood rule has its own tests (pipeline.test.ts).
+    await setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 });
     seedPost = await server.dataSource
       .getRepository<PostRow>('Post')
       .findOneByOrFail({ slug: SEED_SLUG });
@@ -104,9 +67,6 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
       .findOneByOrFail({ postId: seedPost.id });
   });
   afterAll(() => server?.close());
-
-  const comments = () => server.dataSource.getRepository<CommentRow>('Comment');
-  const countComments = () => comments().count();
 
   /** An email address no comment has used yet. */
   const freshEmail = () => `visitor${++emailCounter}@example.net`;
@@ -117,59 +77,15 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
   const addComment = (fields: Partial<CommentRow> & { postId: number; createdAt: Date }) =>
     insertComment(server.dataSource, fields);
 
-  /** POSTs submitComment with our own fetch, so headers can be set and the raw body read. */
-  async function submit(
-    input: Partial<CommentInput>,
-    headers: Record<string, string> = {},
-  ): Promise<SubmitResponse> {
-    const full: CommentInput = {
+  const { comments, submit, refused, accepted } = commentClient(
+    () => server,
+    () => ({
       postId: String(seedPost.id),
       authorName: 'Ada Lovelace',
       authorEmail: freshEmail(),
       content: 'A thoughtful comment.',
-      ...input,
-    };
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: SUBMIT, variables: { input: full } }),
-    });
-    const raw = await res.text();
-    return {
-      status: res.status,
-      raw,
-      ...(JSON.parse(raw) as Omit<SubmitResponse, 'status' | 'raw'>),
-    };
-  }
-
-  /** Submits input that must be refused, and checks that nothing was written. */
-  async function refused(input: Partial<CommentInput>): Promise<UserError[]> {
-    const before = await countComments();
-    const res = await submit(input);
-    expect(res.status).toBe(200);
-    expect(res.errors).toBeUndefined();
-    const payload = res.data!.submitComment;
-    expect(payload.comment).toBeNull();
-    expect(payload.status).toBeNull();
-    expect(await countComments()).toBe(before);
-    return payload.errors;
-  }
-
-  /** Submits input that must be accepted, and checks that exactly one row was written. */
-  async function accepted(
-    input: Partial<CommentInput>,
-    headers?: Record<string, string>,
-  ): Promise<{ payload: SubmitPayload; raw: string; row: CommentRow }> {
-    const before = await countComments();
-    const res = await submit(input, headers);
-    expect(res.errors).toBeUndefined();
-    const payload = res.data!.submitComment;
-    expect(payload.errors).toEqual([]);
-    expect(payload.comment).not.toBeNull();
-    expect(await countComments()).toBe(before + 1);
-    const row = await comments().findOneByOrFail({ id: Number(payload.comment!.id) });
-    return { payload, raw: res.raw, row };
-  }
+    }),
+  );
 
   async function thread(slug: string, first?: number, after?: string | null) {
     const res = await server.gql<ThreadResult>(THREAD, { slug, first, after });
@@ -885,6 +801,8 @@ describe.each(databaseKinds())('concurrent comment submissions on %s', (kind) =>
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer(kind);
+    // All 40 come from 127.0.0.1 at once; the flood rule would keep one.
+    await setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 });
   });
   afterAll(() => server?.close());
 

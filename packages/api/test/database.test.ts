@@ -32,6 +32,46 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     );
   });
 
+  it('reverts the discussion migration (moderation_reason, the IP index) and applies it again', async () => {
+    const { ds } = await open();
+    const columns = async () =>
+      (
+        (await ds.query(
+          kind === 'sqlite'
+            ? `SELECT name FROM pragma_table_info('comments')`
+            : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'comments'`,
+        )) as { name: string }[]
+      ).map((c) => c.name);
+    const indexes = async () =>
+      (
+        (await ds.query(
+          kind === 'sqlite'
+            ? `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments'`
+            : `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'comments'`,
+        )) as { name: string }[]
+      ).map((i) => i.name);
+
+    expect(await columns()).toContain('moderation_reason');
+    expect(await indexes()).toContain('idx_comments_ip_created');
+    // Undo newer migrations first, down to and including this one (bounded by their number).
+    for (let i = 0; i < migrations.length; i++) {
+      const names = ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map(
+        (m) => m.name,
+      );
+      if (!names.includes('Discussion1795478600000')) break;
+      await ds.undoLastMigration({ transaction: 'each' });
+    }
+    expect(await columns()).not.toContain('moderation_reason');
+    expect(await indexes()).not.toContain('idx_comments_ip_created');
+    // The older indexes survive SQLite's table rebuild.
+    expect(await indexes()).toEqual(
+      expect.arrayContaining(['idx_comments_post_status_created', 'idx_comments_email_status']),
+    );
+    await ds.runMigrations({ transaction: 'each' });
+    expect(await columns()).toContain('moderation_reason');
+    expect(await indexes()).toContain('idx_comments_ip_created');
+  });
+
   it('has the indexes the post page reads by', async () => {
     const { ds } = await open();
     const sql =
@@ -43,6 +83,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
       expect.arrayContaining([
         'idx_comments_post_status_created',
         'idx_comments_parent',
+        'idx_comments_ip_created',
         'idx_linkbacks_post_status_created',
         'idx_posts_status_published',
       ]),

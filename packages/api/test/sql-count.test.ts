@@ -78,7 +78,8 @@ describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
       many.data.post.comments.edges[1]!.node.replies.edges[0]!.node.replies.edges,
     ).toHaveLength(1);
 
-    // site, post, author, tags, comment thread, linkbacks, share targets.
+    // Settings (site and discussion, one statement), post, author, tags, comment thread,
+    // linkbacks, share targets.
     expect(one.statements).toBe(7);
     expect(many.statements).toBe(one.statements);
   });

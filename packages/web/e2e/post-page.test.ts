@@ -193,4 +193,53 @@ describe('the seed post in Chromium', () => {
       });
     }
   });
+
+  it('has a honeypot field that people, keyboards and screen readers never meet', async () => {
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    const form = page.locator('form').last();
+    await expect.poll(() => form.getByRole('textbox').count()).toBe(4);
+    const trap = form.locator('input[name="homepage"]');
+    expect(await trap.count()).toBe(1);
+    const box = await trap.boundingBox();
+    expect(box === null || box.x + box.width <= 0).toBe(true);
+    // Tab goes from the last visible field straight to the button.
+    await page.getByLabel(/^Website/).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Post Comment',
+    );
+  });
+
+  it('shows a form-level refusal from the server above the form', async () => {
+    await page.goto(`${server.url}/posts/${SLUG}`);
+    const send = async () => {
+      await page.getByLabel(/^Comment/).fill('Twice is once too often.');
+      await page.getByLabel(/^Name/).fill('Eager Reader');
+      await page.getByLabel(/^Email/).fill('eager@example.org');
+      await page.getByRole('button', { name: 'Post Comment' }).click();
+    };
+    // The first may already be too soon after an earlier test's comment from
+    // this address; the second is refused either way: DUPLICATE or RATE_LIMITED.
+    await send();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Post Comment' }).isEnabled())
+      .toBe(true);
+    await send();
+    const alert = page.locator('form .form-errors[role="alert"]');
+    await expect.poll(() => alert.count()).toBe(1);
+    expect(await alert.innerText()).toMatch(
+      /You have already posted this comment\.|You are commenting too quickly\. Please wait \d+ seconds?/,
+    );
+    // Above the fields.
+    const above = await page.evaluate(() => {
+      const errors = document.querySelector('form .form-errors');
+      const content = document.querySelector('form textarea[name="content"]');
+      return (
+        !!errors &&
+        !!content &&
+        !!(errors.compareDocumentPosition(content) & Node.DOCUMENT_POSITION_FOLLOWING)
+      );
+    });
+    expect(above).toBe(true);
+  });
 });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import CommentForm from '../src/components/comments/CommentForm.vue';
-import { COMMENT_MESSAGES, type CommentDraft } from '../src/composables/useCommentForm';
+import {
+  COMMENT_MESSAGES,
+  type CommentDraft,
+  type FieldRules,
+} from '../src/composables/useCommentForm';
 import type { UserError } from '../src/generated/graphql';
+import { formRules } from './helpers';
 
 const valid: CommentDraft = {
   content: 'Sound pretty much like a Social Media Surgery to me',
@@ -11,11 +16,16 @@ const valid: CommentDraft = {
   authorUrl: '',
 };
 
-function mountForm(draft: Partial<CommentDraft> = {}, serverErrors: UserError[] = []) {
+function mountForm(
+  draft: Partial<CommentDraft> = {},
+  serverErrors: UserError[] = [],
+  rules: FieldRules = formRules(),
+) {
   const values = { ...valid, ...draft };
   const wrapper = mount(CommentForm, {
     props: {
       ...values,
+      rules,
       serverErrors,
       // Feed edits back in, as a parent's v-model would.
       'onUpdate:content': (v: string) => {
@@ -84,21 +94,21 @@ describe('CommentForm', () => {
     const wrapper = mountForm({ authorUrl: 'https://davebriggs.net' });
     await submit(wrapper);
     expect(wrapper.emitted('submit')).toEqual([
-      [{ ...valid, authorUrl: 'https://davebriggs.net' }],
+      [{ ...valid, authorUrl: 'https://davebriggs.net', homepage: '' }],
     ]);
     expect(wrapper.findAll('.field__error')).toHaveLength(0);
   });
 
   it.each([
     ['missing name', { authorName: '  ' }, 'authorName', COMMENT_MESSAGES.nameRequired],
-    ['long name', { authorName: 'n'.repeat(246) }, 'authorName', COMMENT_MESSAGES.nameTooLong],
+    ['long name', { authorName: 'n'.repeat(246) }, 'authorName', COMMENT_MESSAGES.nameTooLong(245)],
     ['missing email', { authorEmail: '' }, 'authorEmail', COMMENT_MESSAGES.emailRequired],
     ['bad email', { authorEmail: 'dave@example' }, 'authorEmail', COMMENT_MESSAGES.emailInvalid],
     [
       'long email',
       { authorEmail: `${'d'.repeat(90)}@example.com` },
       'authorEmail',
-      COMMENT_MESSAGES.emailTooLong,
+      COMMENT_MESSAGES.emailTooLong(100),
     ],
     [
       'non-http website',
@@ -117,10 +127,15 @@ describe('CommentForm', () => {
       'long website',
       { authorUrl: `https://example.com/${'p'.repeat(190)}` },
       'authorUrl',
-      COMMENT_MESSAGES.urlTooLong,
+      COMMENT_MESSAGES.urlTooLong(200),
     ],
     ['empty comment', { content: ' \n ' }, 'content', COMMENT_MESSAGES.contentRequired],
-    ['long comment', { content: 'c'.repeat(10_001) }, 'content', COMMENT_MESSAGES.contentTooLong],
+    [
+      'long comment',
+      { content: 'c'.repeat(10_001) },
+      'content',
+      COMMENT_MESSAGES.contentTooLong(10_000),
+    ],
   ] as const)('rejects a %s under its field', async (_case, draft, name, message) => {
     const wrapper = mountForm(draft);
     await submit(wrapper);
@@ -191,10 +206,73 @@ describe('CommentForm', () => {
   });
 
   it('says who is being replied to and offers to cancel', async () => {
-    const wrapper = mount(CommentForm, { props: { replyingTo: 'Dave Briggs' } });
+    const wrapper = mount(CommentForm, {
+      props: { replyingTo: 'Dave Briggs', rules: formRules() },
+    });
     expect(wrapper.text()).toContain('Replying to Dave Briggs');
     await wrapper.get('button[type="button"]').trigger('click');
     expect(wrapper.get('button[type="button"]').text()).toBe('Cancel reply');
     expect(wrapper.emitted('cancelReply')).toHaveLength(1);
+  });
+
+  it("takes limits and required fields from the server's rules", async () => {
+    const rules = formRules({
+      authorName: { required: true, maxLength: 10 },
+      authorEmail: { required: false, maxLength: 100 },
+      authorUrl: { required: true, maxLength: 200 },
+    });
+    const labels = (w: VueWrapper) =>
+      w.findAll('label').map((label) => label.text().replace(/\s+/g, ' '));
+
+    const wrapper = mountForm({ authorName: 'n'.repeat(11), authorEmail: '' }, [], rules);
+    expect(labels(wrapper)).toEqual(['Comment *', 'Name *', 'Email', 'Website *']);
+    expect(field(wrapper, 'authorUrl').attributes('aria-required')).toBe('true');
+    expect(field(wrapper, 'authorEmail').attributes('aria-required')).toBeUndefined();
+
+    await submit(wrapper);
+    expect(wrapper.emitted('submit')).toBeUndefined();
+    expect(errorFor(wrapper, 'authorName')).toBe('Your name can be at most 10 characters long.');
+    expect(errorFor(wrapper, 'authorUrl')).toBe(COMMENT_MESSAGES.urlRequired);
+    // Not required: an empty email is fine.
+    expect(errorFor(wrapper, 'authorEmail')).toBeNull();
+
+    await field(wrapper, 'authorName').setValue('n'.repeat(10));
+    await field(wrapper, 'authorUrl').setValue('https://example.com');
+    await submit(wrapper);
+    expect(wrapper.emitted('submit')).toHaveLength(1);
+  });
+
+  it('has a honeypot field hidden from people and assistive technology', () => {
+    const wrapper = mountForm();
+    const trap = field(wrapper, 'homepage' as keyof CommentDraft);
+    expect(trap.attributes('tabindex')).toBe('-1');
+    expect(trap.attributes('autocomplete')).toBe('off');
+    const container = trap.element.parentElement!;
+    expect(container.getAttribute('aria-hidden')).toBe('true');
+    expect(container.classList).toContain('comment-form__trap');
+    // Not labelled, not required, not among the visible fields.
+    expect(wrapper.find(`label[for="${trap.attributes('id')}"]`).exists()).toBe(false);
+    expect(trap.attributes()).not.toHaveProperty('required');
+  });
+
+  it('sends what a bot typed into the honeypot with the draft', async () => {
+    const wrapper = mountForm();
+    await wrapper.get('[name="homepage"]').setValue('http://bot.example');
+    await submit(wrapper);
+    expect(wrapper.emitted('submit')).toEqual([[{ ...valid, homepage: 'http://bot.example' }]]);
+  });
+
+  it.each([
+    ['RATE_LIMITED', 'You are commenting too quickly. Please wait 9 seconds and try again.'],
+    ['DUPLICATE', 'You have already posted this comment.'],
+    ['COMMENTS_CLOSED', 'Comments are closed on this post.'],
+  ])('shows the form-level refusal %s above the fields, as an alert', (code, message) => {
+    const wrapper = mountForm({}, [{ field: null, code, message }]);
+    const summary = wrapper.get('.form-errors');
+    expect(summary.attributes('role')).toBe('alert');
+    expect(summary.text()).toBe(message);
+    expect(wrapper.findAll('[aria-invalid="true"]')).toHaveLength(0);
+    const html = wrapper.html();
+    expect(html.indexOf('form-errors')).toBeLessThan(html.indexOf('name="content"'));
   });
 });

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import CommentThread from '../src/components/comments/CommentThread.vue';
 import CommentsSection from '../src/components/comments/CommentsSection.vue';
-import { comment, nestedThread } from './helpers';
+import { comment, discussionRules, nestedThread } from './helpers';
 
 describe('CommentThread', () => {
   it('renders replies as nested ordered lists', () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true },
+      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
     });
 
     const top = wrapper.get('ol.comment-list');
@@ -27,7 +27,7 @@ describe('CommentThread', () => {
 
   it('shows author, date and sanitized content of a comment', () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true },
+      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
     });
     const first = wrapper.get('#comment-c1');
     const author = first.get('a.comment__author');
@@ -46,7 +46,7 @@ describe('CommentThread', () => {
 
   it('emits reply with the comment, and hides Reply when comments are closed', async () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true },
+      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
     });
     const button = wrapper.get('#comment-c2 > article button');
     expect(button.text()).toBe('Reply');
@@ -64,9 +64,35 @@ describe('CommentThread', () => {
   it('offers no Reply at the deepest level the page loads', () => {
     const deepest = comment({ id: 'deep', depth: 4 });
     const wrapper = mount(CommentThread, {
-      props: { comments: [deepest], replyToId: null, canReply: true },
+      props: { comments: [deepest], replyToId: null, canReply: true, threadDepth: 5 },
     });
     expect(wrapper.find('button').exists()).toBe(false);
+  });
+
+  it("offers Reply down to one level above the site's thread depth, and not at it", () => {
+    // threadDepth 3: depths 0..2, so depth 1 takes replies and depth 2 does not.
+    const wrapper = mount(CommentThread, {
+      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 3 },
+    });
+    expect(wrapper.find('#comment-c1 > article .comment__reply').exists()).toBe(true);
+    expect(wrapper.find('#comment-c2 > article .comment__reply').exists()).toBe(true);
+    expect(wrapper.find('#comment-c3 > article .comment__reply').exists()).toBe(false);
+  });
+
+  it('with a thread depth of 1, offers no Reply at all', () => {
+    const wrapper = mount(CommentThread, {
+      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 1 },
+    });
+    expect(wrapper.findAll('.comment__reply')).toHaveLength(0);
+  });
+
+  it('stops at the levels the page loads even when the site allows deeper threads', () => {
+    const at = (depth: number) => comment({ id: `d${depth}`, depth });
+    const wrapper = mount(CommentThread, {
+      props: { comments: [at(3), at(4)], replyToId: null, canReply: true, threadDepth: 10 },
+    });
+    expect(wrapper.find('#comment-d3 .comment__reply').exists()).toBe(true);
+    expect(wrapper.find('#comment-d4 .comment__reply').exists()).toBe(false);
   });
 });
 
@@ -79,6 +105,7 @@ describe('CommentsSection reply flow', () => {
         comments: nestedThread(),
         commentCount: 4,
         commentsOpen: true,
+        discussion: discussionRules(),
         submit: () => Promise.reject(new Error('not used')),
       },
     });

@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import CommentsSection from '../src/components/comments/CommentsSection.vue';
 import type { SubmitCommentResult, ThreadComment } from '../src/components/comments/thread';
-import type { SubmitCommentInput } from '../src/generated/graphql';
-import { comment, nestedThread } from './helpers';
+import type { DiscussionRulesFragment, SubmitCommentInput } from '../src/generated/graphql';
+import { comment, discussionRules, nestedThread } from './helpers';
 
 type Submit = (input: SubmitCommentInput) => Promise<SubmitCommentResult>;
 
@@ -12,6 +12,7 @@ function mountSection(
     comments: ThreadComment[];
     commentCount: number;
     commentsOpen: boolean;
+    discussion: DiscussionRulesFragment;
     submit: Submit;
   }> = {},
 ) {
@@ -22,6 +23,7 @@ function mountSection(
       comments: [comment({ id: 'c1' })],
       commentCount: 1,
       commentsOpen: true,
+      discussion: discussionRules(),
       submit: vi.fn<Submit>(),
       ...props,
     },
@@ -102,6 +104,7 @@ describe('CommentsSection', () => {
       authorEmail: 'ann@example.com',
       authorUrl: 'https://ann.example',
       content: 'Lovely post',
+      homepage: '',
     });
 
     const items = wrapper.findAll('ol.comment-list:not(.comment-list--replies) > li');
@@ -196,6 +199,58 @@ describe('CommentsSection', () => {
     expect(wrapper.get('button[type="submit"]').attributes()).not.toHaveProperty('disabled');
     expect(wrapper.get('.form-errors').text()).toContain('Could not send your comment');
     expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
+    wrapper.unmount();
+  });
+
+  it('shows a form-level refusal (RATE_LIMITED) above the form, keeps the text and stores nothing', async () => {
+    const message = 'You are commenting too quickly. Please wait 12 seconds and try again.';
+    const submit = vi.fn<Submit>().mockResolvedValue({
+      status: null,
+      comment: null,
+      errors: [{ field: null, code: 'RATE_LIMITED', message }],
+    });
+    const wrapper = mountSection({ submit });
+    await fillAndSubmit(wrapper);
+
+    const summary = wrapper.get('form .form-errors');
+    expect(summary.text()).toBe(message);
+    expect(summary.attributes('role')).toBe('alert');
+    expect(wrapper.findAll('[aria-invalid="true"]')).toHaveLength(0);
+    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
+    expect(wrapper.findAll('ol.comment-list > li')).toHaveLength(1);
+    expect(wrapper.get('[role="status"]').text()).toContain('was not posted');
+    wrapper.unmount();
+  });
+
+  it('sends the honeypot as the form holds it', async () => {
+    const submit = vi.fn<Submit>().mockResolvedValue(pending('new9', null));
+    const wrapper = mountSection({ submit });
+    await wrapper.get('input[name="homepage"]').setValue('http://bot.example');
+    await fillAndSubmit(wrapper);
+    expect(submit.mock.calls[0]?.[0].homepage).toBe('http://bot.example');
+    wrapper.unmount();
+  });
+
+  it("follows the site's thread depth and form rules", async () => {
+    const wrapper = mountSection({
+      comments: nestedThread(),
+      commentCount: 4,
+      discussion: discussionRules({
+        threadDepth: 2,
+        commentFields: [
+          { name: 'content', required: true, maxLength: 20 },
+          { name: 'authorName', required: true, maxLength: 245 },
+          { name: 'authorEmail', required: true, maxLength: 100 },
+          { name: 'authorUrl', required: false, maxLength: 200 },
+        ],
+      }),
+    });
+    // Depth 0 takes replies; depth 1 is the deepest level with a thread depth of 2.
+    expect(wrapper.find('#comment-c1 > article .comment__reply').exists()).toBe(true);
+    expect(wrapper.find('#comment-c2 > article .comment__reply').exists()).toBe(false);
+
+    await fillAndSubmit(wrapper, 'This is longer than twenty characters.');
+    expect(wrapper.text()).toContain('Your comment can be at most 20 characters long.');
     wrapper.unmount();
   });
 });

@@ -1,6 +1,8 @@
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { defineComponent } from 'vue';
 import type { ThreadComment } from '../src/components/comments/thread';
+import { fieldRules, type FieldRules } from '../src/composables/useCommentForm';
+import type { DiscussionRulesFragment } from '../src/generated/graphql';
 
 const Blank = defineComponent({ render: () => null });
 
@@ -56,4 +58,25 @@ export function nestedThread(): ThreadComment[] {
     }),
     comment({ id: 'c4', authorName: 'Claire', content: '<p>Great write-up.</p>' }),
   ];
+}
+
+/** The server's default discussion settings, as the post page query returns them. */
+export function discussionRules(
+  overrides: Partial<DiscussionRulesFragment> = {},
+): DiscussionRulesFragment {
+  return {
+    commentFields: [
+      { name: 'content', required: true, maxLength: 10_000 },
+      { name: 'authorName', required: true, maxLength: 245 },
+      { name: 'authorEmail', required: true, maxLength: 100 },
+      { name: 'authorUrl', required: false, maxLength: 200 },
+    ],
+    threadDepth: 5,
+    ...overrides,
+  };
+}
+
+/** The form's rules from the default settings, with some fields changed. */
+export function formRules(overrides: Partial<FieldRules> = {}): FieldRules {
+  return { ...fieldRules(discussionRules().commentFields), ...overrides };
 }

@@ -65,6 +65,8 @@ export interface CommentRow {
   contentText: string;
   contentHtml: string;
   status: CommentStatus;
+  /** Why the comment was held or marked as spam; for moderators only. */
+  moderationReason: string | null;
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;
@@ -232,6 +234,7 @@ export function createEntities(kind: DatabaseConfig['kind']) {
       contentText: { type: 'text', name: 'content_text' },
       contentHtml: { type: 'text', name: 'content_html' },
       status: { type: 'varchar', length: 16 },
+      moderationReason: { type: 'text', name: 'moderation_reason', nullable: true },
       ip: { type: 'varchar', length: 45, nullable: true },
       userAgent: { type: 'varchar', length: 255, name: 'user_agent', nullable: true },
       createdAt: { type: ts, name: 'created_at' },

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PostRow, AuthorRow, TagRow, LinkbackRow, ShareTargetRow } from '../db/entities.js';
 import type { CommentNode } from '../modules/comments/thread.js';
+import type { DiscussionSettings as DiscussionSettingsModel } from '../modules/discussion/discussion-settings.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -68,11 +69,41 @@ export type CommentEdge = {
   node: Comment;
 };
 
+/** A field of SubmitCommentInput, as a comment form should treat it. */
+export type CommentFormField = {
+  __typename?: 'CommentFormField';
+  /** The most characters it may hold. */
+  maxLength: Scalars['Int']['output'];
+  /** The input field: content, authorName, authorEmail or authorUrl. */
+  name: Scalars['String']['output'];
+  /** Whether it must not be blank. */
+  required: Scalars['Boolean']['output'];
+};
+
 export type CommentStatus =
   | 'APPROVED'
   | 'PENDING'
   | 'SPAM'
   | 'TRASH';
+
+/** What a comment form needs to know about the site's discussion rules. */
+export type DiscussionSettings = {
+  __typename?: 'DiscussionSettings';
+  /**
+   * Posts published longer ago than this many days take no new comments
+   * (their commentsOpen is false); null when posts do not close with age.
+   */
+  closeCommentsAfterDays?: Maybe<Scalars['Int']['output']>;
+  /** The fields a visitor fills in, in form order. */
+  commentFields: Array<CommentFormField>;
+  /** Whether new posts take comments unless their editor closes them. */
+  commentsOpenByDefault: Scalars['Boolean']['output'];
+  /**
+   * How many levels a thread has: comments have depths 0 to threadDepth - 1,
+   * and a comment at depth threadDepth - 1 takes no replies (THREAD_TOO_DEEP).
+   */
+  threadDepth: Scalars['Int']['output'];
+};
 
 export type Linkback = {
   __typename?: 'Linkback';
@@ -154,6 +185,10 @@ export type Post = {
   commentCount: Scalars['Int']['output'];
   /** Approved top-level comments, oldest first. */
   comments: CommentConnection;
+  /**
+   * Whether the post takes new comments now: its own setting, and false once it
+   * is older than DiscussionSettings.closeCommentsAfterDays.
+   */
   commentsOpen: Scalars['Boolean']['output'];
   /** HTML, sanitized on the server. */
   content: Scalars['String']['output'];
@@ -203,6 +238,7 @@ export type PostEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  discussionSettings: DiscussionSettings;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -256,6 +292,11 @@ export type SubmitCommentInput = {
   authorUrl?: InputMaybe<Scalars['String']['input']>;
   /** Plain text; blank lines separate paragraphs and URLs become links. */
   content: Scalars['String']['input'];
+  /**
+   * Leave this out. A trap for form-filling bots: the web form hides it from
+   * people, and a comment that fills it in is not published.
+   */
+  homepage?: InputMaybe<Scalars['String']['input']>;
   /** The comment being replied to. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   postId: Scalars['ID']['input'];
@@ -265,8 +306,12 @@ export type SubmitCommentPayload = {
   __typename?: 'SubmitCommentPayload';
   /** The stored comment, visible to its submitter even while pending. */
   comment?: Maybe<Comment>;
-  /** Empty on success; otherwise nothing was stored. */
+  /**
+   * Empty on success; otherwise nothing was stored. Codes concerning the whole
+   * form (field null): COMMENTS_CLOSED, DUPLICATE, RATE_LIMITED.
+   */
   errors: Array<UserError>;
+  /** APPROVED (published now) or PENDING (waiting for a moderator); null when refused. */
   status?: Maybe<CommentStatus>;
 };
 
@@ -366,8 +411,10 @@ export type ResolversTypes = {
   Comment: ResolverTypeWrapper<CommentNode>;
   CommentConnection: ResolverTypeWrapper<Omit<CommentConnection, 'edges'> & { edges: Array<ResolversTypes['CommentEdge']> }>;
   CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
+  CommentFormField: ResolverTypeWrapper<CommentFormField>;
   CommentStatus: CommentStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DiscussionSettings: ResolverTypeWrapper<DiscussionSettingsModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Linkback: ResolverTypeWrapper<LinkbackRow>;
@@ -399,7 +446,9 @@ export type ResolversParentTypes = {
   Comment: CommentNode;
   CommentConnection: Omit<CommentConnection, 'edges'> & { edges: Array<ResolversParentTypes['CommentEdge']> };
   CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
+  CommentFormField: CommentFormField;
   DateTime: Scalars['DateTime']['output'];
+  DiscussionSettings: DiscussionSettingsModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Linkback: LinkbackRow;
@@ -454,9 +503,24 @@ export type CommentEdgeResolvers<ContextType = GraphQLContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CommentFormFieldResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CommentFormField'] = ResolversParentTypes['CommentFormField']> = {
+  maxLength?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DiscussionSettingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DiscussionSettings'] = ResolversParentTypes['DiscussionSettings']> = {
+  closeCommentsAfterDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  commentFields?: Resolver<Array<ResolversTypes['CommentFormField']>, ParentType, ContextType>;
+  commentsOpenByDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  threadDepth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type LinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Linkback'] = ResolversParentTypes['Linkback']> = {
   author?: Resolver<Maybe<ResolversTypes['LinkbackAuthor']>, ParentType, ContextType>;
@@ -537,6 +601,7 @@ export type PostEdgeResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  discussionSettings?: Resolver<ResolversTypes['DiscussionSettings'], ParentType, ContextType>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'slug'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryPostsArgs>>;
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
@@ -589,7 +654,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Comment?: CommentResolvers<ContextType>;
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
+  CommentFormField?: CommentFormFieldResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DiscussionSettings?: DiscussionSettingsResolvers<ContextType>;
   Linkback?: LinkbackResolvers<ContextType>;
   LinkbackAuthor?: LinkbackAuthorResolvers<ContextType>;
   LinkbackConnection?: LinkbackConnectionResolvers<ContextType>;

@@ -1,7 +1,12 @@
 import DataLoader from 'dataloader';
 import type { AuthorRow, LinkbackRow, ShareTargetRow, TagRow } from '../db/entities.js';
+import type { SettingsSnapshot } from '../db/settings.js';
 import type { Thread } from '../modules/comments/thread.js';
-import type { Site } from '../modules/site/site.service.js';
+import {
+  DISCUSSION_SETTINGS_PREFIX,
+  type DiscussionSettings,
+} from '../modules/discussion/discussion-settings.js';
+import { SITE_SETTINGS_PREFIX, type Site } from '../modules/site/site.service.js';
 import type { Services } from '../services.js';
 
 function fromMap<K, V>(
@@ -17,7 +22,12 @@ function fromMap<K, V>(
 /** Per-request batching and caching: one statement per kind of thing a query asks for. */
 export function createLoaders(services: Services) {
   let shareTargets: Promise<ShareTargetRow[]> | undefined;
+  // Site and discussion settings come from one statement per request.
+  let settings: Promise<SettingsSnapshot> | undefined;
+  const readSettings = () =>
+    (settings ??= services.settings.read([SITE_SETTINGS_PREFIX, DISCUSSION_SETTINGS_PREFIX]));
   let site: Promise<Site> | undefined;
+  let discussionSettings: Promise<DiscussionSettings> | undefined;
   return {
     author: new DataLoader<number, AuthorRow>(
       fromMap(
@@ -44,7 +54,11 @@ export function createLoaders(services: Services) {
       ),
     ),
     shareTargets: () => (shareTargets ??= services.share.enabledTargets()),
-    site: () => (site ??= services.site.getSite()),
+    site: () => (site ??= readSettings().then((s) => services.site.fromSettings(s))),
+    discussionSettings: () =>
+      (discussionSettings ??= readSettings().then((s) =>
+        services.discussionSettings.fromSnapshot(s),
+      )),
   };
 }
 

@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
+import { discussionResolvers } from '../modules/discussion/discussion.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
 import { postsResolvers } from '../modules/posts/posts.resolvers.js';
 import { shareResolvers } from '../modules/share/share.resolvers.js';
@@ -27,6 +28,7 @@ const DateTime = new GraphQLScalarType<Date, string>({
 const modules: Resolvers[] = [
   postsResolvers,
   commentsResolvers,
+  discussionResolvers,
   linkbacksResolvers,
   shareResolvers,
   siteResolvers,

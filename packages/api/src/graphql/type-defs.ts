@@ -2,6 +2,7 @@ import { baseTypeDefs } from './base.graphql.js';
 import { siteTypeDefs } from '../modules/site/site.graphql.js';
 import { postsTypeDefs } from '../modules/posts/posts.graphql.js';
 import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
+import { discussionTypeDefs } from '../modules/discussion/discussion.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
 
@@ -11,6 +12,7 @@ export const typeDefs = [
   siteTypeDefs,
   postsTypeDefs,
   commentsTypeDefs,
+  discussionTypeDefs,
   linkbacksTypeDefs,
   shareTypeDefs,
 ];

@@ -32,6 +32,11 @@ function linkify(line: string): string {
   return out + escapeHtml(line.slice(last));
 }
 
+/** How many links plainTextToHtml makes of this text. */
+export function countLinks(text: string): number {
+  return [...text.matchAll(URL_PATTERN)].length;
+}
+
 /**
  * Renders a visitor's plain text as HTML: blank lines separate paragraphs,
  * single newlines become <br>, URLs become nofollow links. Everything else is

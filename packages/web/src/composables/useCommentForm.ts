@@ -12,29 +12,58 @@ export interface CommentDraft {
   content: string;
 }
 
+/** A draft as the form sends it: with the honeypot, which people leave empty. */
+export interface CommentSubmission extends CommentDraft {
+  homepage: string;
+}
+
 export type FieldErrors = Partial<Record<CommentField, string>>;
 
-/** The server's limits; the client checks them first so people get answers sooner. */
-export const COMMENT_LIMITS = {
-  authorName: 245,
-  authorEmail: 100,
-  authorUrl: 200,
-  content: 10_000,
-} as const satisfies Record<CommentField, number>;
+/** What the server says of each field (DiscussionSettings.commentFields). */
+export interface FieldRule {
+  required: boolean;
+  maxLength: number;
+}
+export type FieldRules = Record<CommentField, FieldRule>;
+
+/**
+ * The rules by field. A field the server does not describe is optional and
+ * unbounded here; the server still checks it.
+ */
+export function fieldRules(
+  commentFields: ReadonlyArray<{ name: string; required: boolean; maxLength: number }>,
+): FieldRules {
+  const rule = (field: CommentField): FieldRule => {
+    const described = commentFields.find((f) => f.name === field);
+    return described
+      ? { required: described.required, maxLength: described.maxLength }
+      : { required: false, maxLength: Number.POSITIVE_INFINITY };
+  };
+  return {
+    content: rule('content'),
+    authorName: rule('authorName'),
+    authorEmail: rule('authorEmail'),
+    authorUrl: rule('authorUrl'),
+  };
+}
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+const atMost = (what: string, limit: number) =>
+  `${what} can be at most ${limit.toLocaleString('en')} characters long.`;
+
 export const COMMENT_MESSAGES = {
   nameRequired: 'Please enter your name.',
-  nameTooLong: `Your name can be at most ${COMMENT_LIMITS.authorName} characters long.`,
+  nameTooLong: (limit: number) => atMost('Your name', limit),
   emailRequired: 'Please enter your email address.',
   emailInvalid: 'Please enter a valid email address, like name@example.com.',
-  emailTooLong: `Your email address can be at most ${COMMENT_LIMITS.authorEmail} characters long.`,
+  emailTooLong: (limit: number) => atMost('Your email address', limit),
+  urlRequired: 'Please enter your website address.',
   urlScheme: 'Your website address must start with http:// or https://.',
   urlInvalid: 'Please enter a valid website address, like https://example.com.',
-  urlTooLong: `Your website address can be at most ${COMMENT_LIMITS.authorUrl} characters long.`,
+  urlTooLong: (limit: number) => atMost('Your website address', limit),
   contentRequired: 'Please write a comment.',
-  contentTooLong: `Your comment can be at most ${COMMENT_LIMITS.content.toLocaleString('en')} characters long.`,
+  contentTooLong: (limit: number) => atMost('Your comment', limit),
 } as const;
 
 function isHttpUrl(value: string): boolean {
@@ -46,30 +75,38 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Mirrors the server's checks; returns one message per invalid field. */
-export function validateCommentDraft(draft: CommentDraft): FieldErrors {
+const FIELD_MESSAGES: Record<
+  CommentField,
+  { required: string; tooLong: (limit: number) => string }
+> = {
+  content: { required: COMMENT_MESSAGES.contentRequired, tooLong: COMMENT_MESSAGES.contentTooLong },
+  authorName: { required: COMMENT_MESSAGES.nameRequired, tooLong: COMMENT_MESSAGES.nameTooLong },
+  authorEmail: { required: COMMENT_MESSAGES.emailRequired, tooLong: COMMENT_MESSAGES.emailTooLong },
+  authorUrl: { required: COMMENT_MESSAGES.urlRequired, tooLong: COMMENT_MESSAGES.urlTooLong },
+};
+
+/** What is wrong with the form of a value that is present and not too long. */
+function formatError(field: CommentField, value: string): string | undefined {
+  if (field === 'authorEmail' && !EMAIL_PATTERN.test(value)) return COMMENT_MESSAGES.emailInvalid;
+  if (field === 'authorUrl') {
+    if (!/^https?:\/\//i.test(value)) return COMMENT_MESSAGES.urlScheme;
+    if (!isHttpUrl(value)) return COMMENT_MESSAGES.urlInvalid;
+  }
+  return undefined;
+}
+
+/** Mirrors the server's checks, with its rules; returns one message per invalid field. */
+export function validateCommentDraft(draft: CommentDraft, rules: FieldRules): FieldErrors {
   const errors: FieldErrors = {};
-  const name = draft.authorName.trim();
-  const email = draft.authorEmail.trim();
-  const url = draft.authorUrl.trim();
-
-  if (!draft.content.trim()) errors.content = COMMENT_MESSAGES.contentRequired;
-  else if (draft.content.length > COMMENT_LIMITS.content)
-    errors.content = COMMENT_MESSAGES.contentTooLong;
-
-  if (!name) errors.authorName = COMMENT_MESSAGES.nameRequired;
-  else if (name.length > COMMENT_LIMITS.authorName)
-    errors.authorName = COMMENT_MESSAGES.nameTooLong;
-
-  if (!email) errors.authorEmail = COMMENT_MESSAGES.emailRequired;
-  else if (email.length > COMMENT_LIMITS.authorEmail)
-    errors.authorEmail = COMMENT_MESSAGES.emailTooLong;
-  else if (!EMAIL_PATTERN.test(email)) errors.authorEmail = COMMENT_MESSAGES.emailInvalid;
-
-  if (url) {
-    if (url.length > COMMENT_LIMITS.authorUrl) errors.authorUrl = COMMENT_MESSAGES.urlTooLong;
-    else if (!/^https?:\/\//i.test(url)) errors.authorUrl = COMMENT_MESSAGES.urlScheme;
-    else if (!isHttpUrl(url)) errors.authorUrl = COMMENT_MESSAGES.urlInvalid;
+  for (const field of COMMENT_FIELDS) {
+    // The comment keeps (and counts) its white space; the other fields are sent trimmed.
+    const value = field === 'content' ? draft.content : draft[field].trim();
+    const { required, maxLength } = rules[field];
+    let error: string | undefined;
+    if (!value.trim()) error = required ? FIELD_MESSAGES[field].required : undefined;
+    else if (value.length > maxLength) error = FIELD_MESSAGES[field].tooLong(maxLength);
+    else error = formatError(field, value);
+    if (error) errors[field] = error;
   }
   return errors;
 }
@@ -86,11 +123,11 @@ function isCommentField(field: string | null | undefined): field is CommentField
 export function useCommentForm(
   draft: MaybeRefOrGetter<CommentDraft>,
   serverErrors: MaybeRefOrGetter<readonly UserError[]>,
+  rules: MaybeRefOrGetter<FieldRules>,
 ) {
   const attempted = ref(false);
-  const clientErrors = computed<FieldErrors>(() =>
-    attempted.value ? validateCommentDraft(toValue(draft)) : {},
-  );
+  const check = () => validateCommentDraft(toValue(draft), toValue(rules));
+  const clientErrors = computed<FieldErrors>(() => (attempted.value ? check() : {}));
 
   const fieldErrors = computed<FieldErrors>(() => {
     const merged: FieldErrors = {};
@@ -114,7 +151,7 @@ export function useCommentForm(
   /** Marks the form as attempted; true when the draft may be sent. */
   function validate(): boolean {
     attempted.value = true;
-    return Object.keys(validateCommentDraft(toValue(draft))).length === 0;
+    return Object.keys(check()).length === 0;
   }
 
   function reset(): void {

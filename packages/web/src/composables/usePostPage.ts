@@ -12,9 +12,10 @@ export function usePostPage(slug: MaybeRefOrGetter<string>) {
   );
   const post = computed(() => result.value?.post ?? null);
   const siteTitle = computed(() => result.value?.site.title);
+  const discussion = computed(() => result.value?.discussionSettings ?? null);
   const thread = computed(() => (post.value ? toThread(post.value.comments) : []));
   const linkbacks = computed(() => post.value?.linkbacks.edges.map((edge) => edge.node) ?? []);
   const loaded = computed(() => result.value !== undefined);
 
-  return { post, siteTitle, thread, linkbacks, loaded, loading, error, refetch };
+  return { post, siteTitle, discussion, thread, linkbacks, loaded, loading, error, refetch };
 }

@@ -44,13 +44,22 @@ export const commentsTypeDefs = /* GraphQL */ `
     authorUrl: String
     "Plain text; blank lines separate paragraphs and URLs become links."
     content: String!
+    """
+    Leave this out. A trap for form-filling bots: the web form hides it from
+    people, and a comment that fills it in is not published.
+    """
+    homepage: String
   }
 
   type SubmitCommentPayload {
     "The stored comment, visible to its submitter even while pending."
     comment: Comment
+    "APPROVED (published now) or PENDING (waiting for a moderator); null when refused."
     status: CommentStatus
-    "Empty on success; otherwise nothing was stored."
+    """
+    Empty on success; otherwise nothing was stored. Codes concerning the whole
+    form (field null): COMMENTS_CLOSED, DUPLICATE, RATE_LIMITED.
+    """
     errors: [UserError!]!
   }
 

@@ -4,8 +4,8 @@ import { commentCursorKey } from './thread.js';
 
 export const commentsResolvers: Resolvers = {
   Mutation: {
-    submitComment: (_, { input }, { services, request }) =>
-      services.comments.submitComment(input, request),
+    submitComment: async (_, { input }, { services, request, loaders }) =>
+      services.comments.submitComment(input, request, await loaders.discussionSettings()),
   },
   Comment: {
     id: (comment) => String(comment.id),

@@ -1,26 +1,13 @@
 import { In, type DataSource } from 'typeorm';
 import type { CommentRow, CommentStatus } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
-import { plainTextToHtml } from '../../lib/html.js';
-import type { PostsService } from '../posts/posts.service.js';
-import { LIMITS, messages } from './messages.js';
+import type { UserError } from '../../lib/user-errors.js';
+import type { DiscussionSettings } from '../discussion/discussion-settings.js';
+import type { CommentPipeline, CommentSubmission, RequestMeta } from './pipeline.js';
 import { PUBLIC_COMMENT_COLUMNS, Thread, type CommentNode } from './thread.js';
-import { validateCommentFields, type UserError } from './validation.js';
 
-export interface SubmitCommentInput {
-  postId: string;
-  parentId?: string | null;
-  authorName: string;
-  authorEmail: string;
-  authorUrl?: string | null;
-  content: string;
-}
-
-/** Who sent the request; kept with the comment for moderators, never published. */
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-}
+export { parseId } from './pipeline.js';
+export type { RequestMeta };
+export type SubmitCommentInput = CommentSubmission;
 
 export interface SubmitCommentResult {
   comment: CommentNode | null;
@@ -28,19 +15,11 @@ export interface SubmitCommentResult {
   errors: UserError[];
 }
 
-/** Parses a GraphQL ID of ours (a positive integer); anything else is null. */
-export function parseId(id: string | null | undefined): number | null {
-  if (id == null || !/^[1-9]\d{0,15}$/.test(id)) return null;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
 export class CommentsService {
   constructor(
     private readonly deps: {
       dataSource: DataSource;
-      posts: PostsService;
-      transaction: RunInTransaction;
+      pipeline: CommentPipeline;
     },
   ) {}
 
@@ -65,94 +44,28 @@ export class CommentsService {
   }
 
   /**
-   * Validates every field, then stores the comment: approved when the same
-   * email already has an approved comment, pending otherwise. Nothing is
-   * written when any check fails.
+   * A visitor's comment, through every rule of the comment pipeline
+   * (pipeline.ts). Nothing is written when any check fails. A comment stored
+   * as spam reads as PENDING here: the sender is not told what we think of it.
    */
-  async submitComment(input: SubmitCommentInput, meta: RequestMeta): Promise<SubmitCommentResult> {
-    const { value, errors } = validateCommentFields(input);
-    const fail = (errs: UserError[]): SubmitCommentResult => ({
-      comment: null,
-      status: null,
-      errors: errs,
-    });
-
-    const postId = parseId(input.postId);
-    const post = postId === null ? null : await this.deps.posts.findPublishedById(postId);
-    if (!post)
-      errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
-    else if (!post.commentsOpen)
-      errors.push({ field: null, code: 'COMMENTS_CLOSED', message: messages.commentsClosed });
-
-    let depth = 0;
-    if (input.parentId != null && input.parentId !== '') {
-      const parentId = parseId(input.parentId);
-      const parent =
-        parentId === null
-          ? null
-          : await this.repo.findOne({
-              select: ['id', 'postId', 'depth', 'status'],
-              where: { id: parentId },
-            });
-      // A parent that is not approved is reported as missing: its existence is not the visitor's to know.
-      if (!parent || parent.status !== 'APPROVED') {
-        errors.push({
-          field: 'parentId',
-          code: 'PARENT_NOT_FOUND',
-          message: messages.parentNotFound,
-        });
-      } else if (post && parent.postId !== post.id) {
-        errors.push({
-          field: 'parentId',
-          code: 'PARENT_OTHER_POST',
-          message: messages.parentOtherPost,
-        });
-      } else if (parent.depth >= LIMITS.maxDepth) {
-        errors.push({
-          field: 'parentId',
-          code: 'THREAD_TOO_DEEP',
-          message: messages.threadTooDeep,
-        });
-      } else {
-        depth = parent.depth + 1;
-      }
-    }
-    if (errors.length > 0 || !post) return fail(errors);
-
-    return this.deps.transaction(async (em) => {
-      const repo = em.getRepository<CommentRow>('Comment');
-      const known = await repo.exists({
-        where: { authorEmail: value.authorEmail, status: 'APPROVED' },
-      });
-      const status: CommentStatus = known ? 'APPROVED' : 'PENDING';
-      const row = await repo.save(
-        repo.create({
-          postId: post.id,
-          parentId: depth > 0 ? parseId(input.parentId) : null,
-          depth,
-          authorName: value.authorName,
-          authorEmail: value.authorEmail,
-          authorUrl: value.authorUrl,
-          contentText: value.content,
-          contentHtml: plainTextToHtml(value.content),
-          status,
-          ip: meta.ip,
-          userAgent: meta.userAgent?.slice(0, 255) ?? null,
-          createdAt: new Date(),
-        }),
-      );
-      const comment: CommentNode = {
-        id: row.id,
-        postId: row.postId,
-        parentId: row.parentId,
-        depth: row.depth,
-        authorName: row.authorName,
-        authorUrl: row.authorUrl,
-        contentHtml: row.contentHtml,
-        createdAt: row.createdAt,
-        status: row.status,
-      };
-      return { comment, status, errors: [] };
-    });
+  async submitComment(
+    input: SubmitCommentInput,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+  ): Promise<SubmitCommentResult> {
+    const { row, errors } = await this.deps.pipeline.submit(input, meta, settings);
+    if (!row) return { comment: null, status: null, errors };
+    const comment: CommentNode = {
+      id: row.id,
+      postId: row.postId,
+      parentId: row.parentId,
+      depth: row.depth,
+      authorName: row.authorName,
+      authorUrl: row.authorUrl,
+      contentHtml: row.contentHtml,
+      createdAt: row.createdAt,
+      status: row.status,
+    };
+    return { comment, status: row.status === 'SPAM' ? 'PENDING' : row.status, errors: [] };
   }
 }

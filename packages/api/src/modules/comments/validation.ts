@@ -1,10 +1,7 @@
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 
-export interface UserError {
-  field: string | null;
-  code: string;
-  message: string;
-}
+export type { UserError };
 
 export interface CommentFields {
   authorName: string;

@@ -27,6 +27,10 @@ export const postsTypeDefs = /* GraphQL */ `
     url: String!
     author: Author!
     tags: [Tag!]!
+    """
+    Whether the post takes new comments now: its own setting, and false once it
+    is older than DiscussionSettings.closeCommentsAfterDays.
+    """
     commentsOpen: Boolean!
     pingsOpen: Boolean!
     "Approved comments, replies included."

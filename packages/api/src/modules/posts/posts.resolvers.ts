@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { commentCursorKey } from '../comments/thread.js';
+import { commentsOpenNow } from '../discussion/discussion-settings.js';
 import { pageFromList } from '../../lib/pagination.js';
 
 export const postsResolvers: Resolvers = {
@@ -11,6 +12,9 @@ export const postsResolvers: Resolvers = {
     id: (post) => String(post.id),
     content: (post) => post.contentHtml,
     url: (post, _, { services }) => services.posts.postUrl(post),
+    // The effective value: the post's own flag, and not closed by age.
+    commentsOpen: async (post, _, { loaders }) =>
+      commentsOpenNow(post, await loaders.discussionSettings()),
     author: (post, _, { loaders }) => loaders.author.load(post.authorId),
     tags: (post, _, { loaders }) => loaders.tags.load(post.id),
     commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,

@@ -1,6 +1,5 @@
-import { In, type DataSource } from 'typeorm';
 import type { Config } from '../../config.js';
-import type { SettingRow } from '../../db/entities.js';
+import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
 
 export interface Site {
   title: string;
@@ -10,17 +9,20 @@ export interface Site {
 
 export const SITE_DEFAULTS = { title: 'Colloquy', description: '' };
 
+export const SITE_SETTINGS_PREFIX = 'site.';
+
 export class SiteService {
-  constructor(private readonly deps: { dataSource: DataSource; config: Config }) {}
+  constructor(private readonly deps: { config: Config; settings: SettingsStore }) {}
 
   async getSite(): Promise<Site> {
-    const rows = await this.deps.dataSource
-      .getRepository<SettingRow>('Setting')
-      .findBy({ key: In(['site.title', 'site.description']) });
-    const value = (key: string) => rows.find((r) => r.key === key)?.value;
+    return this.fromSettings(await this.deps.settings.read([SITE_SETTINGS_PREFIX]));
+  }
+
+  /** The site from a snapshot that a request has already read (see loaders.ts). */
+  fromSettings(snapshot: SettingsSnapshot): Site {
     return {
-      title: value('site.title') ?? SITE_DEFAULTS.title,
-      description: value('site.description') ?? SITE_DEFAULTS.description,
+      title: snapshot.get('site.title') ?? SITE_DEFAULTS.title,
+      description: snapshot.get('site.description') ?? SITE_DEFAULTS.description,
       url: this.deps.config.publicUrl,
     };
   }

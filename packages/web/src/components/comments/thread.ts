@@ -29,8 +29,17 @@ export interface OwnComment {
   status: CommentStatus | null;
 }
 
-/** The post page asks for five levels of replies; deeper replies would not show. */
-export const MAX_THREAD_DEPTH = 5;
+/** The post page query loads five levels of comments (depths 0 to 4); deeper ones would not show. */
+export const LOADED_LEVELS = 5;
+
+/**
+ * Whether a comment at this depth can be replied to here: the reply must fit
+ * in the site's thread depth (DiscussionSettings.threadDepth) and in the
+ * levels the page loads.
+ */
+export function canReplyAtDepth(depth: number, threadDepth: number): boolean {
+  return depth < Math.min(threadDepth, LOADED_LEVELS) - 1;
+}
 
 // The generated query type nests five levels; this structural type matches each.
 interface CommentNodeLike extends CommentFieldsFragment {

@@ -1,0 +1,49 @@
+import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import type { SettingRow } from './entities.js';
+import type { RunInTransaction } from './transactions.js';
+
+/** Raw setting values by key, as one request read them. */
+export type SettingsSnapshot = ReadonlyMap<string, string>;
+
+// A prefix is a namespace such as `site.`; keeping them to letters and a dot
+// means they never contain LIKE wildcards.
+const PREFIX = /^[a-z][a-z_]*\.$/;
+
+/**
+ * The `settings` key/value table. Nothing is cached here: every read is one
+ * statement, so a change made by one process is seen by the next request of
+ * every other process. Callers read once per request (see loaders.ts).
+ */
+export class SettingsStore {
+  constructor(private readonly deps: { dataSource: DataSource; transaction: RunInTransaction }) {}
+
+  /** Every setting under the given prefixes, in one statement. */
+  async read(prefixes: readonly string[]): Promise<SettingsSnapshot> {
+    for (const prefix of prefixes) {
+      if (!PREFIX.test(prefix)) throw new Error(`Invalid settings prefix "${prefix}"`);
+    }
+    const rows = await this.deps.dataSource
+      .getRepository<SettingRow>('Setting')
+      .createQueryBuilder('s')
+      .where(
+        new Brackets((w) => {
+          prefixes.forEach((prefix, i) =>
+            w.orWhere(`s.key LIKE :p${i}`, { [`p${i}`]: `${prefix}%` }),
+          );
+        }),
+      )
+      .getMany();
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Inserts or replaces the given settings, all or none. */
+  async write(values: ReadonlyMap<string, string>): Promise<void> {
+    if (values.size === 0) return;
+    await this.deps.transaction((em: EntityManager) =>
+      em.getRepository<SettingRow>('Setting').upsert(
+        [...values].map(([key, value]) => ({ key, value })),
+        ['key'],
+      ),
+    );
+  }
+}

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { Brackets, Not, type DataSource, type EntityManager } from 'typeorm';
+import { dbDate } from '../../db/dates.js';
+import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
+import type { RunInTransaction } from '../../db/transactions.js';
+import { countLinks, plainTextToHtml } from '../../lib/html.js';
+import type { UserError } from '../../lib/user-errors.js';
+import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
+import type { PostsService } from '../posts/posts.service.js';
+import { messages, PLACES, reasons, refusals } from './messages.js';
+import { WordMatcher, type CheckedPlace } from './moderation.js';
+import { validateCommentFields, type CommentFields } from './validation.js';
+
+export interface CommentSubmission {
+  postId: string;
+  parentId?: string | null;
+  authorName: string;
+  authorEmail: string;
+  authorUrl?: string | null;
+  content: string;
+  /** The honeypot: the web form hides it from people, so whoever fills it is a bot. */
+  homepage?: string | null;
+}
+
+/** Who sent the request; kept with the comment for moderators, never published. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The stored comment, or why nothing was stored. */
+export type PipelineResult = { row: CommentRow; errors: [] } | { row: null; errors: UserError[] };
+
+/** Parses a GraphQL ID of ours (a positive integer); anything else is null. */
+export function parseId(id: string | null | undefined): number | null {
+  if (id == null || !/^[1-9]\d{0,15}$/.test(id)) return null;
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** A submission whose fields, post and parent passed every check. */
+interface Checked {
+  fields: CommentFields;
+  post: PostRow;
+  parentId: number | null;
+  depth: number;
+  honeypotFilled: boolean;
+}
+
+interface Verdict {
+  status: CommentStatus;
+  /** For moderators: why the comment is not approved; null when it is. */
+  reason: string | null;
+}
+
+/** A 64-bit advisory lock key for PostgreSQL, the same in every process. */
+function lockKey(name: string): string {
+  return createHash('sha256')
+    .update(`colloquy:comment-submission:${name}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+/**
+ * Every rule a new comment goes through, in one place, in this order:
+ *
+ * 1. Input checks, all reported together as field-level errors: the fields
+ *    (validation.ts), the post (published, and open: its own flag and the
+ *    close-after-days rule → COMMENTS_CLOSED), the parent (approved, same
+ *    post, not at the deepest level → THREAD_TOO_DEEP).
+ * 2. Repeat checks, form-level, against the database so they hold across
+ *    processes: the same comment again (DUPLICATE), then another comment from
+ *    the same IP address or email too soon (RATE_LIMITED).
+ * 3. Classification of what is accepted: honeypot or spam word → SPAM;
+ *    moderation word, too many links or the moderation mode → PENDING;
+ *    otherwise APPROVED. The reasons are stored for moderators.
+ *
+ * A refusal writes nothing. Steps 2 and 3 and the write share one transaction.
+ */
+export class CommentPipeline {
+  constructor(
+    private readonly deps: {
+      dataSource: DataSource;
+      posts: PostsService;
+      transaction: RunInTransaction;
+    },
+  ) {}
+
+  async submit(
+    input: CommentSubmission,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+  ): Promise<PipelineResult> {
+    const checked = await this.checkInput(input, settings);
+    if ('errors' in checked) return { row: null, errors: checked.errors };
+
+    return this.deps.transaction(async (em) => {
+      await this.waitForOthersFromSameSender(em, checked, meta, settings);
+      // Taken after the wait, so it is later than any comment the wait let finish.
+      const now = new Date();
+      const refusal = await this.checkRepeats(em, checked, meta, settings, now);
+      if (refusal) return { row: null, errors: [refusal] };
+
+      const verdict = await this.classify(em, checked, meta, settings);
+      const repo = em.getRepository<CommentRow>('Comment');
+      const row = await repo.save(
+        repo.create({
+          postId: checked.post.id,
+          parentId: checked.parentId,
+          depth: checked.depth,
+          authorName: checked.fields.authorName,
+          authorEmail: checked.fields.authorEmail,
+          authorUrl: checked.fields.authorUrl,
+          contentText: checked.fields.content,
+          contentHtml: plainTextToHtml(checked.fields.content),
+          status: verdict.status,
+          moderationReason: verdict.reason,
+          ip: meta.ip,
+          userAgent: meta.userAgent?.slice(0, 255) ?? null,
+          createdAt: now,
+        }),
+      );
+      return { row, errors: [] };
+    });
+  }
+
+  /** Step 1: every field-level problem at once, or the checked submission. */
+  private async checkInput(
+    input: CommentSubmission,
+    settings: DiscussionSettings,
+  ): Promise<Checked | { errors: UserError[] }> {
+    const { value, errors } = validateCommentFields(input);
+
+    const postId = parseId(input.postId);
+    const post = postId === null ? null : await this.deps.posts.findPublishedById(postId);
+    if (!post)
+      errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
+    else if (!commentsOpenNow(post, settings))
+      errors.push({ field: null, code: 'COMMENTS_CLOSED', message: messages.commentsClosed });
+
+    let parentId: number | null = null;
+    let depth = 0;
+    if (input.parentId != null && input.parentId !== '') {
+      const id = parseId(input.parentId);
+      const parent =
+        id === null
+          ? null
+          : await this.deps.dataSource.getRepository<CommentRow>('Comment').findOne({
+              select: ['id', 'postId', 'depth', 'status'],
+              where: { id },
+            });
+      // A parent that is not approved is reported as missing: its existence is not the visitor's to know.
+      if (!parent || parent.status !== 'APPROVED') {
+        errors.push({
+          field: 'parentId',
+          code: 'PARENT_NOT_FOUND',
+          message: messages.parentNotFound,
+        });
+      } else if (post && parent.postId !== post.id) {
+        errors.push({
+          field: 'parentId',
+          code: 'PARENT_OTHER_POST',
+          message: messages.parentOtherPost,
+        });
+      } else if (parent.depth >= settings.threadDepth - 1) {
+        errors.push({
+          field: 'parentId',
+          code: 'THREAD_TOO_DEEP',
+          message: messages.threadTooDeep,
+        });
+      } else {
+        parentId = parent.id;
+        depth = parent.depth + 1;
+      }
+    }
+    if (errors.length > 0 || !post) return { errors };
+    return {
+      fields: value,
+      post,
+      parentId,
+      depth,
+      honeypotFilled: (input.homepage ?? '').trim() !== '',
+    };
+  }
+
+  /**
+   * On PostgreSQL, submissions from the same email or IP address wait here
+   * for each other (in whichever process they run) until the first commits,
+   * so the repeat checks see each other's rows. On SQLite the transaction
+   * runner already runs one transaction at a time.
+   */
+  private async waitForOthersFromSameSender(
+    em: EntityManager,
+    checked: Checked,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+  ): Promise<void> {
+    if (this.deps.dataSource.options.type !== 'postgres') return;
+    const flood = settings.minSecondsBetweenComments > 0;
+    const names: string[] = [];
+    if (flood || settings.refuseDuplicates) names.push(`email:${checked.fields.authorEmail}`);
+    if (flood && meta.ip) names.push(`ip:${meta.ip}`);
+    // Always taken in the same order, so two submissions never hold one lock each and wait for the other.
+    for (const key of names.map(lockKey).sort()) {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [key]);
+    }
+  }
+
+  /** Step 2: the same comment again, or a comment too soon after the last one. */
+  private async checkRepeats(
+    em: EntityManager,
+    checked: Checked,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+    now: Date,
+  ): Promise<UserError | null> {
+    const repo = em.getRepository<CommentRow>('Comment');
+    const email = checked.fields.authorEmail;
+
+    // Checked first: for a double submission "already posted" says more than "too soon".
+    if (settings.refuseDuplicates) {
+      const duplicate = await repo.exists({
+        where: {
+          postId: checked.post.id,
+          authorEmail: email,
+          contentText: checked.fields.content,
+          // A moderator's bin does not count: they may want it posted again.
+          status: Not('TRASH'),
+        },
+      });
+      if (duplicate) return { field: null, code: 'DUPLICATE', message: refusals.duplicate };
+    }
+
+    const interval = settings.minSecondsBetweenComments * 1000;
+    if (interval > 0) {
+      // Every comment counts, spam included: a bot is slowed down the same way.
+      const latest = await repo
+        .createQueryBuilder('c')
+        .select(['c.id', 'c.createdAt'])
+        .where('c.createdAt > :since', {
+          since: dbDate(this.deps.dataSource, new Date(now.getTime() - interval)),
+        })
+        .andWhere(
+          new Brackets((w) => {
+            w.where('c.authorEmail = :email', { email });
+            if (meta.ip) w.orWhere('c.ip = :ip', { ip: meta.ip });
+          }),
+        )
+        .orderBy('c.createdAt', 'DESC')
+        .limit(1)
+        .getOne();
+      if (latest) {
+        const remaining = latest.createdAt.getTime() + interval - now.getTime();
+        const seconds = Math.min(
+          settings.minSecondsBetweenComments,
+          Math.max(1, Math.ceil(remaining / 1000)),
+        );
+        return { field: null, code: 'RATE_LIMITED', message: refusals.rateLimited(seconds) };
+      }
+    }
+    return null;
+  }
+
+  /** Step 3: spam, held or approved, and why. */
+  private async classify(
+    em: EntityManager,
+    checked: Checked,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+  ): Promise<Verdict> {
+    const { fields } = checked;
+    const places: Record<CheckedPlace, string | null> = {
+      content: fields.content,
+      authorName: fields.authorName,
+      authorEmail: fields.authorEmail,
+      authorUrl: fields.authorUrl,
+      ip: meta.ip,
+    };
+
+    const spam: string[] = [];
+    if (checked.honeypotFilled) spam.push(reasons.honeypot);
+    const spamWord = new WordMatcher(settings.spamWords).findIn(places);
+    if (spamWord) spam.push(reasons.spamWord(spamWord.word, PLACES[spamWord.place]));
+    if (spam.length > 0) return { status: 'SPAM', reason: spam.join('; ') };
+
+    const held: string[] = [];
+    const heldWord = new WordMatcher(settings.moderationWords).findIn(places);
+    if (heldWord) held.push(reasons.moderationWord(heldWord.word, PLACES[heldWord.place]));
+    const links = countLinks(fields.content);
+    if (links > settings.maxLinks) held.push(reasons.links(links, settings.maxLinks));
+    if (settings.moderationMode === 'HOLD_ALL') {
+      held.push(reasons.holdAll);
+    } else if (settings.moderationMode === 'HOLD_UNLESS_APPROVED_BEFORE') {
+      const known = await em
+        .getRepository<CommentRow>('Comment')
+        .exists({ where: { authorEmail: fields.authorEmail, status: 'APPROVED' } });
+      if (!known) held.push(reasons.notApprovedBefore);
+    }
+    return held.length > 0
+      ? { status: 'PENDING', reason: held.join('; ') }
+      : { status: 'APPROVED', reason: null };
+  }
+}

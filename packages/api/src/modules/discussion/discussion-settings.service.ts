@@ -1,0 +1,46 @@
+import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
+import type { UserError } from '../../lib/user-errors.js';
+import {
+  DISCUSSION_SETTINGS_PREFIX,
+  discussionSettingsFrom,
+  validateDiscussionSettings,
+  type DiscussionSettings,
+  type DiscussionSettingsInput,
+} from './discussion-settings.js';
+
+export interface UpdateDiscussionSettingsResult {
+  /** The settings after the change; null when it was refused. */
+  settings: DiscussionSettings | null;
+  /** One per invalid field (named as in DiscussionSettingsInput); nothing was written when any. */
+  errors: UserError[];
+}
+
+/**
+ * Typed access to the `discussion.*` settings. Reads go to the database every
+ * time (one statement): several processes may serve the site, and a change
+ * made through one must hold for the next request to any of them.
+ */
+export class DiscussionSettingsService {
+  constructor(private readonly deps: { settings: SettingsStore }) {}
+
+  async get(): Promise<DiscussionSettings> {
+    return discussionSettingsFrom(await this.deps.settings.read([DISCUSSION_SETTINGS_PREFIX]));
+  }
+
+  /** The settings from a snapshot that a request has already read (see loaders.ts). */
+  fromSnapshot(snapshot: SettingsSnapshot): DiscussionSettings {
+    return discussionSettingsFrom(snapshot);
+  }
+
+  /**
+   * Changes the given settings, all or none: each field is checked, and any
+   * invalid one leaves every setting as it was. Word lists come back trimmed
+   * and without repeats.
+   */
+  async update(input: DiscussionSettingsInput): Promise<UpdateDiscussionSettingsResult> {
+    const { values, errors } = validateDiscussionSettings(input);
+    if (errors.length > 0) return { settings: null, errors };
+    await this.deps.settings.write(values);
+    return { settings: await this.get(), errors: [] };
+  }
+}
