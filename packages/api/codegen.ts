@@ -28,6 +28,8 @@ const config: CodegenConfig = {
           Comment: '../modules/comments/thread.js#CommentNode',
           Linkback: '../db/entities.js#LinkbackRow',
           ShareTarget: '../db/entities.js#ShareTargetRow',
+          Viewer: '../modules/auth/viewer.js#Viewer as ViewerModel',
+          ApiToken: '../db/entities.js#ApiTokenRow',
         },
       },
     },

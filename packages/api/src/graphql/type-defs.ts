@@ -4,6 +4,7 @@ import { postsTypeDefs } from '../modules/posts/posts.graphql.js';
 import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
+import { authTypeDefs } from '../modules/auth/auth.graphql.js';
 
 /** Every module's SDL: the source of truth for the API. */
 export const typeDefs = [
@@ -13,4 +14,5 @@ export const typeDefs = [
   commentsTypeDefs,
   linkbacksTypeDefs,
   shareTypeDefs,
+  authTypeDefs,
 ];

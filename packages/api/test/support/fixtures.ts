@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { CommentRow, PostRow } from '../../src/db/entities.js';
+import type { CommentRow, PostRow, Role, UserRow } from '../../src/db/entities.js';
+import { createTransactionRunner } from '../../src/db/transactions.js';
+import { UsersService } from '../../src/modules/auth/users.service.js';
 
 /** Stores a post (published a minute ago, by the seed author, unless `fields` say otherwise). */
 export function insertPost(
@@ -41,4 +43,26 @@ export function insertComment(
     userAgent: null,
     ...fields,
   });
+}
+
+/** The password `createUser` gives every user unless told otherwise. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/**
+ * Creates a user through the real UsersService (scrypt hash, author profile
+ * linked or created), as the CLI does. Role EDITOR unless told otherwise.
+ */
+export async function createUser(
+  ds: DataSource,
+  fields: { email: string; role?: Role; displayName?: string; password?: string },
+): Promise<UserRow> {
+  const users = new UsersService({ dataSource: ds, transaction: createTransactionRunner(ds) });
+  const { user, errors } = await users.create({
+    email: fields.email,
+    displayName: fields.displayName ?? 'Test User',
+    password: fields.password ?? TEST_PASSWORD,
+    role: fields.role ?? 'EDITOR',
+  });
+  if (!user) throw new Error(`createUser failed: ${JSON.stringify(errors)}`);
+  return user;
 }
