@@ -91,9 +91,16 @@ export interface TestServer {
  */
 export async function startServer(
   kind: DbKind,
-  options: { seed?: boolean; logStream?: NodeJS.WritableStream } = {},
+  options: {
+    seed?: boolean;
+    logStream?: NodeJS.WritableStream;
+    /** An existing database to serve (left in place on close) instead of a fresh one. */
+    database?: DatabaseConfig;
+  } = {},
 ): Promise<TestServer> {
-  const { db, drop } = await freshDatabase(kind);
+  const { db, drop } = options.database
+    ? { db: options.database, drop: async () => {} }
+    : await freshDatabase(kind);
   const base = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -176,6 +176,20 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type Permission = {
+  __typename?: 'Permission';
+  /** An action name from the policy, e.g. post:edit or comment:moderate. */
+  action: Scalars['String']['output'];
+  reach: PermissionReach;
+};
+
+/** How far a permission reaches. */
+export type PermissionReach =
+  /** Everything of its kind. */
+  | 'ALL'
+  /** Only the viewer's own posts and the conversation on them. */
+  | 'OWN';
+
 export type Post = {
   __typename?: 'Post';
   author: Author;
@@ -373,6 +387,8 @@ export type Viewer = {
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** Everything the viewer may do, with its reach: the table the API enforces. */
+  permissions: Array<Permission>;
   role: Role;
   /** The scopes of the API token this request uses; null for a signed-in session. */
   scopes?: Maybe<Array<ApiTokenScope>>;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { insertRow } from '../../db/insert.js';
 import type { ApiTokenRow } from '../../db/entities.js';
 import { parseId } from '../comments/comments.service.js';
 import { clean, type UserError } from '../comments/validation.js';
@@ -72,7 +73,7 @@ export class ApiTokensService {
     if (errors.length > 0) return { token: null, apiToken: null, errors };
 
     const { secret, hash } = newSecret(API_TOKEN_PREFIX);
-    const apiToken = await this.repo.save({
+    const apiToken = await insertRow(this.repo, {
       userId,
       name,
       tokenHash: hash,

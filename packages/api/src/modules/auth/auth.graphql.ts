@@ -17,6 +17,20 @@ export const authTypeDefs = /* GraphQL */ `
     MODERATE
   }
 
+  "How far a permission reaches."
+  enum PermissionReach {
+    "Everything of its kind."
+    ALL
+    "Only the viewer's own posts and the conversation on them."
+    OWN
+  }
+
+  type Permission {
+    "An action name from the policy, e.g. post:edit or comment:moderate."
+    action: String!
+    reach: PermissionReach!
+  }
+
   """
   The signed-in user. What they may do is the lesser of their role and, when
   the request uses an API token, the token's scopes; the \`can…\` fields say it.
@@ -41,6 +55,8 @@ export const authTypeDefs = /* GraphQL */ `
     canManageShareTargets: Boolean!
     canManageSettings: Boolean!
     canManageUsers: Boolean!
+    "Everything the viewer may do, with its reach: the table the API enforces."
+    permissions: [Permission!]!
   }
 
   type SignInPayload {

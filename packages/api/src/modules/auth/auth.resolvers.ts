@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { parseScopes } from './auth.service.js';
-import { capabilities, requireViewer } from './policy.js';
+import { capabilities, permissions, requireViewer } from './policy.js';
 
 export const authResolvers: Resolvers = {
   Query: {
@@ -33,6 +33,11 @@ export const authResolvers: Resolvers = {
     canManageShareTargets: (viewer) => capabilities(viewer).canManageShareTargets,
     canManageSettings: (viewer) => capabilities(viewer).canManageSettings,
     canManageUsers: (viewer) => capabilities(viewer).canManageUsers,
+    permissions: (viewer) =>
+      permissions(viewer).map(({ action, reach }) => ({
+        action,
+        reach: reach === 'all' ? 'ALL' : 'OWN',
+      })),
   },
   ApiToken: {
     id: (token) => String(token.id),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { insertRow } from '../../db/insert.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/entities.js';
 import type { UserError } from '../comments/validation.js';
 import type { RequestMeta } from '../comments/comments.service.js';
@@ -100,7 +101,7 @@ export class AuthService {
     const { secret, hash } = newSecret(SESSION_PREFIX);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + AUTH.sessionTtlMs);
-    const session = await this.sessions.save({
+    const session = await insertRow(this.sessions, {
       userId: user.id,
       tokenHash: hash,
       createdAt: now,

@@ -166,3 +166,11 @@ export function capabilities(viewer: Viewer | null) {
     canManageUsers: some('user:manage'),
   };
 }
+
+/** Every action the viewer may do, with its reach: the same table the API enforces. */
+export function permissions(viewer: Viewer | null): { action: Action; reach: 'all' | 'own' }[] {
+  return ACTIONS.flatMap((action) => {
+    const r = reach(viewer, action);
+    return r === 'none' ? [] : [{ action, reach: r }];
+  });
+}

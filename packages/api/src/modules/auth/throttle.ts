@@ -1,5 +1,6 @@
 import { Brackets, In, type DataSource } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
+import { insertRow } from '../../db/insert.js';
 import type { SignInAttemptRow } from '../../db/entities.js';
 import { AUTH } from './constants.js';
 import { hashSecret } from './secrets.js';
@@ -96,8 +97,7 @@ export class SignInThrottle {
   }
 
   private async record(subject: string, now: Date): Promise<number> {
-    const saved = await this.repo.save({ subject, createdAt: now });
-    return saved.id;
+    return (await insertRow(this.repo, { subject, createdAt: now })).id;
   }
 
   /** The right password: the email's failures are forgiven; the IP's stay. */
