@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { CommentRow, PostRow, Role, UserRow } from '../../src/db/entities.js';
 import { createTransactionRunner } from '../../src/db/transactions.js';
 import { UsersService } from '../../src/modules/auth/users.service.js';
+import type { TestServer } from './server.js';
 
 /** Stores a post (published a minute ago, by the seed author, unless `fields` say otherwise). */
 export function insertPost(
@@ -65,4 +66,19 @@ export async function createUser(
   });
   if (!user) throw new Error(`createUser failed: ${JSON.stringify(errors)}`);
   return user;
+}
+
+/** Creates a user (see createUser) and signs them in over GraphQL; returns the session token. */
+export async function signInAs(
+  server: Pick<TestServer, 'dataSource' | 'gql'>,
+  fields: { email: string; role?: Role; displayName?: string },
+): Promise<{ user: UserRow; token: string }> {
+  const user = await createUser(server.dataSource, fields);
+  const res = await server.gql<{ signIn: { token: string | null; errors: unknown[] } }>(
+    'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token errors { code } } }',
+    { e: fields.email, p: TEST_PASSWORD },
+  );
+  const token = res.data?.signIn.token;
+  if (!token) throw new Error(`signInAs failed: ${res.raw}`);
+  return { user, token };
 }
