@@ -272,6 +272,16 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
       expect(res.errors?.[0]?.message, authorization).toBe(message);
       expect(res.data, authorization).toBeUndefined();
     }
+
+    // Signing in again clears the user's expired sessions away.
+    const { userId } = await sessions().findOneByOrFail({ tokenHash: hashSecret(session) });
+    const again = await server.gql<{ signIn: { token: string } }>(
+      'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }',
+      { e: 'expiry@example.org', p: TEST_PASSWORD },
+    );
+    expect(await sessions().findBy({ userId })).toEqual([
+      expect.objectContaining({ tokenHash: hashSecret(again.data!.signIn.token) }),
+    ]);
   });
 
   it('records when a token was last used, writing at most once a minute', async () => {

@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { dbDate } from '../../db/dates.js';
 import { insertRow } from '../../db/insert.js';
 import type { ApiTokenRow, SessionRow, UserRow } from '../../db/entities.js';
 import type { UserError } from '../comments/validation.js';
 import type { RequestMeta } from '../comments/comments.service.js';
 import { AUTH } from './constants.js';
 import { messages } from './messages.js';
-import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { needsRehash, UNMATCHABLE_HASH, verifyPassword } from './passwords.js';
 import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX } from './secrets.js';
 import { SignInThrottle } from './throttle.js';
 import { normalizeEmail, type UsersService } from './users.service.js';
@@ -37,6 +37,14 @@ export function parseScopes(stored: string): ApiTokenScope[] {
     .filter((s): s is ApiTokenScope => (API_TOKEN_SCOPES as readonly string[]).includes(s));
 }
 
+interface FoundCredential {
+  userId: number;
+  lastUsedAt: Date | null;
+  credential: Credential;
+  /** Records that the credential was used now. */
+  touch: () => Promise<unknown>;
+}
+
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
@@ -52,7 +60,6 @@ function unauthenticated(message: string): GraphQLError {
 /** Signing in and out, and recognising the bearer token on each request. */
 export class AuthService {
   private readonly throttle: SignInThrottle;
-  private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: { dataSource: DataSource; users: UsersService }) {
     this.throttle = new SignInThrottle(deps);
@@ -84,10 +91,7 @@ export class AuthService {
 
     const user = email ? await this.deps.users.findByEmail(email) : null;
     // Unknown emails are checked against a throwaway hash: the same work, the same time.
-    const stored =
-      user?.passwordHash ??
-      (await (this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'))));
-    const matches = await verifyPassword(password, stored);
+    const matches = await verifyPassword(password, user?.passwordHash ?? UNMATCHABLE_HASH);
     if (!user || !matches) {
       return fail({
         field: null,
@@ -100,6 +104,15 @@ export class AuthService {
     if (needsRehash(user.passwordHash)) await this.deps.users.rehash(user.id, password);
     const { secret, hash } = newSecret(SESSION_PREFIX);
     const now = new Date();
+    // Housekeeping: the user's expired sessions are of no use to anyone.
+    await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where('user_id = :userId AND expires_at <= :now', {
+        userId: user.id,
+        now: dbDate(this.deps.dataSource, now),
+      })
+      .execute();
     const expiresAt = new Date(now.getTime() + AUTH.sessionTtlMs);
     const session = await insertRow(this.sessions, {
       userId: user.id,
@@ -145,34 +158,7 @@ export class AuthService {
     const secret = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
     if (!secret) throw unauthenticated(messages.badAuthorizationHeader);
     const now = new Date();
-
-    let found: {
-      userId: number;
-      lastUsedAt: Date | null;
-      credential: Credential;
-      touch: () => Promise<unknown>;
-    } | null = null;
-    if (secret.startsWith(SESSION_PREFIX)) {
-      const s = await this.sessions.findOneBy({ tokenHash: hashSecret(secret) });
-      if (s && s.expiresAt.getTime() > now.getTime()) {
-        found = {
-          userId: s.userId,
-          lastUsedAt: s.lastUsedAt,
-          credential: { kind: 'session', sessionId: s.id },
-          touch: () => this.sessions.update({ id: s.id }, { lastUsedAt: now }),
-        };
-      }
-    } else if (secret.startsWith(API_TOKEN_PREFIX)) {
-      const t = await this.apiTokens.findOneBy({ tokenHash: hashSecret(secret) });
-      if (t && (t.expiresAt === null || t.expiresAt.getTime() > now.getTime())) {
-        found = {
-          userId: t.userId,
-          lastUsedAt: t.lastUsedAt,
-          credential: { kind: 'apiToken', tokenId: t.id, scopes: parseScopes(t.scopes) },
-          touch: () => this.apiTokens.update({ id: t.id }, { lastUsedAt: now }),
-        };
-      }
-    }
+    const found = await this.findCredential(secret, now);
     if (!found) throw unauthenticated(messages.invalidToken);
     const user = await this.deps.users.findById(found.userId);
     if (!user) throw unauthenticated(messages.invalidToken);
@@ -183,5 +169,30 @@ export class AuthService {
       await found.touch();
     }
     return viewerOf(user, found.credential);
+  }
+
+  /** The live session or API token behind a secret; null when unknown or expired. */
+  private async findCredential(secret: string, now: Date): Promise<FoundCredential | null> {
+    if (secret.startsWith(SESSION_PREFIX)) {
+      const s = await this.sessions.findOneBy({ tokenHash: hashSecret(secret) });
+      if (!s || s.expiresAt.getTime() <= now.getTime()) return null;
+      return {
+        userId: s.userId,
+        lastUsedAt: s.lastUsedAt,
+        credential: { kind: 'session', sessionId: s.id },
+        touch: () => this.sessions.update({ id: s.id }, { lastUsedAt: now }),
+      };
+    }
+    if (secret.startsWith(API_TOKEN_PREFIX)) {
+      const t = await this.apiTokens.findOneBy({ tokenHash: hashSecret(secret) });
+      if (!t || (t.expiresAt !== null && t.expiresAt.getTime() <= now.getTime())) return null;
+      return {
+        userId: t.userId,
+        lastUsedAt: t.lastUsedAt,
+        credential: { kind: 'apiToken', tokenId: t.id, scopes: parseScopes(t.scopes) },
+        touch: () => this.apiTokens.update({ id: t.id }, { lastUsedAt: now }),
+      };
+    }
+    return null;
   }
 }

@@ -38,6 +38,15 @@ export async function hashPassword(password: string): Promise<string> {
   return `$scrypt$ln=${CURRENT.ln},r=${CURRENT.r},p=${CURRENT.p}$${b64(salt)}$${b64(key)}`;
 }
 
+/**
+ * A well-formed hash with today's parameters that no password matches (its
+ * key is all zeros). Checking a password against it costs the same as a real
+ * check: sign-in uses it for unknown emails so timing does not tell them apart.
+ */
+export const UNMATCHABLE_HASH = `$scrypt$ln=${CURRENT.ln},r=${CURRENT.r},p=${CURRENT.p}$${b64(
+  Buffer.alloc(SALT_BYTES),
+)}$${b64(Buffer.alloc(KEY_LENGTH))}`;
+
 const FORMAT =
   /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
