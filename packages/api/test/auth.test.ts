@@ -151,7 +151,8 @@ describe.each(databaseKinds())('accounts and sign-in on %s', (kind) => {
     });
   });
 
-  describe('throttling', () => {
+  // Each failed attempt costs a real scrypt run; slow machines need the time.
+  describe('throttling', { timeout: 90_000 }, () => {
     const codes = (results: GraphQLResponse<SignInResult>[]) =>
       results.map((r) => r.data?.signIn.errors[0]?.code ?? 'OK');
     async function failTimes(n: number, email: string) {
