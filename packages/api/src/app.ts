@@ -83,10 +83,19 @@ function describeFailure(error: unknown): {
   };
 }
 
+const CONTEXT_FAILED = 'Context creation failed: ';
+
 function formatError(log: FastifyInstance['log']) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (VARIABLE_ERROR.test(formatted.message)) {
       return { ...formatted, message: withoutInputValues(formatted.message) };
+    }
+    if (
+      formatted.extensions?.code === 'UNAUTHENTICATED' &&
+      formatted.message.startsWith(CONTEXT_FAILED)
+    ) {
+      // A bad bearer token is found while building the context; Apollo prefixes that.
+      return { ...formatted, message: formatted.message.slice(CONTEXT_FAILED.length) };
     }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
@@ -271,6 +280,8 @@ export async function buildApp({
         services,
         loaders: createLoaders(services),
         request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
+        // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
+        viewer: await services.auth.authenticate(request.headers.authorization),
       }),
     }),
   });

@@ -1,7 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createDataSource, openDatabase } from './db/data-source.js';
-import { seedIfEmpty } from './seed/seed.js';
+import { openConfiguredDatabase, StartupError } from './startup.js';
 
 function fail(message: string): never {
   console.error(`colloquy: ${message}`);
@@ -17,18 +16,16 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const where =
-    config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
-  const dataSource = createDataSource(config.database, { onError: (m) => console.error(m) });
+  let dataSource;
   try {
-    await openDatabase(dataSource);
+    dataSource = await openConfiguredDatabase(config, {
+      info: (line) => console.log(line),
+      error: (line) => console.error(line),
+    });
   } catch (error) {
-    fail(
-      `cannot open the ${config.database.kind} database at ${where}: ${(error as Error).message}`,
-    );
+    if (error instanceof StartupError) fail(error.message);
+    throw error;
   }
-  if (await seedIfEmpty(dataSource))
-    console.log('colloquy: seeded the database with the seed post');
 
   const app = await buildApp({ config, dataSource });
   try {

@@ -3,6 +3,9 @@ import type { Config } from './config.js';
 import { SettingsStore } from './db/settings.js';
 import { createTransactionRunner } from './db/transactions.js';
 import { RemoteFetcher } from './lib/remote/fetch.js';
+import { ApiTokensService } from './modules/auth/api-tokens.service.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { UsersService } from './modules/auth/users.service.js';
 import { CommentsService } from './modules/comments/comments.service.js';
 import { JobQueue } from './modules/jobs/job-queue.js';
 import { CommentPipeline } from './modules/comments/pipeline.js';
@@ -29,7 +32,11 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
     () => `Colloquy/0.1 (+${config.publicUrl})`,
   );
   const linkbacks = new LinkbacksService({ ...deps, posts });
+  const users = new UsersService({ dataSource, transaction });
   return {
+    users,
+    auth: new AuthService({ dataSource: deps.dataSource, users }),
+    apiTokens: new ApiTokensService(deps),
     posts,
     settings,
     discussionSettings: new DiscussionSettingsService({ settings }),

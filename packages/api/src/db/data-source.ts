@@ -4,10 +4,16 @@ import { DataSource, type Logger, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
 import { createEntities } from './entities.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
+import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
 import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 import { Linkbacks1795478700000 } from './migrations/1795478700000-linkbacks.js';
 
-export const migrations = [Initial1795478400000, Discussion1795478600000, Linkbacks1795478700000];
+export const migrations = [
+  Initial1795478400000,
+  Accounts1795478500000,
+  Discussion1795478600000,
+  Linkbacks1795478700000,
+];
 
 /**
  * Counts SQL statements. Tests and the benchmark read it to assert how many

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
+import { authResolvers } from '../modules/auth/auth.resolvers.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
 import { discussionResolvers } from '../modules/discussion/discussion.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
@@ -32,6 +33,7 @@ const modules: Resolvers[] = [
   linkbacksResolvers,
   shareResolvers,
   siteResolvers,
+  authResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

@@ -5,6 +5,7 @@ import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
 import { discussionTypeDefs } from '../modules/discussion/discussion.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
+import { authTypeDefs } from '../modules/auth/auth.graphql.js';
 
 /** Every module's SDL: the source of truth for the API. */
 export const typeDefs = [
@@ -15,4 +16,5 @@ export const typeDefs = [
   discussionTypeDefs,
   linkbacksTypeDefs,
   shareTypeDefs,
+  authTypeDefs,
 ];

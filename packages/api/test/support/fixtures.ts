@@ -1,12 +1,14 @@
 import type { DataSource } from 'typeorm';
-import type { CommentRow, PostRow } from '../../src/db/entities.js';
+import type { CommentRow, PostRow, Role, UserRow } from '../../src/db/entities.js';
 import { SettingsStore } from '../../src/db/settings.js';
 import { createTransactionRunner } from '../../src/db/transactions.js';
+import { UsersService } from '../../src/modules/auth/users.service.js';
 import type {
   DiscussionSettings,
   DiscussionSettingsInput,
 } from '../../src/modules/discussion/discussion-settings.js';
 import { DiscussionSettingsService } from '../../src/modules/discussion/discussion-settings.service.js';
+import type { TestServer } from './server.js';
 
 /** Stores a post (published a minute ago, by the seed author, unless `fields` say otherwise). */
 export function insertPost(
@@ -70,4 +72,41 @@ export function discussionSettingsService(ds: DataSource): DiscussionSettingsSer
   return new DiscussionSettingsService({
     settings: new SettingsStore({ dataSource: ds, transaction: createTransactionRunner(ds) }),
   });
+}
+
+/** The password `createUser` gives every user unless told otherwise. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/**
+ * Creates a user through the real UsersService (scrypt hash, author profile
+ * linked or created), as the CLI does. Role EDITOR unless told otherwise.
+ */
+export async function createUser(
+  ds: DataSource,
+  fields: { email: string; role?: Role; displayName?: string; password?: string },
+): Promise<UserRow> {
+  const users = new UsersService({ dataSource: ds, transaction: createTransactionRunner(ds) });
+  const { user, errors } = await users.create({
+    email: fields.email,
+    displayName: fields.displayName ?? 'Test User',
+    password: fields.password ?? TEST_PASSWORD,
+    role: fields.role ?? 'EDITOR',
+  });
+  if (!user) throw new Error(`createUser failed: ${JSON.stringify(errors)}`);
+  return user;
+}
+
+/** Creates a user (see createUser) and signs them in over GraphQL; returns the session token. */
+export async function signInAs(
+  server: Pick<TestServer, 'dataSource' | 'gql'>,
+  fields: { email: string; role?: Role; displayName?: string },
+): Promise<{ user: UserRow; token: string }> {
+  const user = await createUser(server.dataSource, fields);
+  const res = await server.gql<{ signIn: { token: string | null; errors: unknown[] } }>(
+    'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token errors { code } } }',
+    { e: fields.email, p: TEST_PASSWORD },
+  );
+  const token = res.data?.signIn.token;
+  if (!token) throw new Error(`signInAs failed: ${res.raw}`);
+  return { user, token };
 }

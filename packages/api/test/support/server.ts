@@ -67,11 +67,18 @@ export interface TestServer {
   dataSource: DataSource;
   counter: QueryCounter;
   app: FastifyInstance;
-  /** POSTs a GraphQL operation as JSON. */
+  /** POSTs a GraphQL operation as JSON (anonymously unless `headers` say otherwise). */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     operationName?: string,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  /** Like gql, with `Authorization: Bearer <token>`. */
+  gqlAs<T = Record<string, unknown>>(
+    token: string,
+    query: string,
+    variables?: Record<string, unknown>,
   ): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements it cost. */
   countQueries(fn: () => Promise<unknown>): Promise<number>;
@@ -91,9 +98,13 @@ export async function startServer(
     env?: Record<string, string>;
     /** Adjusts the loaded configuration before the app is built (e.g. job timings). */
     configure?: (config: Config) => void;
+    /** An existing database to serve (left in place on close) instead of a fresh one. */
+    database?: DatabaseConfig;
   } = {},
 ): Promise<TestServer> {
-  const { db, drop } = await freshDatabase(kind);
+  const { db, drop } = options.database
+    ? { db: options.database, drop: async () => {} }
+    : await freshDatabase(kind);
   const base = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -112,22 +123,31 @@ export async function startServer(
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
 
+  async function gql<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    operationName?: string,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables, operationName }),
+    });
+    const raw = await res.text();
+    const body = JSON.parse(raw) as Omit<GraphQLResponse<T>, 'status' | 'raw'>;
+    return { status: res.status, raw, ...body };
+  }
+
   return {
     url,
     config,
     dataSource,
     counter,
     app,
-    async gql(query, variables, operationName) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables, operationName }),
-      });
-      const raw = await res.text();
-      const body = JSON.parse(raw) as Omit<GraphQLResponse, 'status' | 'raw'>;
-      return { status: res.status, raw, ...body } as GraphQLResponse<never>;
-    },
+    gql,
+    gqlAs: (token, query, variables) =>
+      gql(query, variables, undefined, { authorization: `Bearer ${token}` }),
     async countQueries(fn) {
       const before = counter.count;
       await fn();

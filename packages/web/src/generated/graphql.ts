@@ -18,6 +18,26 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** A personal API token. Its secret is shown only when it is created. */
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  createdAt: Scalars['DateTime']['output'];
+  /** Null when the token does not expire. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  scopes: Array<ApiTokenScope>;
+};
+
+export type ApiTokenScope =
+  /** Moderate comments and linkbacks, and read commenters' private details. */
+  | 'MODERATE'
+  /** Read unpublished posts. */
+  | 'READ_DRAFTS'
+  /** Create, edit, publish and delete posts. */
+  | 'WRITE_CONTENT';
+
 export type Author = {
   __typename?: 'Author';
   id: Scalars['ID']['output'];
@@ -79,6 +99,21 @@ export type CommentStatus =
   | 'PENDING'
   | 'SPAM'
   | 'TRASH';
+
+export type CreateApiTokenInput = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** What the token is for, e.g. the tool that will use it. */
+  name: Scalars['String']['input'];
+  scopes: Array<ApiTokenScope>;
+};
+
+export type CreateApiTokenPayload = {
+  __typename?: 'CreateApiTokenPayload';
+  apiToken?: Maybe<ApiToken>;
+  errors: Array<UserError>;
+  /** The secret, shown this once: store it now. */
+  token?: Maybe<Scalars['String']['output']>;
+};
 
 /** What a comment form needs to know about the site's discussion rules. */
 export type DiscussionSettings = {
@@ -157,7 +192,30 @@ export type MentionType =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Needs a signed-in session (an API token cannot create tokens). */
+  createApiToken: CreateApiTokenPayload;
+  revokeApiToken: RevokeApiTokenPayload;
+  /** Opens a session. Wrong email and wrong password get the same answer. */
+  signIn: SignInPayload;
+  /** Ends the session this request is signed in with. */
+  signOut: SignOutPayload;
   submitComment: SubmitCommentPayload;
+};
+
+
+export type MutationCreateApiTokenArgs = {
+  input: CreateApiTokenInput;
+};
+
+
+export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSignInArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
 };
 
 
@@ -171,6 +229,20 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+export type Permission = {
+  __typename?: 'Permission';
+  /** An action name from the policy, e.g. post:edit or comment:moderate. */
+  action: Scalars['String']['output'];
+  reach: PermissionReach;
+};
+
+/** How far a permission reaches. */
+export type PermissionReach =
+  /** Everything of its kind. */
+  | 'ALL'
+  /** Only the viewer's own posts and the conversation on them. */
+  | 'OWN';
 
 export type Post = {
   __typename?: 'Post';
@@ -232,6 +304,8 @@ export type PostEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The viewer's own API tokens, newest first. Needs a signed-in session. */
+  apiTokens: Array<ApiToken>;
   discussionSettings: DiscussionSettings;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
@@ -240,6 +314,8 @@ export type Query = {
   /** Enabled share targets, in display order. */
   shareTargets: Array<ShareTarget>;
   site: Site;
+  /** The signed-in user; null for anonymous requests. */
+  viewer?: Maybe<Viewer>;
 };
 
 
@@ -253,6 +329,20 @@ export type QueryPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
 };
+
+export type RevokeApiTokenPayload = {
+  __typename?: 'RevokeApiTokenPayload';
+  errors: Array<UserError>;
+  revoked: Scalars['Boolean']['output'];
+};
+
+export type Role =
+  /** Everything, including users and settings. */
+  | 'ADMIN'
+  /** Their own posts, and moderation of the comments on them. */
+  | 'AUTHOR'
+  /** All content and moderation. */
+  | 'EDITOR';
 
 export type ShareLink = {
   __typename?: 'ShareLink';
@@ -269,6 +359,22 @@ export type ShareTarget = {
   label: Scalars['String']['output'];
   /** Service name, e.g. Twitter. */
   name: Scalars['String']['output'];
+};
+
+export type SignInPayload = {
+  __typename?: 'SignInPayload';
+  /** Empty on success. INVALID_CREDENTIALS for a wrong email or password; RATE_LIMITED after too many failures. */
+  errors: Array<UserError>;
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The session token: send it as `Authorization: Bearer <token>`. Shown once. */
+  token?: Maybe<Scalars['String']['output']>;
+  viewer?: Maybe<Viewer>;
+};
+
+export type SignOutPayload = {
+  __typename?: 'SignOutPayload';
+  /** True once the session has ended; its token no longer works. */
+  signedOut: Scalars['Boolean']['output'];
 };
 
 export type Site = {
@@ -327,6 +433,35 @@ export type UserError = {
   code: Scalars['String']['output'];
   field?: Maybe<Scalars['String']['output']>;
   message: Scalars['String']['output'];
+};
+
+/**
+ * The signed-in user. What they may do is the lesser of their role and, when
+ * the request uses an API token, the token's scopes; the `can…` fields say it.
+ */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The author profile whose posts are the viewer's own. */
+  author: Author;
+  /** May create posts (their own, for an AUTHOR). */
+  canCreatePosts: Scalars['Boolean']['output'];
+  canManageSettings: Scalars['Boolean']['output'];
+  canManageShareTargets: Scalars['Boolean']['output'];
+  canManageUsers: Scalars['Boolean']['output'];
+  /** May moderate comments (on their own posts, for an AUTHOR). */
+  canModerateComments: Scalars['Boolean']['output'];
+  /** May publish posts (their own, for an AUTHOR). */
+  canPublishPosts: Scalars['Boolean']['output'];
+  /** May read drafts (their own, for an AUTHOR). */
+  canReadDrafts: Scalars['Boolean']['output'];
+  displayName: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Everything the viewer may do, with its reach: the table the API enforces. */
+  permissions: Array<Permission>;
+  role: Role;
+  /** The scopes of the API token this request uses; null for a signed-in session. */
+  scopes?: Maybe<Array<ApiTokenScope>>;
 };
 
 export type CommentFieldsFragment = { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string };

@@ -10,14 +10,14 @@ export interface CommentFields {
   content: string;
 }
 
-const EMAIL =
+export const EMAIL =
   /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 // Control characters other than tab and newline have no place in a comment.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
-function clean(value: string | null | undefined): string {
+export function clean(value: string | null | undefined): string {
   return (value ?? '').replace(CONTROL, '').trim();
 }
 

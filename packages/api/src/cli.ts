@@ -1,0 +1,233 @@
+// The operator CLI: `pnpm colloquy <command>` from the repository root.
+// Accounts are made here (the first admin included), with the database's own
+// authority; passwords come from a hidden prompt or stdin, never from argv.
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { ConfigError, loadConfig } from './config.js';
+import type { UserError } from './modules/comments/validation.js';
+import { createServices, type Services } from './services.js';
+import { openConfiguredDatabase, StartupError } from './startup.js';
+
+const USAGE = `Usage: pnpm colloquy <command> [options]
+
+Commands:
+  user:create --email <email> --name <display name> --role <admin|editor|author>
+  user:list
+  user:set-role --email <email> --role <admin|editor|author>
+  user:reset-password --email <email>
+  token:create --email <email> --name <token name> --scopes <read_drafts,write_content,moderate>
+               [--expires-days <n>]
+
+Passwords are read from a hidden prompt, or from the first line of stdin when it is not a terminal.
+The database is DATABASE_URL's (default sqlite:./data/colloquy.db), as for \`pnpm start\`.`;
+
+/** A problem to report in one line, exit code 1. */
+class CliError extends Error {}
+
+const OPTIONS = {
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  scopes: { type: 'string' },
+  'expires-days': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Options = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
+
+function required(options: Options, name: 'email' | 'name' | 'role' | 'scopes'): string {
+  const value = options[name];
+  if (value === undefined || value.trim() === '') throw new CliError(`--${name} is required`);
+  return value;
+}
+
+function check(errors: UserError[]): void {
+  if (errors.length > 0) throw new CliError(errors.map((e) => e.message).join(' '));
+}
+
+/** The first line of a non-terminal stdin (a pipe or a file). */
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  // Echo off before the prompt shows, or what is typed right after it would be echoed.
+  stdin.setRawMode(true);
+  process.stderr.write(question);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (data: string) => {
+      for (const ch of data) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
+        if (ch === '\u0003') return done(new CliError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function readPassword(): Promise<string> {
+  let password: string;
+  if (process.stdin.isTTY) {
+    password = await promptHidden('Password: ');
+    if ((await promptHidden('Repeat the password: ')) !== password) {
+      throw new CliError('the two passwords differ');
+    }
+  } else {
+    password = await readStdinLine();
+  }
+  if (password === '')
+    throw new CliError('no password given (type it at the prompt or pipe it on stdin)');
+  return password;
+}
+
+async function findUserId(services: Services, email: string): Promise<number> {
+  const user = await services.users.findByEmail(email);
+  if (!user) throw new CliError(`there is no user with the email ${email.trim().toLowerCase()}`);
+  return user.id;
+}
+
+const commands: Record<string, (services: Services, options: Options) => Promise<void>> = {
+  async 'user:create'(services, options) {
+    const email = required(options, 'email');
+    const displayName = required(options, 'name');
+    const role = required(options, 'role');
+    const password = await readPassword();
+    const { user, errors } = await services.users.create({ email, displayName, password, role });
+    check(errors);
+    console.log(
+      `colloquy: created ${user!.role} ${user!.email} (user ${user!.id}, author ${user!.authorId})`,
+    );
+  },
+
+  async 'user:list'(services) {
+    const users = await services.users.list();
+    if (users.length === 0) {
+      console.log('colloquy: no users yet; create one with `pnpm colloquy user:create`');
+      return;
+    }
+    const rows = [
+      ['ID', 'EMAIL', 'ROLE', 'NAME', 'AUTHOR', 'CREATED'],
+      ...users.map((u) => [
+        String(u.id),
+        u.email,
+        u.role,
+        u.displayName,
+        String(u.authorId),
+        u.createdAt.toISOString(),
+      ]),
+    ];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const row of rows)
+      console.log(
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
+  },
+
+  async 'user:set-role'(services, options) {
+    const { user, errors } = await services.users.setRole(
+      required(options, 'email'),
+      required(options, 'role'),
+    );
+    check(errors);
+    console.log(`colloquy: ${user!.email} is now ${user!.role}`);
+  },
+
+  async 'user:reset-password'(services, options) {
+    const email = required(options, 'email');
+    await findUserId(services, email);
+    const { user, errors } = await services.users.resetPassword(email, await readPassword());
+    check(errors);
+    console.log(`colloquy: changed the password of ${user!.email} and ended their sessions`);
+  },
+
+  async 'token:create'(services, options) {
+    const userId = await findUserId(services, required(options, 'email'));
+    let expiresAt: Date | null = null;
+    const days = options['expires-days'];
+    if (days !== undefined) {
+      if (!/^[1-9]\d{0,4}$/.test(days))
+        throw new CliError('--expires-days must be a whole number of days, 1 or more');
+      expiresAt = new Date(Date.now() + Number(days) * 24 * 60 * 60 * 1000);
+    }
+    const { token, apiToken, errors } = await services.apiTokens.createFor(userId, {
+      name: required(options, 'name'),
+      scopes: required(options, 'scopes').split(','),
+      expiresAt,
+    });
+    check(errors);
+    // The secret alone on stdout, so it can be captured; the rest on stderr.
+    console.error(
+      `colloquy: created API token ${apiToken!.id} "${apiToken!.name}" (${apiToken!.scopes}` +
+        `${expiresAt ? `, expires ${expiresAt.toISOString()}` : ', no expiry'}); it is shown only now:`,
+    );
+    console.log(token);
+  },
+};
+
+async function run(argv: string[]): Promise<void> {
+  if (argv.some((arg) => /^--password(=|$)/.test(arg) || arg === '-p')) {
+    throw new CliError(
+      'passwords are never taken from the command line (shell history and the process list would show them); ' +
+        'type it at the prompt, or pipe it on stdin',
+    );
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (parsed.values.help || name === undefined || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const command = commands[name];
+  if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
+  if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
+
+  let dataSource: DataSource | undefined;
+  try {
+    const config = loadConfig();
+    dataSource = await openConfiguredDatabase(config, {
+      info: (line) => console.error(line),
+      error: (line) => console.error(line),
+    });
+    await command(createServices({ dataSource, config }), parsed.values);
+  } finally {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+  }
+}
+
+try {
+  await run(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof StartupError) {
+    console.error(`colloquy: ${error.message}`);
+  } else {
+    console.error(`colloquy: failed: ${(error as Error).message}`);
+  }
+  process.exitCode = 1;
+}
