@@ -30,6 +30,7 @@ const config: CodegenConfig = {
           ShareTarget: '../db/entities.js#ShareTargetRow',
           Viewer: '../modules/auth/viewer.js#Viewer as ViewerModel',
           ApiToken: '../db/entities.js#ApiTokenRow',
+          PostRevision: '../db/entities.js#PostRevisionRow',
         },
       },
     },

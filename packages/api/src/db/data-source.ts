@@ -5,8 +5,9 @@ import type { DatabaseConfig } from '../config.js';
 import { createEntities } from './entities.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
+import { Editorial1795478800000 } from './migrations/1795478800000-editorial.js';
 
-export const migrations = [Initial1795478400000, Accounts1795478500000];
+export const migrations = [Initial1795478400000, Accounts1795478500000, Editorial1795478800000];
 
 /**
  * Counts SQL statements. Tests and the benchmark read it to assert how many

@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
+import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
 import { postsResolvers } from '../modules/posts/posts.resolvers.js';
 import { shareResolvers } from '../modules/share/share.resolvers.js';
 import { siteResolvers } from '../modules/site/site.resolvers.js';
@@ -32,6 +33,7 @@ const modules: Resolvers[] = [
   shareResolvers,
   siteResolvers,
   authResolvers,
+  postEditorResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

@@ -1,6 +1,7 @@
 import { baseTypeDefs } from './base.graphql.js';
 import { siteTypeDefs } from '../modules/site/site.graphql.js';
 import { postsTypeDefs } from '../modules/posts/posts.graphql.js';
+import { postEditorTypeDefs } from '../modules/posts/post-editor.graphql.js';
 import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
@@ -15,4 +16,5 @@ export const typeDefs = [
   linkbacksTypeDefs,
   shareTypeDefs,
   authTypeDefs,
+  postEditorTypeDefs,
 ];

@@ -89,6 +89,11 @@ export type CommentStatus =
   | 'SPAM'
   | 'TRASH';
 
+/** What the editor writes the content in. It is always stored rendered as sanitized HTML too. */
+export type ContentFormat =
+  | 'HTML'
+  | 'MARKDOWN';
+
 export type CreateApiTokenInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** What the token is for, e.g. the tool that will use it. */
@@ -102,6 +107,28 @@ export type CreateApiTokenPayload = {
   errors: Array<UserError>;
   /** The secret, shown this once: store it now. */
   token?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreatePostInput = {
+  commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** In contentFormat; stored as sanitized HTML. */
+  content?: InputMaybe<Scalars['String']['input']>;
+  contentFormat?: InputMaybe<ContentFormat>;
+  /** Plain text; made from the content when empty. */
+  excerpt?: InputMaybe<Scalars['String']['input']>;
+  pingsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lowercase words joined by hyphens; made from the title when empty (-2, -3 … added on a clash). */
+  slug?: InputMaybe<Scalars['String']['input']>;
+  /** Tag names; tags are created as needed. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Required, at most 300 characters. */
+  title: Scalars['String']['input'];
+};
+
+export type DeletePostPayload = {
+  __typename?: 'DeletePostPayload';
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
 };
 
 export type Linkback = {
@@ -140,17 +167,60 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
   createApiToken: CreateApiTokenPayload;
+  /** Creates a draft credited to the viewer. */
+  createPost: PostPayload;
+  /** For good, with its comments and linkbacks; only from the trash. */
+  deletePost: DeletePostPayload;
+  /**
+   * Publishes now, or at `publishAt` (must be in the future): until then the
+   * post is SCHEDULED and readers do not see it.
+   */
+  publishPost: PostPayload;
+  /** Out of the trash, as a draft. */
+  restorePost: PostPayload;
+  /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
+  restorePostRevision: PostPayload;
   revokeApiToken: RevokeApiTokenPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
   signOut: SignOutPayload;
   submitComment: SubmitCommentPayload;
+  trashPost: PostPayload;
+  /** Back to a draft. */
+  unpublishPost: PostPayload;
+  updatePost: PostPayload;
 };
 
 
 export type MutationCreateApiTokenArgs = {
   input: CreateApiTokenInput;
+};
+
+
+export type MutationCreatePostArgs = {
+  input: CreatePostInput;
+};
+
+
+export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishPostArgs = {
+  id: Scalars['ID']['input'];
+  publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationRestorePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestorePostRevisionArgs = {
+  revisionId: Scalars['ID']['input'];
 };
 
 
@@ -167,6 +237,21 @@ export type MutationSignInArgs = {
 
 export type MutationSubmitCommentArgs = {
   input: SubmitCommentInput;
+};
+
+
+export type MutationTrashPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnpublishPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdatePostArgs = {
+  input: UpdatePostInput;
 };
 
 /** Relay-style page information. */
@@ -186,6 +271,11 @@ export type Post = {
   commentsOpen: Scalars['Boolean']['output'];
   /** HTML, sanitized on the server. */
   content: Scalars['String']['output'];
+  /** Editors only, like contentSource. */
+  contentFormat?: Maybe<ContentFormat>;
+  /** Editors only (who may read this post's drafts or edit it): the source as written. */
+  contentSource?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
   /** Plain text summary. */
   excerpt: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -194,9 +284,12 @@ export type Post = {
   linkbacks: LinkbackConnection;
   pingsOpen: Scalars['Boolean']['output'];
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Editors only, like contentSource: newest first. */
+  revisions?: Maybe<Array<PostRevision>>;
   /** One link per enabled share target, in display order. */
   shareLinks: Array<ShareLink>;
   slug: Scalars['String']['output'];
+  status: PostStatus;
   tags: Array<Tag>;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -228,10 +321,50 @@ export type PostEdge = {
   node: Post;
 };
 
+export type PostPayload = {
+  __typename?: 'PostPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  post?: Maybe<Post>;
+};
+
+/** A saved version of a post's text. Every save that changes the text keeps one. */
+export type PostRevision = {
+  __typename?: 'PostRevision';
+  /** The source as written, in contentFormat. */
+  content: Scalars['String']['output'];
+  contentFormat: ContentFormat;
+  createdAt: Scalars['DateTime']['output'];
+  /** Display name of the user who saved it; null when unknown (e.g. the seed's first version). */
+  createdBy?: Maybe<Scalars['String']['output']>;
+  excerpt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Tag names. */
+  tags: Array<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+};
+
+/** Where a post stands. Readers only ever see PUBLISHED posts. */
+export type PostStatus =
+  | 'DRAFT'
+  | 'PUBLISHED'
+  /** Published with a publication time still in the future: readers see it from then on. */
+  | 'SCHEDULED'
+  /** Taken off the site; restorePost brings it back as a draft, deletePost removes it for good. */
+  | 'TRASH';
+
 export type Query = {
   __typename?: 'Query';
   /** The viewer's own API tokens, newest first. Needs a signed-in session. */
   apiTokens: Array<ApiToken>;
+  /** Any post by id, whatever its status; null when there is none. */
+  editorPost?: Maybe<Post>;
+  /**
+   * Every post the viewer may read drafts of (an AUTHOR: their own), whatever
+   * its status, most recently updated first. Without `status`, all but the
+   * trashed ones. `search` looks in titles.
+   */
+  editorPosts: PostConnection;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -241,6 +374,19 @@ export type Query = {
   site: Site;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
+};
+
+
+export type QueryEditorPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEditorPostsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PostStatus>;
 };
 
 
@@ -337,6 +483,20 @@ export type Tag = {
   /** Display name, e.g. smsmhealth. */
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
+};
+
+/** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */
+export type UpdatePostInput = {
+  commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  content?: InputMaybe<Scalars['String']['input']>;
+  contentFormat?: InputMaybe<ContentFormat>;
+  excerpt?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  pingsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
+  /** The full new list; [] removes every tag. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
