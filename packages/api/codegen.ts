@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           Viewer: '../modules/auth/viewer.js#Viewer as ViewerModel',
           ApiToken: '../db/entities.js#ApiTokenRow',
           PostRevision: '../db/entities.js#PostRevisionRow',
+          EditorComment: '../db/entities.js#CommentRow',
         },
       },
     },

@@ -4,6 +4,7 @@ import { createTransactionRunner } from './db/transactions.js';
 import { ApiTokensService } from './modules/auth/api-tokens.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersService } from './modules/auth/users.service.js';
+import { CommentModerationService } from './modules/comments/comment-moderation.service.js';
 import { CommentsService } from './modules/comments/comments.service.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
 import { PostEditorService } from './modules/posts/post-editor.service.js';
@@ -38,6 +39,11 @@ export function createServices(deps: {
     posts,
     postEditor: new PostEditorService({ dataSource: deps.dataSource, transaction, hooks }),
     comments: new CommentsService({ dataSource: deps.dataSource, posts, transaction }),
+    commentModeration: new CommentModerationService({
+      dataSource: deps.dataSource,
+      posts,
+      transaction,
+    }),
     linkbacks: new LinkbacksService(deps),
     share: new ShareService(deps),
     site: new SiteService(deps),

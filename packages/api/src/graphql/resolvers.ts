@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
+import { commentModerationResolvers } from '../modules/comments/comment-moderation.resolvers.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
 import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
@@ -34,6 +35,7 @@ const modules: Resolvers[] = [
   siteResolvers,
   authResolvers,
   postEditorResolvers,
+  commentModerationResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

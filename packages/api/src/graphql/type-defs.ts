@@ -3,6 +3,7 @@ import { siteTypeDefs } from '../modules/site/site.graphql.js';
 import { postsTypeDefs } from '../modules/posts/posts.graphql.js';
 import { postEditorTypeDefs } from '../modules/posts/post-editor.graphql.js';
 import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
+import { commentModerationTypeDefs } from '../modules/comments/comment-moderation.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
 import { authTypeDefs } from '../modules/auth/auth.graphql.js';
@@ -17,4 +18,5 @@ export const typeDefs = [
   shareTypeDefs,
   authTypeDefs,
   postEditorTypeDefs,
+  commentModerationTypeDefs,
 ];

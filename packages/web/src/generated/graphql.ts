@@ -51,6 +51,8 @@ export type Comment = {
   authorName: Scalars['String']['output'];
   /** The commenter's website (http or https only). */
   authorUrl?: Maybe<Scalars['String']['output']>;
+  /** Written by the post's own author (a reply from the moderation queue). */
+  byPostAuthor: Scalars['Boolean']['output'];
   /** HTML rendered on the server from the commenter's plain text. */
   content: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -75,6 +77,15 @@ export type CommentConnection = {
   pageInfo: PageInfo;
   /** All items in this list (not only this page). */
   totalCount: Scalars['Int']['output'];
+};
+
+/** How many comments of each status match the filters. */
+export type CommentCounts = {
+  __typename?: 'CommentCounts';
+  approved: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  spam: Scalars['Int']['output'];
+  trash: Scalars['Int']['output'];
 };
 
 export type CommentEdge = {
@@ -125,9 +136,71 @@ export type CreatePostInput = {
   title: Scalars['String']['input'];
 };
 
+export type DeleteCommentPayload = {
+  __typename?: 'DeleteCommentPayload';
+  /** The comment and its replies, all deleted. */
+  deletedIds: Array<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
 export type DeletePostPayload = {
   __typename?: 'DeletePostPayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
+export type EditCommentInput = {
+  authorName: Scalars['String']['input'];
+  authorUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Plain text, as in a submission. */
+  content: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * A comment as moderators see it, whatever its status. The commenter's
+ * private details (email, website, IP address, user agent) need
+ * comment:readPrivate on the post: without it those fields are null with a
+ * FORBIDDEN error.
+ */
+export type EditorComment = {
+  __typename?: 'EditorComment';
+  authorEmail?: Maybe<Scalars['String']['output']>;
+  authorName: Scalars['String']['output'];
+  authorUrl?: Maybe<Scalars['String']['output']>;
+  byPostAuthor: Scalars['Boolean']['output'];
+  /** HTML rendered on the server from the plain text. */
+  content: Scalars['String']['output'];
+  /** The plain text as written. */
+  contentText: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  depth: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  /** The comment this one replies to; null for top-level comments. */
+  parentId?: Maybe<Scalars['ID']['output']>;
+  post: Post;
+  status: CommentStatus;
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
+
+export type EditorCommentConnection = {
+  __typename?: 'EditorCommentConnection';
+  edges: Array<EditorCommentEdge>;
+  pageInfo: PageInfo;
+  /** All comments matching the filters (not only this page). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EditorCommentEdge = {
+  __typename?: 'EditorCommentEdge';
+  cursor: Scalars['String']['output'];
+  node: EditorComment;
+};
+
+export type EditorCommentPayload = {
+  __typename?: 'EditorCommentPayload';
+  comment?: Maybe<EditorComment>;
   errors: Array<UserError>;
 };
 
@@ -163,19 +236,42 @@ export type LinkbackKind =
   | 'TRACKBACK'
   | 'WEBMENTION';
 
+export type ModerateCommentsPayload = {
+  __typename?: 'ModerateCommentsPayload';
+  /** The comments as they are now, by id. */
+  comments: Array<EditorComment>;
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
   createApiToken: CreateApiTokenPayload;
   /** Creates a draft credited to the viewer. */
   createPost: PostPayload;
+  /** Deletes a comment in the trash for good, with its replies. */
+  deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
   deletePost: DeletePostPayload;
+  /** Corrects a comment, with the same checks as a submission (the email is not editable). */
+  editComment: EditorCommentPayload;
+  /**
+   * Sets the status of up to 100 comments. All or nothing: an unknown id is a
+   * NOT_FOUND error in the payload, a comment the viewer may not moderate
+   * makes the whole request FORBIDDEN; either way nothing changes.
+   */
+  moderateComments: ModerateCommentsPayload;
   /**
    * Publishes now, or at `publishAt` (must be in the future): until then the
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /**
+   * Replies to an approved comment as the signed-in user: approved at once;
+   * byPostAuthor when the viewer wrote the post.
+   */
+  replyAsAuthor: EditorCommentPayload;
   /** Out of the trash, as a draft. */
   restorePost: PostPayload;
   /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
@@ -203,14 +299,36 @@ export type MutationCreatePostArgs = {
 };
 
 
+export type MutationDeleteCommentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeletePostArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationEditCommentArgs = {
+  input: EditCommentInput;
+};
+
+
+export type MutationModerateCommentsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  status: CommentStatus;
 };
 
 
 export type MutationPublishPostArgs = {
   id: Scalars['ID']['input'];
   publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationReplyAsAuthorArgs = {
+  content: Scalars['String']['input'];
+  parentId: Scalars['ID']['input'];
 };
 
 
@@ -357,6 +475,15 @@ export type Query = {
   __typename?: 'Query';
   /** The viewer's own API tokens, newest first. Needs a signed-in session. */
   apiTokens: Array<ApiToken>;
+  /** Counts per status for the same filters as `comments`. */
+  commentCounts: CommentCounts;
+  /**
+   * The moderation queue, newest first: comments of every status (or of
+   * `status`), on every post the viewer may moderate (an AUTHOR: their own;
+   * FORBIDDEN for a `postId` that is not theirs). `search` looks in the
+   * commenter's name, email and the text.
+   */
+  comments: EditorCommentConnection;
   /** Any post by id, whatever its status; null when there is none. */
   editorPost?: Maybe<Post>;
   /**
@@ -374,6 +501,21 @@ export type Query = {
   site: Site;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
+};
+
+
+export type QueryCommentCountsArgs = {
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CommentStatus>;
 };
 
 

@@ -1,11 +1,14 @@
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { CommentRow, CommentStatus } from '../../db/entities.js';
 import type { RunInTransaction } from '../../db/transactions.js';
+import { assertReach } from '../../lib/access.js';
 import { plainTextToHtml } from '../../lib/html.js';
+import { assertCan, requireViewer } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { LIMITS, messages } from './messages.js';
 import { PUBLIC_COMMENT_COLUMNS, Thread, type CommentNode } from './thread.js';
-import { validateCommentFields, type UserError } from './validation.js';
+import { validateCommentFields, type CommentFields, type UserError } from './validation.js';
 
 export interface SubmitCommentInput {
   postId: string;
@@ -20,6 +23,18 @@ export interface SubmitCommentInput {
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+}
+
+/** A comment about to be stored, its fields already validated. */
+export interface NewComment {
+  postId: number;
+  parentId: number | null;
+  depth: number;
+  fields: CommentFields;
+  status: CommentStatus;
+  meta: RequestMeta;
+  userId: number | null;
+  byPostAuthor: boolean;
 }
 
 export interface SubmitCommentResult {
@@ -125,34 +140,111 @@ export class CommentsService {
         where: { authorEmail: value.authorEmail, status: 'APPROVED' },
       });
       const status: CommentStatus = known ? 'APPROVED' : 'PENDING';
-      const row = await repo.save(
-        repo.create({
-          postId: post.id,
-          parentId: depth > 0 ? parseId(input.parentId) : null,
-          depth,
-          authorName: value.authorName,
-          authorEmail: value.authorEmail,
-          authorUrl: value.authorUrl,
-          contentText: value.content,
-          contentHtml: plainTextToHtml(value.content),
-          status,
-          ip: meta.ip,
-          userAgent: meta.userAgent?.slice(0, 255) ?? null,
-          createdAt: new Date(),
-        }),
-      );
-      const comment: CommentNode = {
-        id: row.id,
-        postId: row.postId,
-        parentId: row.parentId,
-        depth: row.depth,
-        authorName: row.authorName,
-        authorUrl: row.authorUrl,
-        contentHtml: row.contentHtml,
-        createdAt: row.createdAt,
-        status: row.status,
-      };
+      const comment = await this.insert(em, {
+        postId: post.id,
+        parentId: depth > 0 ? parseId(input.parentId) : null,
+        depth,
+        fields: value,
+        status,
+        meta,
+        userId: null,
+        byPostAuthor: false,
+      });
       return { comment, status, errors: [] };
     });
   }
+
+  /**
+   * Replies from the moderation queue, as the signed-in viewer: approved at
+   * once, marked byPostAuthor when the viewer wrote the post. The parent may
+   * be any comment the viewer may moderate that readers can see (approved).
+   */
+  async replyAsAuthor(
+    viewer: Viewer | null,
+    parentIdInput: string,
+    content: string,
+    meta: RequestMeta,
+  ): Promise<{ comment: CommentRow | null; errors: UserError[] }> {
+    const me = requireViewer({ viewer });
+    const parentId = parseId(parentIdInput);
+    const parent = parentId === null ? null : await this.repo.findOneBy({ id: parentId });
+    const post = parent ? await this.deps.posts.findAnyById(parent.postId) : null;
+    if (!parent || !post) {
+      assertReach(viewer, 'comment:moderate');
+      return { comment: null, errors: [notFound('parentId', messages.commentNotFound)] };
+    }
+    assertCan(viewer, 'comment:moderate', { authorId: post.authorId });
+
+    const author = (await this.deps.posts.authorsByIds([me.authorId])).get(me.authorId);
+    const { value, errors } = validateCommentFields({
+      authorName: author?.name ?? me.displayName,
+      authorEmail: me.email,
+      authorUrl: author?.url ?? null,
+      content,
+    });
+    if (parent.status !== 'APPROVED')
+      errors.push({
+        field: 'parentId',
+        code: 'PARENT_NOT_APPROVED',
+        message: messages.replyNeedsApprovedParent,
+      });
+    else if (parent.depth >= LIMITS.maxDepth)
+      errors.push({ field: 'parentId', code: 'THREAD_TOO_DEEP', message: messages.threadTooDeep });
+    if (post.status === 'TRASH')
+      errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
+    if (errors.length > 0) return { comment: null, errors };
+
+    const node = await this.deps.transaction((em) =>
+      this.insert(em, {
+        postId: post.id,
+        parentId: parent.id,
+        depth: parent.depth + 1,
+        fields: value,
+        status: 'APPROVED',
+        meta,
+        userId: me.userId,
+        byPostAuthor: me.authorId === post.authorId,
+      }),
+    );
+    return { comment: await this.repo.findOneByOrFail({ id: node.id }), errors: [] };
+  }
+
+  /** Stores one comment: the one place comments are written, whoever writes them. */
+  async insert(em: EntityManager, c: NewComment): Promise<CommentNode> {
+    const repo = em.getRepository<CommentRow>('Comment');
+    const row = await repo.save(
+      repo.create({
+        postId: c.postId,
+        parentId: c.parentId,
+        depth: c.depth,
+        authorName: c.fields.authorName,
+        authorEmail: c.fields.authorEmail,
+        authorUrl: c.fields.authorUrl,
+        contentText: c.fields.content,
+        contentHtml: plainTextToHtml(c.fields.content),
+        status: c.status,
+        ip: c.meta.ip,
+        userAgent: c.meta.userAgent?.slice(0, 255) ?? null,
+        createdAt: new Date(),
+        userId: c.userId,
+        byPostAuthor: c.byPostAuthor,
+      }),
+    );
+    return {
+      id: row.id,
+      postId: row.postId,
+      parentId: row.parentId,
+      depth: row.depth,
+      authorName: row.authorName,
+      authorUrl: row.authorUrl,
+      contentHtml: row.contentHtml,
+      createdAt: row.createdAt,
+      status: row.status,
+      byPostAuthor: row.byPostAuthor,
+    };
+  }
+}
+
+function notFound(field: string, message: string): UserError {
+  return { field, code: 'NOT_FOUND', message };
 }
