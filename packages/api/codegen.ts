@@ -32,6 +32,7 @@ const config: CodegenConfig = {
           ApiToken: '../db/entities.js#ApiTokenRow',
           PostRevision: '../db/entities.js#PostRevisionRow',
           EditorComment: '../db/entities.js#CommentRow',
+          EditorLinkback: '../db/entities.js#LinkbackRow',
         },
       },
     },

@@ -6,6 +6,7 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { UsersService } from './modules/auth/users.service.js';
 import { CommentModerationService } from './modules/comments/comment-moderation.service.js';
 import { CommentsService } from './modules/comments/comments.service.js';
+import { LinkbackModerationService } from './modules/linkbacks/linkback-moderation.service.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
 import { PostEditorService } from './modules/posts/post-editor.service.js';
 import { PostsService } from './modules/posts/posts.service.js';
@@ -45,6 +46,7 @@ export function createServices(deps: {
       transaction,
     }),
     linkbacks: new LinkbacksService(deps),
+    linkbackModeration: new LinkbackModerationService({ dataSource: deps.dataSource, posts }),
     share: new ShareService(deps),
     site: new SiteService(deps),
   };

@@ -210,6 +210,33 @@ export type EditorCommentPayload = {
   errors: Array<UserError>;
 };
 
+/** A linkback as moderators see it, whatever its status. */
+export type EditorLinkback = {
+  __typename?: 'EditorLinkback';
+  blogName?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  excerpt?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: LinkbackKind;
+  post: Post;
+  sourceUrl: Scalars['String']['output'];
+  status: CommentStatus;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type EditorLinkbackConnection = {
+  __typename?: 'EditorLinkbackConnection';
+  edges: Array<EditorLinkbackEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EditorLinkbackEdge = {
+  __typename?: 'EditorLinkbackEdge';
+  cursor: Scalars['String']['output'];
+  node: EditorLinkback;
+};
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** Plain text. */
@@ -250,6 +277,13 @@ export type ModerateCommentsPayload = {
   errors: Array<UserError>;
 };
 
+export type ModerateLinkbacksPayload = {
+  __typename?: 'ModerateLinkbacksPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  linkbacks: Array<EditorLinkback>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
@@ -268,6 +302,8 @@ export type Mutation = {
    * makes the whole request FORBIDDEN; either way nothing changes.
    */
   moderateComments: ModerateCommentsPayload;
+  /** Sets the status of up to 100 linkbacks; all or nothing, like moderateComments. */
+  moderateLinkbacks: ModerateLinkbacksPayload;
   /**
    * Publishes now, or at `publishAt` (must be in the future): until then the
    * post is SCHEDULED and readers do not see it.
@@ -321,6 +357,12 @@ export type MutationEditCommentArgs = {
 
 
 export type MutationModerateCommentsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  status: CommentStatus;
+};
+
+
+export type MutationModerateLinkbacksArgs = {
   ids: Array<Scalars['ID']['input']>;
   status: CommentStatus;
 };
@@ -498,6 +540,13 @@ export type Query = {
    * trashed ones. `search` looks in titles.
    */
   editorPosts: PostConnection;
+  /** Counts per status (same fields as for comments). */
+  linkbackCounts: CommentCounts;
+  /**
+   * Linkbacks to moderate, newest first, on every post the viewer may
+   * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
+   */
+  linkbacks: EditorLinkbackConnection;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -535,6 +584,19 @@ export type QueryEditorPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PostStatus>;
+};
+
+
+export type QueryLinkbackCountsArgs = {
+  postId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryLinkbacksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CommentStatus>;
 };
 
 
@@ -778,6 +840,9 @@ export type ResolversTypes = {
   EditorCommentConnection: ResolverTypeWrapper<Omit<EditorCommentConnection, 'edges'> & { edges: Array<ResolversTypes['EditorCommentEdge']> }>;
   EditorCommentEdge: ResolverTypeWrapper<Omit<EditorCommentEdge, 'node'> & { node: ResolversTypes['EditorComment'] }>;
   EditorCommentPayload: ResolverTypeWrapper<Omit<EditorCommentPayload, 'comment'> & { comment?: Maybe<ResolversTypes['EditorComment']> }>;
+  EditorLinkback: ResolverTypeWrapper<LinkbackRow>;
+  EditorLinkbackConnection: ResolverTypeWrapper<Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversTypes['EditorLinkbackEdge']> }>;
+  EditorLinkbackEdge: ResolverTypeWrapper<Omit<EditorLinkbackEdge, 'node'> & { node: ResolversTypes['EditorLinkback'] }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Linkback: ResolverTypeWrapper<LinkbackRow>;
@@ -785,6 +850,7 @@ export type ResolversTypes = {
   LinkbackEdge: ResolverTypeWrapper<Omit<LinkbackEdge, 'node'> & { node: ResolversTypes['Linkback'] }>;
   LinkbackKind: LinkbackKind;
   ModerateCommentsPayload: ResolverTypeWrapper<Omit<ModerateCommentsPayload, 'comments'> & { comments: Array<ResolversTypes['EditorComment']> }>;
+  ModerateLinkbacksPayload: ResolverTypeWrapper<Omit<ModerateLinkbacksPayload, 'linkbacks'> & { linkbacks: Array<ResolversTypes['EditorLinkback']> }>;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Post: ResolverTypeWrapper<PostRow>;
@@ -830,12 +896,16 @@ export type ResolversParentTypes = {
   EditorCommentConnection: Omit<EditorCommentConnection, 'edges'> & { edges: Array<ResolversParentTypes['EditorCommentEdge']> };
   EditorCommentEdge: Omit<EditorCommentEdge, 'node'> & { node: ResolversParentTypes['EditorComment'] };
   EditorCommentPayload: Omit<EditorCommentPayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['EditorComment']> };
+  EditorLinkback: LinkbackRow;
+  EditorLinkbackConnection: Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversParentTypes['EditorLinkbackEdge']> };
+  EditorLinkbackEdge: Omit<EditorLinkbackEdge, 'node'> & { node: ResolversParentTypes['EditorLinkback'] };
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Linkback: LinkbackRow;
   LinkbackConnection: Omit<LinkbackConnection, 'edges'> & { edges: Array<ResolversParentTypes['LinkbackEdge']> };
   LinkbackEdge: Omit<LinkbackEdge, 'node'> & { node: ResolversParentTypes['Linkback'] };
   ModerateCommentsPayload: Omit<ModerateCommentsPayload, 'comments'> & { comments: Array<ResolversParentTypes['EditorComment']> };
+  ModerateLinkbacksPayload: Omit<ModerateLinkbacksPayload, 'linkbacks'> & { linkbacks: Array<ResolversParentTypes['EditorLinkback']> };
   Mutation: {};
   PageInfo: PageInfo;
   Post: PostRow;
@@ -970,6 +1040,32 @@ export type EditorCommentPayloadResolvers<ContextType = GraphQLContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type EditorLinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EditorLinkback'] = ResolversParentTypes['EditorLinkback']> = {
+  blogName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  excerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LinkbackKind'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+  sourceUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommentStatus'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EditorLinkbackConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EditorLinkbackConnection'] = ResolversParentTypes['EditorLinkbackConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EditorLinkbackEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EditorLinkbackEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EditorLinkbackEdge'] = ResolversParentTypes['EditorLinkbackEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EditorLinkback'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type LinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Linkback'] = ResolversParentTypes['Linkback']> = {
   blogName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1000,6 +1096,12 @@ export type ModerateCommentsPayloadResolvers<ContextType = GraphQLContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ModerateLinkbacksPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModerateLinkbacksPayload'] = ResolversParentTypes['ModerateLinkbacksPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  linkbacks?: Resolver<Array<ResolversTypes['EditorLinkback']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
@@ -1007,6 +1109,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
   editComment?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationEditCommentArgs, 'input'>>;
   moderateComments?: Resolver<ResolversTypes['ModerateCommentsPayload'], ParentType, ContextType, RequireFields<MutationModerateCommentsArgs, 'ids' | 'status'>>;
+  moderateLinkbacks?: Resolver<ResolversTypes['ModerateLinkbacksPayload'], ParentType, ContextType, RequireFields<MutationModerateLinkbacksArgs, 'ids' | 'status'>>;
   publishPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationPublishPostArgs, 'id'>>;
   replyAsAuthor?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationReplyAsAuthorArgs, 'content' | 'parentId'>>;
   restorePost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
@@ -1088,6 +1191,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   comments?: Resolver<ResolversTypes['EditorCommentConnection'], ParentType, ContextType, Partial<QueryCommentsArgs>>;
   editorPost?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryEditorPostArgs, 'id'>>;
   editorPosts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryEditorPostsArgs>>;
+  linkbackCounts?: Resolver<ResolversTypes['CommentCounts'], ParentType, ContextType, Partial<QueryLinkbackCountsArgs>>;
+  linkbacks?: Resolver<ResolversTypes['EditorLinkbackConnection'], ParentType, ContextType, Partial<QueryLinkbacksArgs>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'slug'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryPostsArgs>>;
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
@@ -1187,10 +1292,14 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EditorCommentConnection?: EditorCommentConnectionResolvers<ContextType>;
   EditorCommentEdge?: EditorCommentEdgeResolvers<ContextType>;
   EditorCommentPayload?: EditorCommentPayloadResolvers<ContextType>;
+  EditorLinkback?: EditorLinkbackResolvers<ContextType>;
+  EditorLinkbackConnection?: EditorLinkbackConnectionResolvers<ContextType>;
+  EditorLinkbackEdge?: EditorLinkbackEdgeResolvers<ContextType>;
   Linkback?: LinkbackResolvers<ContextType>;
   LinkbackConnection?: LinkbackConnectionResolvers<ContextType>;
   LinkbackEdge?: LinkbackEdgeResolvers<ContextType>;
   ModerateCommentsPayload?: ModerateCommentsPayloadResolvers<ContextType>;
+  ModerateLinkbacksPayload?: ModerateLinkbacksPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;

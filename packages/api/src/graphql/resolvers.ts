@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
 import { commentModerationResolvers } from '../modules/comments/comment-moderation.resolvers.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
+import { linkbackModerationResolvers } from '../modules/linkbacks/linkback-moderation.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
 import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
 import { postsResolvers } from '../modules/posts/posts.resolvers.js';
@@ -36,6 +37,7 @@ const modules: Resolvers[] = [
   authResolvers,
   postEditorResolvers,
   commentModerationResolvers,
+  linkbackModerationResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

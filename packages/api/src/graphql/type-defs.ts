@@ -5,6 +5,7 @@ import { postEditorTypeDefs } from '../modules/posts/post-editor.graphql.js';
 import { commentsTypeDefs } from '../modules/comments/comments.graphql.js';
 import { commentModerationTypeDefs } from '../modules/comments/comment-moderation.graphql.js';
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
+import { linkbackModerationTypeDefs } from '../modules/linkbacks/linkback-moderation.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
 import { authTypeDefs } from '../modules/auth/auth.graphql.js';
 
@@ -19,4 +20,5 @@ export const typeDefs = [
   authTypeDefs,
   postEditorTypeDefs,
   commentModerationTypeDefs,
+  linkbackModerationTypeDefs,
 ];

@@ -1,5 +1,5 @@
-import { In, type DataSource } from 'typeorm';
-import type { CommentStatus } from '../db/entities.js';
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { CommentStatus, PostRow } from '../db/entities.js';
 import { assertCan } from '../modules/auth/policy.js';
 import type { Viewer } from '../modules/auth/viewer.js';
 import { parseId } from '../modules/comments/comments.service.js';
@@ -17,6 +17,49 @@ export interface ModeratedKind {
 }
 
 type Moderated = { id: number; status: CommentStatus };
+
+export type StatusCounts = Record<'pending' | 'approved' | 'spam' | 'trash', number>;
+
+/**
+ * A moderation queue's query (alias \`x\`): what the viewer may moderate (an
+ * AUTHOR: what is on their own posts), narrowed to one post when asked —
+ * FORBIDDEN for a post the viewer may not moderate, rather than an empty list.
+ */
+export async function queueQuery<T extends Moderated & { postId: number }>(
+  ds: DataSource,
+  findPost: (id: number) => Promise<PostRow | null>,
+  kind: Pick<ModeratedKind, 'entity' | 'action'>,
+  viewer: Viewer | null,
+  postIdInput: string | null | undefined,
+): Promise<{ qb: SelectQueryBuilder<T>; viewer: Viewer }> {
+  const { viewer: me, reach } = assertReach(viewer, kind.action);
+  const qb = ds
+    .getRepository<T>(kind.entity)
+    .createQueryBuilder('x')
+    .innerJoin('Post', 'p', 'p.id = x.postId');
+  if (postIdInput != null) {
+    const postId = parseId(postIdInput);
+    const post = postId === null ? null : await findPost(postId);
+    if (post) assertCan(me, kind.action, { authorId: post.authorId });
+    qb.andWhere('x.postId = :postId', { postId: postId ?? 0 });
+  }
+  if (reach === 'own') qb.andWhere('p.authorId = :me', { me: me.authorId });
+  return { qb, viewer: me };
+}
+
+/** How many rows of each status a queue's query matches. */
+export async function countByStatus<T extends Moderated>(
+  qb: SelectQueryBuilder<T>,
+): Promise<StatusCounts> {
+  const rows = await qb
+    .select('x.status', 'status')
+    .addSelect('COUNT(*)', 'count')
+    .groupBy('x.status')
+    .getRawMany<{ status: CommentStatus; count: string | number }>();
+  const counts: StatusCounts = { pending: 0, approved: 0, spam: 0, trash: 0 };
+  for (const r of rows) counts[r.status.toLowerCase() as keyof StatusCounts] = Number(r.count);
+  return counts;
+}
 
 /**
  * Bulk status changes, all or nothing: every id must exist (else a

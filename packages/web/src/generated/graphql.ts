@@ -204,6 +204,33 @@ export type EditorCommentPayload = {
   errors: Array<UserError>;
 };
 
+/** A linkback as moderators see it, whatever its status. */
+export type EditorLinkback = {
+  __typename?: 'EditorLinkback';
+  blogName?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  excerpt?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: LinkbackKind;
+  post: Post;
+  sourceUrl: Scalars['String']['output'];
+  status: CommentStatus;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type EditorLinkbackConnection = {
+  __typename?: 'EditorLinkbackConnection';
+  edges: Array<EditorLinkbackEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EditorLinkbackEdge = {
+  __typename?: 'EditorLinkbackEdge';
+  cursor: Scalars['String']['output'];
+  node: EditorLinkback;
+};
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** Plain text. */
@@ -244,6 +271,13 @@ export type ModerateCommentsPayload = {
   errors: Array<UserError>;
 };
 
+export type ModerateLinkbacksPayload = {
+  __typename?: 'ModerateLinkbacksPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  linkbacks: Array<EditorLinkback>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
@@ -262,6 +296,8 @@ export type Mutation = {
    * makes the whole request FORBIDDEN; either way nothing changes.
    */
   moderateComments: ModerateCommentsPayload;
+  /** Sets the status of up to 100 linkbacks; all or nothing, like moderateComments. */
+  moderateLinkbacks: ModerateLinkbacksPayload;
   /**
    * Publishes now, or at `publishAt` (must be in the future): until then the
    * post is SCHEDULED and readers do not see it.
@@ -315,6 +351,12 @@ export type MutationEditCommentArgs = {
 
 
 export type MutationModerateCommentsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  status: CommentStatus;
+};
+
+
+export type MutationModerateLinkbacksArgs = {
   ids: Array<Scalars['ID']['input']>;
   status: CommentStatus;
 };
@@ -492,6 +534,13 @@ export type Query = {
    * trashed ones. `search` looks in titles.
    */
   editorPosts: PostConnection;
+  /** Counts per status (same fields as for comments). */
+  linkbackCounts: CommentCounts;
+  /**
+   * Linkbacks to moderate, newest first, on every post the viewer may
+   * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
+   */
+  linkbacks: EditorLinkbackConnection;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -529,6 +578,19 @@ export type QueryEditorPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PostStatus>;
+};
+
+
+export type QueryLinkbackCountsArgs = {
+  postId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryLinkbacksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CommentStatus>;
 };
 
 

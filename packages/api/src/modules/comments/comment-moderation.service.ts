@@ -3,7 +3,13 @@ import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
 import type { RunInTransaction } from '../../db/transactions.js';
 import { assertReach } from '../../lib/access.js';
 import { plainTextToHtml } from '../../lib/html.js';
-import { moderateInBulk } from '../../lib/moderation.js';
+import {
+  countByStatus,
+  moderateInBulk,
+  queueQuery,
+  type ModeratedKind,
+  type StatusCounts,
+} from '../../lib/moderation.js';
 import {
   containsPattern,
   pageNewestFirst,
@@ -26,14 +32,22 @@ export interface ModerationListArgs extends ModerationFilter, PageArgs {
   status?: CommentStatus | null;
 }
 
-export type StatusCounts = Record<'pending' | 'approved' | 'spam' | 'trash', number>;
-
 export interface EditCommentInput {
   id: string;
   content: string;
   authorName: string;
   authorUrl?: string | null;
 }
+
+const COMMENTS: ModeratedKind = {
+  entity: 'Comment',
+  action: 'comment:moderate',
+  messages: {
+    required: messages.idsRequired,
+    tooMany: messages.tooManyIds,
+    notFound: messages.someCommentsNotFound,
+  },
+};
 
 /**
  * The editors' side of comments: the moderation queue, bulk status changes,
@@ -56,35 +70,24 @@ export class CommentModerationService {
   /** The queue: newest first, filtered by status, post and text (name, email, content). */
   async list(viewer: Viewer | null, args: ModerationListArgs): Promise<Page<CommentRow>> {
     const qb = await this.scope(viewer, args);
-    if (args.status) qb.andWhere('c.status = :status', { status: args.status });
-    return pageNewestFirst(qb, { time: 'c.createdAt', id: 'c.id' }, (c) => c.createdAt, args);
+    if (args.status) qb.andWhere('x.status = :status', { status: args.status });
+    return pageNewestFirst(qb, { time: 'x.createdAt', id: 'x.id' }, (c) => c.createdAt, args);
   }
 
   /** How many comments of each status match the same filters as the queue. */
   async counts(viewer: Viewer | null, filter: ModerationFilter): Promise<StatusCounts> {
-    const qb = await this.scope(viewer, filter);
-    const rows = await qb
-      .select('c.status', 'status')
-      .addSelect('COUNT(*)', 'count')
-      .groupBy('c.status')
-      .getRawMany<{ status: CommentStatus; count: string | number }>();
-    const counts: StatusCounts = { pending: 0, approved: 0, spam: 0, trash: 0 };
-    for (const r of rows) counts[r.status.toLowerCase() as keyof StatusCounts] = Number(r.count);
-    return counts;
+    return countByStatus(await this.scope(viewer, filter));
   }
 
-  /** The queue's query: what the viewer may moderate, narrowed by post and search text. */
+  /** The queue's query, narrowed by the search text. */
   private async scope(viewer: Viewer | null, filter: ModerationFilter) {
-    const { viewer: me, reach: scope } = assertReach(viewer, 'comment:moderate');
-    const qb = this.repo.createQueryBuilder('c').innerJoin('Post', 'p', 'p.id = c.postId');
-    if (filter.postId != null) {
-      const postId = parseId(filter.postId);
-      const post = postId === null ? null : await this.deps.posts.findAnyById(postId);
-      // The queue of a post the viewer may not moderate is refused, not shown empty.
-      if (post) assertCan(me, 'comment:moderate', { authorId: post.authorId });
-      qb.andWhere('c.postId = :postId', { postId: postId ?? 0 });
-    }
-    if (scope === 'own') qb.andWhere('p.authorId = :me', { me: me.authorId });
+    const { qb, viewer: me } = await queueQuery<CommentRow>(
+      this.deps.dataSource,
+      (id) => this.deps.posts.findAnyById(id),
+      COMMENTS,
+      viewer,
+      filter.postId,
+    );
     const search = (filter.search ?? '').trim();
     if (search) {
       const q = containsPattern(search);
@@ -92,11 +95,11 @@ export class CommentModerationService {
       const byEmail = reach(me, 'comment:readPrivate') !== 'none';
       qb.andWhere(
         new Brackets((w) => {
-          w.where("LOWER(c.authorName) LIKE :q ESCAPE '\\'", { q }).orWhere(
-            "LOWER(c.contentText) LIKE :q ESCAPE '\\'",
+          w.where("LOWER(x.authorName) LIKE :q ESCAPE '\\'", { q }).orWhere(
+            "LOWER(x.contentText) LIKE :q ESCAPE '\\'",
             { q },
           );
-          if (byEmail) w.orWhere("LOWER(c.authorEmail) LIKE :q ESCAPE '\\'", { q });
+          if (byEmail) w.orWhere("LOWER(x.authorEmail) LIKE :q ESCAPE '\\'", { q });
         }),
       );
     }
@@ -117,15 +120,7 @@ export class CommentModerationService {
   ): Promise<{ comments: CommentRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<CommentRow>(
       this.deps.dataSource,
-      {
-        entity: 'Comment',
-        action: 'comment:moderate',
-        messages: {
-          required: messages.idsRequired,
-          tooMany: messages.tooManyIds,
-          notFound: messages.someCommentsNotFound,
-        },
-      },
+      COMMENTS,
       viewer,
       ids,
       status,
