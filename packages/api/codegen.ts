@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           PostRevision: '../db/entities.js#PostRevisionRow',
           EditorComment: '../db/entities.js#CommentRow',
           EditorLinkback: '../db/entities.js#LinkbackRow',
+          EditorShareTarget: '../db/entities.js#ShareTargetRow',
         },
       },
     },

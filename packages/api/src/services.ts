@@ -47,7 +47,7 @@ export function createServices(deps: {
     }),
     linkbacks: new LinkbacksService(deps),
     linkbackModeration: new LinkbackModerationService({ dataSource: deps.dataSource, posts }),
-    share: new ShareService(deps),
+    share: new ShareService({ dataSource: deps.dataSource, transaction }),
     site: new SiteService(deps),
   };
 }

@@ -142,6 +142,18 @@ export type CreatePostInput = {
   title: Scalars['String']['input'];
 };
 
+export type CreateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lowercase words joined by hyphens, unique, e.g. hacker-news. It cannot be changed later. */
+  key: Scalars['String']['input'];
+  label: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Required when retired. */
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate: Scalars['String']['input'];
+};
+
 export type DeleteCommentPayload = {
   __typename?: 'DeleteCommentPayload';
   /** The comment and its replies, all deleted. */
@@ -237,6 +249,26 @@ export type EditorLinkbackEdge = {
   node: EditorLinkback;
 };
 
+/** A share target as administrators manage it, shown or not. */
+export type EditorShareTarget = {
+  __typename?: 'EditorShareTarget';
+  /** Shown to readers when enabled and not retired. */
+  enabled: Scalars['Boolean']['output'];
+  key: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** 0 comes first. */
+  position: Scalars['Int']['output'];
+  /** The service is gone; kept with the reason, never shown. */
+  retired: Scalars['Boolean']['output'];
+  retiredReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * The share URL with {url}, {title} and {excerpt} placeholders (each
+   * URL-encoded when filled). Must make an https: or mailto: URL.
+   */
+  urlTemplate: Scalars['String']['output'];
+};
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** Plain text. */
@@ -290,6 +322,8 @@ export type Mutation = {
   createApiToken: CreateApiTokenPayload;
   /** Creates a draft credited to the viewer. */
   createPost: PostPayload;
+  /** Adds a target at the end of the order. */
+  createShareTarget: ShareTargetPayload;
   /** Deletes a comment in the trash for good, with its replies. */
   deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
@@ -309,6 +343,8 @@ export type Mutation = {
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /** The listed keys come first, in that order; the other targets follow in their current order. */
+  reorderShareTargets: ReorderShareTargetsPayload;
   /**
    * Replies to an approved comment as the signed-in user: approved at once;
    * byPostAuthor when the viewer wrote the post.
@@ -328,6 +364,14 @@ export type Mutation = {
   /** Back to a draft. */
   unpublishPost: PostPayload;
   updatePost: PostPayload;
+  updateShareTarget: ShareTargetPayload;
+  /**
+   * Site settings (ADMIN). Arguments left out or null keep their value.
+   * `publicUrl` is refused (SET_BY_ENVIRONMENT) while PUBLIC_URL is set in
+   * the server's environment, which always wins; otherwise it takes effect at
+   * once in this process and at the next start of any other.
+   */
+  updateSite: UpdateSitePayload;
 };
 
 
@@ -338,6 +382,11 @@ export type MutationCreateApiTokenArgs = {
 
 export type MutationCreatePostArgs = {
   input: CreatePostInput;
+};
+
+
+export type MutationCreateShareTargetArgs = {
+  input: CreateShareTargetInput;
 };
 
 
@@ -371,6 +420,11 @@ export type MutationModerateLinkbacksArgs = {
 export type MutationPublishPostArgs = {
   id: Scalars['ID']['input'];
   publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationReorderShareTargetsArgs = {
+  keys: Array<Scalars['String']['input']>;
 };
 
 
@@ -418,6 +472,18 @@ export type MutationUnpublishPostArgs = {
 
 export type MutationUpdatePostArgs = {
   input: UpdatePostInput;
+};
+
+
+export type MutationUpdateShareTargetArgs = {
+  input: UpdateShareTargetInput;
+};
+
+
+export type MutationUpdateSiteArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  publicUrl?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Relay-style page information. */
@@ -540,6 +606,8 @@ export type Query = {
    * trashed ones. `search` looks in titles.
    */
   editorPosts: PostConnection;
+  /** Every share target in display order, shown or not (shareTarget:manage). */
+  editorShareTargets: Array<EditorShareTarget>;
   /** Counts per status (same fields as for comments). */
   linkbackCounts: CommentCounts;
   /**
@@ -611,6 +679,13 @@ export type QueryPostsArgs = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type ReorderShareTargetsPayload = {
+  __typename?: 'ReorderShareTargetsPayload';
+  errors: Array<UserError>;
+  /** Every target in the new order. */
+  shareTargets: Array<EditorShareTarget>;
+};
+
 export type RevokeApiTokenPayload = {
   __typename?: 'RevokeApiTokenPayload';
   errors: Array<UserError>;
@@ -640,6 +715,13 @@ export type ShareTarget = {
   label: Scalars['String']['output'];
   /** Service name, e.g. Twitter. */
   name: Scalars['String']['output'];
+};
+
+export type ShareTargetPayload = {
+  __typename?: 'ShareTargetPayload';
+  /** Empty on success; otherwise nothing was changed. A refused template is INVALID_TEMPLATE on urlTemplate. */
+  errors: Array<UserError>;
+  shareTarget?: Maybe<EditorShareTarget>;
 };
 
 export type SignInPayload = {
@@ -707,6 +789,25 @@ export type UpdatePostInput = {
   /** The full new list; [] removes every tag. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Fields left out or null keep their value; disable or enable a target with `enabled`. */
+export type UpdateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Which target. */
+  key: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateSitePayload = {
+  __typename?: 'UpdateSitePayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  site?: Maybe<Site>;
 };
 
 /**
@@ -832,6 +933,7 @@ export type ResolversTypes = {
   CreateApiTokenInput: CreateApiTokenInput;
   CreateApiTokenPayload: ResolverTypeWrapper<Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversTypes['ApiToken']> }>;
   CreatePostInput: CreatePostInput;
+  CreateShareTargetInput: CreateShareTargetInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteCommentPayload: ResolverTypeWrapper<DeleteCommentPayload>;
   DeletePostPayload: ResolverTypeWrapper<DeletePostPayload>;
@@ -843,6 +945,7 @@ export type ResolversTypes = {
   EditorLinkback: ResolverTypeWrapper<LinkbackRow>;
   EditorLinkbackConnection: ResolverTypeWrapper<Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversTypes['EditorLinkbackEdge']> }>;
   EditorLinkbackEdge: ResolverTypeWrapper<Omit<EditorLinkbackEdge, 'node'> & { node: ResolversTypes['EditorLinkback'] }>;
+  EditorShareTarget: ResolverTypeWrapper<ShareTargetRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Linkback: ResolverTypeWrapper<LinkbackRow>;
@@ -860,10 +963,12 @@ export type ResolversTypes = {
   PostRevision: ResolverTypeWrapper<PostRevisionRow>;
   PostStatus: PostStatus;
   Query: ResolverTypeWrapper<{}>;
+  ReorderShareTargetsPayload: ResolverTypeWrapper<Omit<ReorderShareTargetsPayload, 'shareTargets'> & { shareTargets: Array<ResolversTypes['EditorShareTarget']> }>;
   RevokeApiTokenPayload: ResolverTypeWrapper<RevokeApiTokenPayload>;
   Role: Role;
   ShareLink: ResolverTypeWrapper<Omit<ShareLink, 'target'> & { target: ResolversTypes['ShareTarget'] }>;
   ShareTarget: ResolverTypeWrapper<ShareTargetRow>;
+  ShareTargetPayload: ResolverTypeWrapper<Omit<ShareTargetPayload, 'shareTarget'> & { shareTarget?: Maybe<ResolversTypes['EditorShareTarget']> }>;
   SignInPayload: ResolverTypeWrapper<Omit<SignInPayload, 'viewer'> & { viewer?: Maybe<ResolversTypes['Viewer']> }>;
   SignOutPayload: ResolverTypeWrapper<SignOutPayload>;
   Site: ResolverTypeWrapper<Site>;
@@ -872,6 +977,8 @@ export type ResolversTypes = {
   SubmitCommentPayload: ResolverTypeWrapper<Omit<SubmitCommentPayload, 'comment'> & { comment?: Maybe<ResolversTypes['Comment']> }>;
   Tag: ResolverTypeWrapper<TagRow>;
   UpdatePostInput: UpdatePostInput;
+  UpdateShareTargetInput: UpdateShareTargetInput;
+  UpdateSitePayload: ResolverTypeWrapper<UpdateSitePayload>;
   UserError: ResolverTypeWrapper<UserError>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
 };
@@ -888,6 +995,7 @@ export type ResolversParentTypes = {
   CreateApiTokenInput: CreateApiTokenInput;
   CreateApiTokenPayload: Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversParentTypes['ApiToken']> };
   CreatePostInput: CreatePostInput;
+  CreateShareTargetInput: CreateShareTargetInput;
   DateTime: Scalars['DateTime']['output'];
   DeleteCommentPayload: DeleteCommentPayload;
   DeletePostPayload: DeletePostPayload;
@@ -899,6 +1007,7 @@ export type ResolversParentTypes = {
   EditorLinkback: LinkbackRow;
   EditorLinkbackConnection: Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversParentTypes['EditorLinkbackEdge']> };
   EditorLinkbackEdge: Omit<EditorLinkbackEdge, 'node'> & { node: ResolversParentTypes['EditorLinkback'] };
+  EditorShareTarget: ShareTargetRow;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Linkback: LinkbackRow;
@@ -914,9 +1023,11 @@ export type ResolversParentTypes = {
   PostPayload: Omit<PostPayload, 'post'> & { post?: Maybe<ResolversParentTypes['Post']> };
   PostRevision: PostRevisionRow;
   Query: {};
+  ReorderShareTargetsPayload: Omit<ReorderShareTargetsPayload, 'shareTargets'> & { shareTargets: Array<ResolversParentTypes['EditorShareTarget']> };
   RevokeApiTokenPayload: RevokeApiTokenPayload;
   ShareLink: Omit<ShareLink, 'target'> & { target: ResolversParentTypes['ShareTarget'] };
   ShareTarget: ShareTargetRow;
+  ShareTargetPayload: Omit<ShareTargetPayload, 'shareTarget'> & { shareTarget?: Maybe<ResolversParentTypes['EditorShareTarget']> };
   SignInPayload: Omit<SignInPayload, 'viewer'> & { viewer?: Maybe<ResolversParentTypes['Viewer']> };
   SignOutPayload: SignOutPayload;
   Site: Site;
@@ -925,6 +1036,8 @@ export type ResolversParentTypes = {
   SubmitCommentPayload: Omit<SubmitCommentPayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['Comment']> };
   Tag: TagRow;
   UpdatePostInput: UpdatePostInput;
+  UpdateShareTargetInput: UpdateShareTargetInput;
+  UpdateSitePayload: UpdateSitePayload;
   UserError: UserError;
   Viewer: ViewerModel;
 };
@@ -1066,6 +1179,18 @@ export type EditorLinkbackEdgeResolvers<ContextType = GraphQLContext, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type EditorShareTargetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EditorShareTarget'] = ResolversParentTypes['EditorShareTarget']> = {
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  retiredReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  urlTemplate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type LinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Linkback'] = ResolversParentTypes['Linkback']> = {
   blogName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1105,12 +1230,14 @@ export type ModerateLinkbacksPayloadResolvers<ContextType = GraphQLContext, Pare
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
+  createShareTarget?: Resolver<ResolversTypes['ShareTargetPayload'], ParentType, ContextType, RequireFields<MutationCreateShareTargetArgs, 'input'>>;
   deleteComment?: Resolver<ResolversTypes['DeleteCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
   editComment?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationEditCommentArgs, 'input'>>;
   moderateComments?: Resolver<ResolversTypes['ModerateCommentsPayload'], ParentType, ContextType, RequireFields<MutationModerateCommentsArgs, 'ids' | 'status'>>;
   moderateLinkbacks?: Resolver<ResolversTypes['ModerateLinkbacksPayload'], ParentType, ContextType, RequireFields<MutationModerateLinkbacksArgs, 'ids' | 'status'>>;
   publishPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationPublishPostArgs, 'id'>>;
+  reorderShareTargets?: Resolver<ResolversTypes['ReorderShareTargetsPayload'], ParentType, ContextType, RequireFields<MutationReorderShareTargetsArgs, 'keys'>>;
   replyAsAuthor?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationReplyAsAuthorArgs, 'content' | 'parentId'>>;
   restorePost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
   restorePostRevision?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostRevisionArgs, 'revisionId'>>;
@@ -1121,6 +1248,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   trashPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationTrashPostArgs, 'id'>>;
   unpublishPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationUnpublishPostArgs, 'id'>>;
   updatePost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'input'>>;
+  updateShareTarget?: Resolver<ResolversTypes['ShareTargetPayload'], ParentType, ContextType, RequireFields<MutationUpdateShareTargetArgs, 'input'>>;
+  updateSite?: Resolver<ResolversTypes['UpdateSitePayload'], ParentType, ContextType, Partial<MutationUpdateSiteArgs>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1191,6 +1320,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   comments?: Resolver<ResolversTypes['EditorCommentConnection'], ParentType, ContextType, Partial<QueryCommentsArgs>>;
   editorPost?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryEditorPostArgs, 'id'>>;
   editorPosts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryEditorPostsArgs>>;
+  editorShareTargets?: Resolver<Array<ResolversTypes['EditorShareTarget']>, ParentType, ContextType>;
   linkbackCounts?: Resolver<ResolversTypes['CommentCounts'], ParentType, ContextType, Partial<QueryLinkbackCountsArgs>>;
   linkbacks?: Resolver<ResolversTypes['EditorLinkbackConnection'], ParentType, ContextType, Partial<QueryLinkbacksArgs>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'slug'>>;
@@ -1198,6 +1328,12 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+};
+
+export type ReorderShareTargetsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReorderShareTargetsPayload'] = ResolversParentTypes['ReorderShareTargetsPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  shareTargets?: Resolver<Array<ResolversTypes['EditorShareTarget']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RevokeApiTokenPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokeApiTokenPayload'] = ResolversParentTypes['RevokeApiTokenPayload']> = {
@@ -1216,6 +1352,12 @@ export type ShareTargetResolvers<ContextType = GraphQLContext, ParentType extend
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ShareTargetPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ShareTargetPayload'] = ResolversParentTypes['ShareTargetPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  shareTarget?: Resolver<Maybe<ResolversTypes['EditorShareTarget']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1250,6 +1392,12 @@ export type TagResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UpdateSitePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateSitePayload'] = ResolversParentTypes['UpdateSitePayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  site?: Resolver<Maybe<ResolversTypes['Site']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1295,6 +1443,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EditorLinkback?: EditorLinkbackResolvers<ContextType>;
   EditorLinkbackConnection?: EditorLinkbackConnectionResolvers<ContextType>;
   EditorLinkbackEdge?: EditorLinkbackEdgeResolvers<ContextType>;
+  EditorShareTarget?: EditorShareTargetResolvers<ContextType>;
   Linkback?: LinkbackResolvers<ContextType>;
   LinkbackConnection?: LinkbackConnectionResolvers<ContextType>;
   LinkbackEdge?: LinkbackEdgeResolvers<ContextType>;
@@ -1308,14 +1457,17 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PostPayload?: PostPayloadResolvers<ContextType>;
   PostRevision?: PostRevisionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReorderShareTargetsPayload?: ReorderShareTargetsPayloadResolvers<ContextType>;
   RevokeApiTokenPayload?: RevokeApiTokenPayloadResolvers<ContextType>;
   ShareLink?: ShareLinkResolvers<ContextType>;
   ShareTarget?: ShareTargetResolvers<ContextType>;
+  ShareTargetPayload?: ShareTargetPayloadResolvers<ContextType>;
   SignInPayload?: SignInPayloadResolvers<ContextType>;
   SignOutPayload?: SignOutPayloadResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
   SubmitCommentPayload?: SubmitCommentPayloadResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
+  UpdateSitePayload?: UpdateSitePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

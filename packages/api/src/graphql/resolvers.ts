@@ -7,6 +7,7 @@ import { linkbackModerationResolvers } from '../modules/linkbacks/linkback-moder
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
 import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
 import { postsResolvers } from '../modules/posts/posts.resolvers.js';
+import { shareAdminResolvers } from '../modules/share/share-admin.resolvers.js';
 import { shareResolvers } from '../modules/share/share.resolvers.js';
 import { siteResolvers } from '../modules/site/site.resolvers.js';
 
@@ -38,6 +39,7 @@ const modules: Resolvers[] = [
   postEditorResolvers,
   commentModerationResolvers,
   linkbackModerationResolvers,
+  shareAdminResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

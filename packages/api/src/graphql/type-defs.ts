@@ -7,6 +7,7 @@ import { commentModerationTypeDefs } from '../modules/comments/comment-moderatio
 import { linkbacksTypeDefs } from '../modules/linkbacks/linkbacks.graphql.js';
 import { linkbackModerationTypeDefs } from '../modules/linkbacks/linkback-moderation.graphql.js';
 import { shareTypeDefs } from '../modules/share/share.graphql.js';
+import { shareAdminTypeDefs } from '../modules/share/share-admin.graphql.js';
 import { authTypeDefs } from '../modules/auth/auth.graphql.js';
 
 /** Every module's SDL: the source of truth for the API. */
@@ -21,4 +22,5 @@ export const typeDefs = [
   postEditorTypeDefs,
   commentModerationTypeDefs,
   linkbackModerationTypeDefs,
+  shareAdminTypeDefs,
 ];

@@ -136,6 +136,18 @@ export type CreatePostInput = {
   title: Scalars['String']['input'];
 };
 
+export type CreateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lowercase words joined by hyphens, unique, e.g. hacker-news. It cannot be changed later. */
+  key: Scalars['String']['input'];
+  label: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Required when retired. */
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate: Scalars['String']['input'];
+};
+
 export type DeleteCommentPayload = {
   __typename?: 'DeleteCommentPayload';
   /** The comment and its replies, all deleted. */
@@ -231,6 +243,26 @@ export type EditorLinkbackEdge = {
   node: EditorLinkback;
 };
 
+/** A share target as administrators manage it, shown or not. */
+export type EditorShareTarget = {
+  __typename?: 'EditorShareTarget';
+  /** Shown to readers when enabled and not retired. */
+  enabled: Scalars['Boolean']['output'];
+  key: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** 0 comes first. */
+  position: Scalars['Int']['output'];
+  /** The service is gone; kept with the reason, never shown. */
+  retired: Scalars['Boolean']['output'];
+  retiredReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * The share URL with {url}, {title} and {excerpt} placeholders (each
+   * URL-encoded when filled). Must make an https: or mailto: URL.
+   */
+  urlTemplate: Scalars['String']['output'];
+};
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** Plain text. */
@@ -284,6 +316,8 @@ export type Mutation = {
   createApiToken: CreateApiTokenPayload;
   /** Creates a draft credited to the viewer. */
   createPost: PostPayload;
+  /** Adds a target at the end of the order. */
+  createShareTarget: ShareTargetPayload;
   /** Deletes a comment in the trash for good, with its replies. */
   deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
@@ -303,6 +337,8 @@ export type Mutation = {
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /** The listed keys come first, in that order; the other targets follow in their current order. */
+  reorderShareTargets: ReorderShareTargetsPayload;
   /**
    * Replies to an approved comment as the signed-in user: approved at once;
    * byPostAuthor when the viewer wrote the post.
@@ -322,6 +358,14 @@ export type Mutation = {
   /** Back to a draft. */
   unpublishPost: PostPayload;
   updatePost: PostPayload;
+  updateShareTarget: ShareTargetPayload;
+  /**
+   * Site settings (ADMIN). Arguments left out or null keep their value.
+   * `publicUrl` is refused (SET_BY_ENVIRONMENT) while PUBLIC_URL is set in
+   * the server's environment, which always wins; otherwise it takes effect at
+   * once in this process and at the next start of any other.
+   */
+  updateSite: UpdateSitePayload;
 };
 
 
@@ -332,6 +376,11 @@ export type MutationCreateApiTokenArgs = {
 
 export type MutationCreatePostArgs = {
   input: CreatePostInput;
+};
+
+
+export type MutationCreateShareTargetArgs = {
+  input: CreateShareTargetInput;
 };
 
 
@@ -365,6 +414,11 @@ export type MutationModerateLinkbacksArgs = {
 export type MutationPublishPostArgs = {
   id: Scalars['ID']['input'];
   publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationReorderShareTargetsArgs = {
+  keys: Array<Scalars['String']['input']>;
 };
 
 
@@ -412,6 +466,18 @@ export type MutationUnpublishPostArgs = {
 
 export type MutationUpdatePostArgs = {
   input: UpdatePostInput;
+};
+
+
+export type MutationUpdateShareTargetArgs = {
+  input: UpdateShareTargetInput;
+};
+
+
+export type MutationUpdateSiteArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  publicUrl?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Relay-style page information. */
@@ -534,6 +600,8 @@ export type Query = {
    * trashed ones. `search` looks in titles.
    */
   editorPosts: PostConnection;
+  /** Every share target in display order, shown or not (shareTarget:manage). */
+  editorShareTargets: Array<EditorShareTarget>;
   /** Counts per status (same fields as for comments). */
   linkbackCounts: CommentCounts;
   /**
@@ -605,6 +673,13 @@ export type QueryPostsArgs = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type ReorderShareTargetsPayload = {
+  __typename?: 'ReorderShareTargetsPayload';
+  errors: Array<UserError>;
+  /** Every target in the new order. */
+  shareTargets: Array<EditorShareTarget>;
+};
+
 export type RevokeApiTokenPayload = {
   __typename?: 'RevokeApiTokenPayload';
   errors: Array<UserError>;
@@ -634,6 +709,13 @@ export type ShareTarget = {
   label: Scalars['String']['output'];
   /** Service name, e.g. Twitter. */
   name: Scalars['String']['output'];
+};
+
+export type ShareTargetPayload = {
+  __typename?: 'ShareTargetPayload';
+  /** Empty on success; otherwise nothing was changed. A refused template is INVALID_TEMPLATE on urlTemplate. */
+  errors: Array<UserError>;
+  shareTarget?: Maybe<EditorShareTarget>;
 };
 
 export type SignInPayload = {
@@ -701,6 +783,25 @@ export type UpdatePostInput = {
   /** The full new list; [] removes every tag. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Fields left out or null keep their value; disable or enable a target with `enabled`. */
+export type UpdateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Which target. */
+  key: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateSitePayload = {
+  __typename?: 'UpdateSitePayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  site?: Maybe<Site>;
 };
 
 /**
