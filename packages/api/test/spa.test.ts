@@ -90,6 +90,9 @@ describe('serving the SPA', () => {
     const res = await fetch(`${server.url}${asset}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('immutable');
+    // Read the bundle: an unread body larger than the socket buffers keeps the
+    // connection busy, and closing the server then waits for it.
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('reports health', async () => {
