@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLError } from 'graphql';
 import type { CommentRow, CommentStatus } from '../src/db/entities.js';
+import { createServices } from '../src/services.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { insertComment, insertPost } from './support/fixtures.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
@@ -109,6 +111,35 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
     const publicThread = await server.gql(THREAD, { slug: SEED_SLUG });
     expect(publicThread.raw).not.toContain(SEED_EMAIL);
     expect(publicThread.raw).not.toContain('sam.hughes');
+  });
+
+  it('guards each private field with comment:readPrivate on the post (FORBIDDEN, or UNAUTHENTICATED)', async () => {
+    // Every way to an EditorComment already needs comment:moderate on its post, which
+    // today's roles and scopes grant together with comment:readPrivate; the field
+    // check stands on its own should they ever differ.
+    const services = createServices({ dataSource: server.dataSource, config: server.config });
+    const seedPost = (await services.posts.findAnyById(1))!;
+    const author = (id: number) => ({
+      userId: id,
+      email: 'x@example.com',
+      displayName: 'X',
+      role: 'AUTHOR' as const,
+      authorId: id,
+      credential: { kind: 'session' as const, sessionId: 0 },
+    });
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'ok';
+      } catch (error) {
+        return (error as GraphQLError).extensions.code;
+      }
+    };
+    const read = (viewer: Parameters<typeof services.commentModeration.readPrivate>[0]) =>
+      code(() => services.commentModeration.readPrivate(viewer, seedPost, SEED_EMAIL));
+    expect(read(null)).toBe('UNAUTHENTICATED');
+    expect(read(author(other.authorId))).toBe('FORBIDDEN');
+    expect(read(author(seedPost.authorId))).toBe('ok');
   });
 
   it('moves comments in and out of the public thread in bulk, all or nothing', async () => {
