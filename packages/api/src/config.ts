@@ -6,6 +6,12 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  /**
+   * Where publicUrl comes from. PUBLIC_URL in the environment wins; without
+   * it, the site setting saved by updateSite (applied at start-up, see
+   * startup.ts), else http://HOST:PORT.
+   */
+  publicUrlSource: 'env' | 'setting' | 'default';
   database: DatabaseConfig;
   /** Directory holding the built SPA (index.html and assets). */
   webRoot: string;
@@ -86,6 +92,22 @@ function parsePort(raw: string): number {
   return Number(raw);
 }
 
+/**
+ * A public base URL without its trailing slashes, or null when it is not an
+ * absolute http(s) URL free of credentials, query and fragment.
+ */
+export function parsePublicUrl(raw: string): string | null {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    // An empty "?" or "#" parses to '' but would still end up in every link.
+    if (/[?#]/.test(raw) || parsed.username || parsed.password) return null;
+  } catch {
+    return null;
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 /** Reads the configuration from the environment; throws ConfigError on bad values. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -96,19 +118,15 @@ export function loadConfig(
   const port = parsePort(env.PORT?.trim() || '4000');
   const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || 'sqlite:./data/colloquy.db', cwd);
 
-  let publicUrl =
-    env.PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  try {
-    const parsed = new URL(publicUrl);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    // An empty "?" or "#" parses to '' but would still end up in every link.
-    if (/[?#]/.test(publicUrl) || parsed.username || parsed.password) throw new Error();
-  } catch {
+  const fromEnv = env.PUBLIC_URL?.trim();
+  const publicUrl = parsePublicUrl(
+    fromEnv || `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  );
+  if (publicUrl === null) {
     throw new ConfigError(
-      `PUBLIC_URL must be an absolute http(s) URL without credentials, query or fragment (got "${publicUrl}")`,
+      `PUBLIC_URL must be an absolute http(s) URL without credentials, query or fragment (got "${fromEnv}")`,
     );
   }
-  publicUrl = publicUrl.replace(/\/+$/, '');
 
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -131,6 +149,7 @@ export function loadConfig(
     host,
     port,
     publicUrl,
+    publicUrlSource: fromEnv ? 'env' : 'default',
     database,
     webRoot: options.webRoot ?? path.resolve(import.meta.dirname, '../../web/dist'),
     bodyLimit: 100 * 1024,

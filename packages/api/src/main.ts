@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const local = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // PORT=0 picks a free port: the default public URL can only be known now.
-  if (!process.env.PUBLIC_URL?.trim() && config.port === 0) config.publicUrl = local;
+  if (config.publicUrlSource === 'default' && config.port === 0) config.publicUrl = local;
   console.log(
     `colloquy: serving on ${local} (public URL ${config.publicUrl}, database ${config.database.kind})`,
   );

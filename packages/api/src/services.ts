@@ -6,20 +6,39 @@ import { RemoteFetcher } from './lib/remote/fetch.js';
 import { ApiTokensService } from './modules/auth/api-tokens.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { UsersService } from './modules/auth/users.service.js';
+import { CommentModerationService } from './modules/comments/comment-moderation.service.js';
 import { CommentsService } from './modules/comments/comments.service.js';
-import { JobQueue } from './modules/jobs/job-queue.js';
 import { CommentPipeline } from './modules/comments/pipeline.js';
 import { DiscussionSettingsService } from './modules/discussion/discussion-settings.service.js';
+import { JobQueue } from './modules/jobs/job-queue.js';
+import { LinkbackModerationService } from './modules/linkbacks/linkback-moderation.service.js';
 import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
 import { LinkbackReceiver } from './modules/linkbacks/receiver.js';
 import { LinkbackSender } from './modules/linkbacks/sender.js';
 import { SourceVerifier } from './modules/linkbacks/verification.js';
+import { PostEditorService } from './modules/posts/post-editor.service.js';
 import { PostsService } from './modules/posts/posts.service.js';
 import { ShareService } from './modules/share/share.service.js';
 import { SiteService } from './modules/site/site.service.js';
 
+/**
+ * What other parts may plug into the editorial API. `onPostPublished` runs
+ * after a post that readers can see was published or changed (publish now,
+ * or an update of a published post, with the HTML readers saw before; not
+ * when a scheduled time arrives, as nothing runs then). Its failure does not
+ * undo the publication.
+ */
+export interface EditorialHooks {
+  onPostPublished?: (postId: number, previousHtml: string | null) => Promise<void>;
+}
+
 /** The app's services, wired once, with their collaborators passed in. */
-export function createServices(deps: { dataSource: DataSource; config: Config }) {
+export function createServices(deps: {
+  dataSource: DataSource;
+  config: Config;
+  /** Replaces the default hooks (tests observe publication with their own). */
+  hooks?: EditorialHooks;
+}) {
   const { dataSource, config } = deps;
   const posts = new PostsService(deps);
   const transaction = createTransactionRunner(dataSource);
@@ -32,16 +51,34 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
     () => `Colloquy/0.1 (+${config.publicUrl})`,
   );
   const linkbacks = new LinkbacksService({ ...deps, posts });
+  const linkbackSender = new LinkbackSender({
+    dataSource,
+    config,
+    posts,
+    jobs,
+    fetcher,
+    transaction,
+  });
+  // Publishing a post pings the pages it links to (and, after an edit, the ones it no longer links to).
+  const hooks: EditorialHooks = deps.hooks ?? {
+    onPostPublished: async (postId, previousHtml) => {
+      if (previousHtml === null) await linkbackSender.postPublished(postId);
+      else await linkbackSender.postUpdated(postId, previousHtml);
+    },
+  };
   const users = new UsersService({ dataSource, transaction });
   return {
     users,
-    auth: new AuthService({ dataSource: deps.dataSource, users }),
+    auth: new AuthService({ dataSource, users }),
     apiTokens: new ApiTokensService(deps),
     posts,
+    postEditor: new PostEditorService({ dataSource, transaction, hooks }),
     settings,
     discussionSettings: new DiscussionSettingsService({ settings }),
-    comments: new CommentsService({ dataSource, pipeline }),
+    comments: new CommentsService({ dataSource, pipeline, posts, transaction }),
+    commentModeration: new CommentModerationService({ dataSource, posts, transaction }),
     linkbacks,
+    linkbackModeration: new LinkbackModerationService({ dataSource, posts }),
     linkbackReceiver: new LinkbackReceiver({
       linkbacks,
       posts,
@@ -49,10 +86,10 @@ export function createServices(deps: { dataSource: DataSource; config: Config })
       jobs,
       transaction,
     }),
-    linkbackSender: new LinkbackSender({ dataSource, config, posts, jobs, fetcher, transaction }),
+    linkbackSender,
     jobs,
-    share: new ShareService(deps),
-    site: new SiteService({ config: deps.config, settings }),
+    share: new ShareService({ dataSource, transaction }),
+    site: new SiteService({ config, settings, dataSource }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import { createDataSource, openDatabase } from './db/data-source.js';
+import { applyStoredPublicUrl } from './modules/site/site.service.js';
 import { seedIfEmpty } from './seed/seed.js';
 
 /** A start-up problem to report in one line (no stack trace): the database cannot be opened. */
@@ -27,5 +28,6 @@ export async function openConfiguredDatabase(
     );
   }
   if (await seedIfEmpty(dataSource)) log.info('colloquy: seeded the database with the seed post');
+  await applyStoredPublicUrl(config, dataSource);
   return dataSource;
 }

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       publicUrl: 'http://127.0.0.1:4000',
+      publicUrlSource: 'default',
       database: { kind: 'sqlite', file: '/srv/colloquy/data/colloquy.db' },
       webRoot: '/srv/web',
       bodyLimit: 100 * 1024,

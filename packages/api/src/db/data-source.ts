@@ -7,12 +7,14 @@ import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
 import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 import { Linkbacks1795478700000 } from './migrations/1795478700000-linkbacks.js';
+import { Editorial1795478800000 } from './migrations/1795478800000-editorial.js';
 
 export const migrations = [
   Initial1795478400000,
   Accounts1795478500000,
   Discussion1795478600000,
   Linkbacks1795478700000,
+  Editorial1795478800000,
 ];
 
 /**

@@ -4,7 +4,10 @@ import type { DatabaseConfig } from '../config.js';
 // EntitySchema rather than decorators: no reliance on emitted decorator
 // metadata, so tsc, tsx and vitest all see the same column types.
 
-export type PostStatus = 'DRAFT' | 'PUBLISHED';
+/** TRASH: taken out of the site, waiting to be restored (as a draft) or deleted for good. */
+export type PostStatus = 'DRAFT' | 'PUBLISHED' | 'TRASH';
+/** What the editor wrote the post's content in; it is always stored rendered as sanitized HTML too. */
+export type ContentFormat = 'HTML' | 'MARKDOWN';
 export type CommentStatus = 'PENDING' | 'APPROVED' | 'SPAM' | 'TRASH';
 export type LinkbackStatus = CommentStatus;
 export type LinkbackKind = 'TRACKBACK' | 'PINGBACK' | 'WEBMENTION';
@@ -33,6 +36,7 @@ export interface PostRow {
   contentHtml: string;
   /** What the editor wrote (HTML or Markdown), kept for editing. */
   contentSource: string;
+  contentFormat: ContentFormat;
   excerpt: string;
   status: PostStatus;
   publishedAt: Date | null;
@@ -70,6 +74,26 @@ export interface CommentRow {
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;
+  /** The signed-in user who wrote it (a reply from the moderation queue); null for visitors. */
+  userId: number | null;
+  /** Written by the post's own author. */
+  byPostAuthor: boolean;
+}
+
+/** A saved version of a post's text, written on every save that changes it. */
+export interface PostRevisionRow {
+  id: number;
+  postId: number;
+  title: string;
+  contentSource: string;
+  contentFormat: ContentFormat;
+  excerpt: string;
+  /** JSON array of tag names. */
+  tags: string;
+  createdAt: Date;
+  userId: number | null;
+  /** Display name of the user who saved it, as it was; null when unknown (e.g. the seed). */
+  createdByName: string | null;
 }
 
 export interface LinkbackRow {
@@ -237,6 +261,7 @@ export function createEntities(kind: DatabaseConfig['kind']) {
       title: { type: 'varchar', length: 300 },
       contentHtml: { type: 'text', name: 'content_html' },
       contentSource: { type: 'text', name: 'content_source' },
+      contentFormat: { type: 'varchar', length: 16, name: 'content_format', default: 'HTML' },
       excerpt: { type: 'text' },
       status: { type: 'varchar', length: 16 },
       publishedAt: { type: ts, name: 'published_at', nullable: true },
@@ -285,6 +310,25 @@ export function createEntities(kind: DatabaseConfig['kind']) {
       ip: { type: 'varchar', length: 45, nullable: true },
       userAgent: { type: 'varchar', length: 255, name: 'user_agent', nullable: true },
       createdAt: { type: ts, name: 'created_at' },
+      userId: { type: 'integer', name: 'user_id', nullable: true },
+      byPostAuthor: { type: 'boolean', name: 'by_post_author', default: false },
+    },
+  });
+
+  const PostRevision = new EntitySchema<PostRevisionRow>({
+    name: 'PostRevision',
+    tableName: 'post_revisions',
+    columns: {
+      id,
+      postId: { type: 'integer', name: 'post_id' },
+      title: { type: 'varchar', length: 300 },
+      contentSource: { type: 'text', name: 'content_source' },
+      contentFormat: { type: 'varchar', length: 16, name: 'content_format' },
+      excerpt: { type: 'text' },
+      tags: { type: 'text' },
+      createdAt: { type: ts, name: 'created_at' },
+      userId: { type: 'integer', name: 'user_id', nullable: true },
+      createdByName: { type: 'varchar', length: 200, name: 'created_by_name', nullable: true },
     },
   });
 
@@ -450,6 +494,7 @@ export function createEntities(kind: DatabaseConfig['kind']) {
     Tag,
     PostTag,
     Comment,
+    PostRevision,
     Linkback,
     IncomingPing,
     OutgoingPing,

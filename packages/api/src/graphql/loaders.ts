@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { AuthorRow, LinkbackRow, ShareTargetRow, TagRow } from '../db/entities.js';
+import type { AuthorRow, LinkbackRow, PostRow, ShareTargetRow, TagRow } from '../db/entities.js';
 import type { SettingsSnapshot } from '../db/settings.js';
 import type { Thread } from '../modules/comments/thread.js';
 import {
@@ -51,6 +51,13 @@ export function createLoaders(services: Services) {
       fromMap(
         (ids) => services.linkbacks.approvedByPostIds(ids),
         () => [],
+      ),
+    ),
+    /** Posts whatever their status: only for editors' types, whose services checked rights. */
+    anyPost: new DataLoader<number, PostRow>(
+      fromMap(
+        (ids) => services.posts.byIds(ids),
+        (id) => new Error(`Post ${id} not found`),
       ),
     ),
     shareTargets: () => (shareTargets ??= services.share.enabledTargets()),

@@ -1,10 +1,14 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
 import { authResolvers } from '../modules/auth/auth.resolvers.js';
+import { commentModerationResolvers } from '../modules/comments/comment-moderation.resolvers.js';
 import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
 import { discussionResolvers } from '../modules/discussion/discussion.resolvers.js';
+import { linkbackModerationResolvers } from '../modules/linkbacks/linkback-moderation.resolvers.js';
 import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
+import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
 import { postsResolvers } from '../modules/posts/posts.resolvers.js';
+import { shareAdminResolvers } from '../modules/share/share-admin.resolvers.js';
 import { shareResolvers } from '../modules/share/share.resolvers.js';
 import { siteResolvers } from '../modules/site/site.resolvers.js';
 
@@ -34,6 +38,10 @@ const modules: Resolvers[] = [
   shareResolvers,
   siteResolvers,
   authResolvers,
+  postEditorResolvers,
+  commentModerationResolvers,
+  linkbackModerationResolvers,
+  shareAdminResolvers,
 ];
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */

@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { dbDate } from '../db/dates.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -64,4 +66,51 @@ export function pageFromList<T>(items: T[], args: PageArgs, key: (item: T) => Cu
     pageInfo: { hasNextPage: start + size < items.length, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount: items.length,
   };
+}
+
+/**
+ * One page of a query builder's rows, newest first, keyset-paginated on
+ * (time, id): the editors' lists. Counts all matching rows too (one more
+ * statement) — queues show how much is waiting.
+ */
+export async function pageNewestFirst<T extends { id: number }>(
+  qb: SelectQueryBuilder<T>,
+  columns: { time: string; id: string },
+  timeOf: (row: T) => Date,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const size = pageSize(args.first);
+  const totalCount = await qb.clone().getCount();
+  if (args.after) {
+    const after = decodeCursor(args.after);
+    const at = dbDate(qb.connection, new Date(after.time));
+    qb.andWhere(
+      new Brackets((w) =>
+        w
+          .where(`${columns.time} < :afterTime`, { afterTime: at })
+          .orWhere(`(${columns.time} = :afterTime AND ${columns.id} < :afterId)`, {
+            afterId: after.id,
+          }),
+      ),
+    );
+  }
+  const rows = await qb
+    .orderBy(columns.time, 'DESC')
+    .addOrderBy(columns.id, 'DESC')
+    .take(size + 1)
+    .getMany();
+  const edges = rows.slice(0, size).map((node) => ({
+    cursor: encodeCursor({ time: timeOf(node).getTime(), id: node.id }),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}
+
+/** A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally (use with ESCAPE '\'). */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

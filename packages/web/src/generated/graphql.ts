@@ -51,6 +51,8 @@ export type Comment = {
   authorName: Scalars['String']['output'];
   /** The commenter's website (http or https only). */
   authorUrl?: Maybe<Scalars['String']['output']>;
+  /** Written by the post's own author (a reply from the moderation queue). */
+  byPostAuthor: Scalars['Boolean']['output'];
   /** HTML rendered on the server from the commenter's plain text. */
   content: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -77,6 +79,15 @@ export type CommentConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** How many comments of each status match the filters. */
+export type CommentCounts = {
+  __typename?: 'CommentCounts';
+  approved: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  spam: Scalars['Int']['output'];
+  trash: Scalars['Int']['output'];
+};
+
 export type CommentEdge = {
   __typename?: 'CommentEdge';
   cursor: Scalars['String']['output'];
@@ -100,6 +111,11 @@ export type CommentStatus =
   | 'SPAM'
   | 'TRASH';
 
+/** What the editor writes the content in. It is always stored rendered as sanitized HTML too. */
+export type ContentFormat =
+  | 'HTML'
+  | 'MARKDOWN';
+
 export type CreateApiTokenInput = {
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** What the token is for, e.g. the tool that will use it. */
@@ -113,6 +129,47 @@ export type CreateApiTokenPayload = {
   errors: Array<UserError>;
   /** The secret, shown this once: store it now. */
   token?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreatePostInput = {
+  commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** In contentFormat; stored as sanitized HTML. */
+  content?: InputMaybe<Scalars['String']['input']>;
+  contentFormat?: InputMaybe<ContentFormat>;
+  /** Plain text; made from the content when empty. */
+  excerpt?: InputMaybe<Scalars['String']['input']>;
+  pingsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lowercase words joined by hyphens; made from the title when empty (-2, -3 … added on a clash). */
+  slug?: InputMaybe<Scalars['String']['input']>;
+  /** Tag names; tags are created as needed. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Required, at most 300 characters. */
+  title: Scalars['String']['input'];
+};
+
+export type CreateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lowercase words joined by hyphens, unique, e.g. hacker-news. It cannot be changed later. */
+  key: Scalars['String']['input'];
+  label: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Required when retired. */
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate: Scalars['String']['input'];
+};
+
+export type DeleteCommentPayload = {
+  __typename?: 'DeleteCommentPayload';
+  /** The comment and its replies, all deleted. */
+  deletedIds: Array<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
+export type DeletePostPayload = {
+  __typename?: 'DeletePostPayload';
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
 };
 
 /** What a comment form needs to know about the site's discussion rules. */
@@ -132,6 +189,108 @@ export type DiscussionSettings = {
    * and a comment at depth threadDepth - 1 takes no replies (THREAD_TOO_DEEP).
    */
   threadDepth: Scalars['Int']['output'];
+};
+
+export type EditCommentInput = {
+  authorName: Scalars['String']['input'];
+  authorUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Plain text, as in a submission. */
+  content: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * A comment as moderators see it, whatever its status. The commenter's
+ * private details (email, website, IP address, user agent) need
+ * comment:readPrivate on the post: without it those fields are null with a
+ * FORBIDDEN error.
+ */
+export type EditorComment = {
+  __typename?: 'EditorComment';
+  authorEmail?: Maybe<Scalars['String']['output']>;
+  authorName: Scalars['String']['output'];
+  authorUrl?: Maybe<Scalars['String']['output']>;
+  byPostAuthor: Scalars['Boolean']['output'];
+  /** HTML rendered on the server from the plain text. */
+  content: Scalars['String']['output'];
+  /** The plain text as written. */
+  contentText: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  depth: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  /** The comment this one replies to; null for top-level comments. */
+  parentId?: Maybe<Scalars['ID']['output']>;
+  post: Post;
+  status: CommentStatus;
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
+
+export type EditorCommentConnection = {
+  __typename?: 'EditorCommentConnection';
+  edges: Array<EditorCommentEdge>;
+  pageInfo: PageInfo;
+  /** All comments matching the filters (not only this page). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EditorCommentEdge = {
+  __typename?: 'EditorCommentEdge';
+  cursor: Scalars['String']['output'];
+  node: EditorComment;
+};
+
+export type EditorCommentPayload = {
+  __typename?: 'EditorCommentPayload';
+  comment?: Maybe<EditorComment>;
+  errors: Array<UserError>;
+};
+
+/** A linkback as moderators see it, whatever its status. */
+export type EditorLinkback = {
+  __typename?: 'EditorLinkback';
+  blogName?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  excerpt?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: LinkbackKind;
+  post: Post;
+  sourceUrl: Scalars['String']['output'];
+  status: CommentStatus;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+export type EditorLinkbackConnection = {
+  __typename?: 'EditorLinkbackConnection';
+  edges: Array<EditorLinkbackEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EditorLinkbackEdge = {
+  __typename?: 'EditorLinkbackEdge';
+  cursor: Scalars['String']['output'];
+  node: EditorLinkback;
+};
+
+/** A share target as administrators manage it, shown or not. */
+export type EditorShareTarget = {
+  __typename?: 'EditorShareTarget';
+  /** Shown to readers when enabled and not retired. */
+  enabled: Scalars['Boolean']['output'];
+  key: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** 0 comes first. */
+  position: Scalars['Int']['output'];
+  /** The service is gone; kept with the reason, never shown. */
+  retired: Scalars['Boolean']['output'];
+  retiredReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * The share URL with {url}, {title} and {excerpt} placeholders (each
+   * URL-encoded when filled). Must make an https: or mailto: URL.
+   */
+  urlTemplate: Scalars['String']['output'];
 };
 
 export type Linkback = {
@@ -190,21 +349,146 @@ export type MentionType =
   /** repost-of */
   | 'REPOST';
 
+export type ModerateCommentsPayload = {
+  __typename?: 'ModerateCommentsPayload';
+  /** The comments as they are now, by id. */
+  comments: Array<EditorComment>;
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+};
+
+export type ModerateLinkbacksPayload = {
+  __typename?: 'ModerateLinkbacksPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  linkbacks: Array<EditorLinkback>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
   createApiToken: CreateApiTokenPayload;
+  /** Creates a draft credited to the viewer. */
+  createPost: PostPayload;
+  /** Adds a target at the end of the order. */
+  createShareTarget: ShareTargetPayload;
+  /** Deletes a comment in the trash for good, with its replies. */
+  deleteComment: DeleteCommentPayload;
+  /** For good, with its comments and linkbacks; only from the trash. */
+  deletePost: DeletePostPayload;
+  /** Corrects a comment, with the same checks as a submission (the email is not editable). */
+  editComment: EditorCommentPayload;
+  /**
+   * Sets the status of up to 100 comments. All or nothing: an unknown id is a
+   * NOT_FOUND error in the payload, a comment the viewer may not moderate
+   * makes the whole request FORBIDDEN; either way nothing changes.
+   */
+  moderateComments: ModerateCommentsPayload;
+  /** Sets the status of up to 100 linkbacks; all or nothing, like moderateComments. */
+  moderateLinkbacks: ModerateLinkbacksPayload;
+  /**
+   * Publishes now, or at `publishAt` (must be in the future): until then the
+   * post is SCHEDULED and readers do not see it.
+   */
+  publishPost: PostPayload;
+  /** The listed keys come first, in that order; the other targets follow in their current order. */
+  reorderShareTargets: ReorderShareTargetsPayload;
+  /**
+   * Replies to an approved comment as the signed-in user: approved at once;
+   * byPostAuthor when the viewer wrote the post.
+   */
+  replyAsAuthor: EditorCommentPayload;
+  /** Out of the trash, as a draft. */
+  restorePost: PostPayload;
+  /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
+  restorePostRevision: PostPayload;
   revokeApiToken: RevokeApiTokenPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
   signOut: SignOutPayload;
   submitComment: SubmitCommentPayload;
+  trashPost: PostPayload;
+  /** Back to a draft. */
+  unpublishPost: PostPayload;
+  updatePost: PostPayload;
+  updateShareTarget: ShareTargetPayload;
+  /**
+   * Site settings (ADMIN). Arguments left out or null keep their value.
+   * `publicUrl` is refused (SET_BY_ENVIRONMENT) while PUBLIC_URL is set in
+   * the server's environment, which always wins; otherwise it takes effect at
+   * once in this process and at the next start of any other.
+   */
+  updateSite: UpdateSitePayload;
 };
 
 
 export type MutationCreateApiTokenArgs = {
   input: CreateApiTokenInput;
+};
+
+
+export type MutationCreatePostArgs = {
+  input: CreatePostInput;
+};
+
+
+export type MutationCreateShareTargetArgs = {
+  input: CreateShareTargetInput;
+};
+
+
+export type MutationDeleteCommentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEditCommentArgs = {
+  input: EditCommentInput;
+};
+
+
+export type MutationModerateCommentsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  status: CommentStatus;
+};
+
+
+export type MutationModerateLinkbacksArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  status: CommentStatus;
+};
+
+
+export type MutationPublishPostArgs = {
+  id: Scalars['ID']['input'];
+  publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationReorderShareTargetsArgs = {
+  keys: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationReplyAsAuthorArgs = {
+  content: Scalars['String']['input'];
+  parentId: Scalars['ID']['input'];
+};
+
+
+export type MutationRestorePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestorePostRevisionArgs = {
+  revisionId: Scalars['ID']['input'];
 };
 
 
@@ -221,6 +505,33 @@ export type MutationSignInArgs = {
 
 export type MutationSubmitCommentArgs = {
   input: SubmitCommentInput;
+};
+
+
+export type MutationTrashPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnpublishPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdatePostArgs = {
+  input: UpdatePostInput;
+};
+
+
+export type MutationUpdateShareTargetArgs = {
+  input: UpdateShareTargetInput;
+};
+
+
+export type MutationUpdateSiteArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  publicUrl?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Relay-style page information. */
@@ -258,6 +569,11 @@ export type Post = {
   commentsOpen: Scalars['Boolean']['output'];
   /** HTML, sanitized on the server. */
   content: Scalars['String']['output'];
+  /** Editors only, like contentSource. */
+  contentFormat?: Maybe<ContentFormat>;
+  /** Editors only (who may read this post's drafts or edit it): the source as written. */
+  contentSource?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
   /** Plain text summary. */
   excerpt: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -266,9 +582,12 @@ export type Post = {
   linkbacks: LinkbackConnection;
   pingsOpen: Scalars['Boolean']['output'];
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Editors only, like contentSource: newest first. */
+  revisions?: Maybe<Array<PostRevision>>;
   /** One link per enabled share target, in display order. */
   shareLinks: Array<ShareLink>;
   slug: Scalars['String']['output'];
+  status: PostStatus;
   tags: Array<Tag>;
   title: Scalars['String']['output'];
   /** Where other blogs send Trackback 1.2 pings for this post. */
@@ -302,11 +621,69 @@ export type PostEdge = {
   node: Post;
 };
 
+export type PostPayload = {
+  __typename?: 'PostPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  post?: Maybe<Post>;
+};
+
+/** A saved version of a post's text. Every save that changes the text keeps one. */
+export type PostRevision = {
+  __typename?: 'PostRevision';
+  /** The source as written, in contentFormat. */
+  content: Scalars['String']['output'];
+  contentFormat: ContentFormat;
+  createdAt: Scalars['DateTime']['output'];
+  /** Display name of the user who saved it; null when unknown (e.g. the seed's first version). */
+  createdBy?: Maybe<Scalars['String']['output']>;
+  excerpt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Tag names. */
+  tags: Array<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+};
+
+/** Where a post stands. Readers only ever see PUBLISHED posts. */
+export type PostStatus =
+  | 'DRAFT'
+  | 'PUBLISHED'
+  /** Published with a publication time still in the future: readers see it from then on. */
+  | 'SCHEDULED'
+  /** Taken off the site; restorePost brings it back as a draft, deletePost removes it for good. */
+  | 'TRASH';
+
 export type Query = {
   __typename?: 'Query';
   /** The viewer's own API tokens, newest first. Needs a signed-in session. */
   apiTokens: Array<ApiToken>;
+  /** Counts per status for the same filters as `comments`. */
+  commentCounts: CommentCounts;
+  /**
+   * The moderation queue, newest first: comments of every status (or of
+   * `status`), on every post the viewer may moderate (an AUTHOR: their own;
+   * FORBIDDEN for a `postId` that is not theirs). `search` looks in the
+   * commenter's name, email and the text.
+   */
+  comments: EditorCommentConnection;
   discussionSettings: DiscussionSettings;
+  /** Any post by id, whatever its status; null when there is none. */
+  editorPost?: Maybe<Post>;
+  /**
+   * Every post the viewer may read drafts of (an AUTHOR: their own), whatever
+   * its status, most recently updated first. Without `status`, all but the
+   * trashed ones. `search` looks in titles.
+   */
+  editorPosts: PostConnection;
+  /** Every share target in display order, shown or not (shareTarget:manage). */
+  editorShareTargets: Array<EditorShareTarget>;
+  /** Counts per status (same fields as for comments). */
+  linkbackCounts: CommentCounts;
+  /**
+   * Linkbacks to moderate, newest first, on every post the viewer may
+   * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
+   */
+  linkbacks: EditorLinkbackConnection;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -319,6 +696,47 @@ export type Query = {
 };
 
 
+export type QueryCommentCountsArgs = {
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCommentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<CommentStatus>;
+};
+
+
+export type QueryEditorPostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEditorPostsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PostStatus>;
+};
+
+
+export type QueryLinkbackCountsArgs = {
+  postId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryLinkbacksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  postId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<CommentStatus>;
+};
+
+
 export type QueryPostArgs = {
   slug: Scalars['String']['input'];
 };
@@ -328,6 +746,13 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReorderShareTargetsPayload = {
+  __typename?: 'ReorderShareTargetsPayload';
+  errors: Array<UserError>;
+  /** Every target in the new order. */
+  shareTargets: Array<EditorShareTarget>;
 };
 
 export type RevokeApiTokenPayload = {
@@ -359,6 +784,13 @@ export type ShareTarget = {
   label: Scalars['String']['output'];
   /** Service name, e.g. Twitter. */
   name: Scalars['String']['output'];
+};
+
+export type ShareTargetPayload = {
+  __typename?: 'ShareTargetPayload';
+  /** Empty on success; otherwise nothing was changed. A refused template is INVALID_TEMPLATE on urlTemplate. */
+  errors: Array<UserError>;
+  shareTarget?: Maybe<EditorShareTarget>;
 };
 
 export type SignInPayload = {
@@ -421,6 +853,39 @@ export type Tag = {
   /** Display name, e.g. smsmhealth. */
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
+};
+
+/** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */
+export type UpdatePostInput = {
+  commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  content?: InputMaybe<Scalars['String']['input']>;
+  contentFormat?: InputMaybe<ContentFormat>;
+  excerpt?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  pingsOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
+  /** The full new list; [] removes every tag. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Fields left out or null keep their value; disable or enable a target with `enabled`. */
+export type UpdateShareTargetInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Which target. */
+  key: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  retired?: InputMaybe<Scalars['Boolean']['input']>;
+  retiredReason?: InputMaybe<Scalars['String']['input']>;
+  urlTemplate?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateSitePayload = {
+  __typename?: 'UpdateSitePayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  site?: Maybe<Site>;
 };
 
 /**

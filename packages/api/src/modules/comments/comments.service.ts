@@ -1,9 +1,22 @@
 import { In, type DataSource } from 'typeorm';
 import type { CommentRow, CommentStatus } from '../../db/entities.js';
+import type { RunInTransaction } from '../../db/transactions.js';
+import { assertReach } from '../../lib/access.js';
 import type { UserError } from '../../lib/user-errors.js';
+import { assertCan, requireViewer } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { DiscussionSettings } from '../discussion/discussion-settings.js';
-import type { CommentPipeline, CommentSubmission, RequestMeta } from './pipeline.js';
+import type { PostsService } from '../posts/posts.service.js';
+import { messages } from './messages.js';
+import {
+  parseId,
+  type CommentPipeline,
+  type CommentSubmission,
+  type RequestMeta,
+} from './pipeline.js';
+import { insertComment, toCommentNode } from './store.js';
 import { PUBLIC_COMMENT_COLUMNS, Thread, type CommentNode } from './thread.js';
+import { validateCommentFields } from './validation.js';
 
 export { parseId } from './pipeline.js';
 export type { RequestMeta };
@@ -20,6 +33,8 @@ export class CommentsService {
     private readonly deps: {
       dataSource: DataSource;
       pipeline: CommentPipeline;
+      posts: PostsService;
+      transaction: RunInTransaction;
     },
   ) {}
 
@@ -55,17 +70,68 @@ export class CommentsService {
   ): Promise<SubmitCommentResult> {
     const { row, errors } = await this.deps.pipeline.submit(input, meta, settings);
     if (!row) return { comment: null, status: null, errors };
-    const comment: CommentNode = {
-      id: row.id,
-      postId: row.postId,
-      parentId: row.parentId,
-      depth: row.depth,
-      authorName: row.authorName,
-      authorUrl: row.authorUrl,
-      contentHtml: row.contentHtml,
-      createdAt: row.createdAt,
-      status: row.status,
-    };
+    const comment = toCommentNode(row);
     return { comment, status: row.status === 'SPAM' ? 'PENDING' : row.status, errors: [] };
   }
+
+  /**
+   * Replies from the moderation queue, as the signed-in viewer: approved at
+   * once, marked byPostAuthor when the viewer wrote the post. The parent may
+   * be any comment the viewer may moderate that readers can see (approved).
+   */
+  async replyAsAuthor(
+    viewer: Viewer | null,
+    parentIdInput: string,
+    content: string,
+    meta: RequestMeta,
+    settings: DiscussionSettings,
+  ): Promise<{ comment: CommentRow | null; errors: UserError[] }> {
+    const me = requireViewer({ viewer });
+    const parentId = parseId(parentIdInput);
+    const parent = parentId === null ? null : await this.repo.findOneBy({ id: parentId });
+    const post = parent ? await this.deps.posts.findAnyById(parent.postId) : null;
+    if (!parent || !post) {
+      assertReach(viewer, 'comment:moderate');
+      return { comment: null, errors: [notFound('parentId', messages.commentNotFound)] };
+    }
+    assertCan(viewer, 'comment:moderate', { authorId: post.authorId });
+
+    const author = (await this.deps.posts.authorsByIds([me.authorId])).get(me.authorId);
+    const { value, errors } = validateCommentFields({
+      authorName: author?.name ?? me.displayName,
+      authorEmail: me.email,
+      authorUrl: author?.url ?? null,
+      content,
+    });
+    if (parent.status !== 'APPROVED')
+      errors.push({
+        field: 'parentId',
+        code: 'PARENT_NOT_APPROVED',
+        message: messages.replyNeedsApprovedParent,
+      });
+    else if (parent.depth >= settings.threadDepth - 1)
+      errors.push({ field: 'parentId', code: 'THREAD_TOO_DEEP', message: messages.threadTooDeep });
+    if (post.status === 'TRASH')
+      errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
+    if (errors.length > 0) return { comment: null, errors };
+
+    const row = await this.deps.transaction((em) =>
+      insertComment(em, {
+        postId: post.id,
+        parentId: parent.id,
+        depth: parent.depth + 1,
+        fields: value,
+        status: 'APPROVED',
+        moderationReason: null,
+        meta,
+        userId: me.userId,
+        byPostAuthor: me.authorId === post.authorId,
+      }),
+    );
+    return { comment: row, errors: [] };
+  }
+}
+
+function notFound(field: string, message: string): UserError {
+  return { field, code: 'NOT_FOUND', message };
 }

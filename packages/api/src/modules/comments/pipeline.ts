@@ -3,12 +3,13 @@ import { Brackets, Not, type DataSource, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
 import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
 import type { RunInTransaction } from '../../db/transactions.js';
-import { countLinks, plainTextToHtml } from '../../lib/html.js';
+import { countLinks } from '../../lib/html.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { messages, PLACES, reasons, refusals } from './messages.js';
 import { WordMatcher, type CheckedPlace } from './moderation.js';
+import { insertComment } from './store.js';
 import { validateCommentFields, type CommentFields } from './validation.js';
 
 export interface CommentSubmission {
@@ -103,24 +104,18 @@ export class CommentPipeline {
       if (refusal) return { row: null, errors: [refusal] };
 
       const verdict = await this.classify(em, checked, meta, settings);
-      const repo = em.getRepository<CommentRow>('Comment');
-      const row = await repo.save(
-        repo.create({
-          postId: checked.post.id,
-          parentId: checked.parentId,
-          depth: checked.depth,
-          authorName: checked.fields.authorName,
-          authorEmail: checked.fields.authorEmail,
-          authorUrl: checked.fields.authorUrl,
-          contentText: checked.fields.content,
-          contentHtml: plainTextToHtml(checked.fields.content),
-          status: verdict.status,
-          moderationReason: verdict.reason,
-          ip: meta.ip,
-          userAgent: meta.userAgent?.slice(0, 255) ?? null,
-          createdAt: now,
-        }),
-      );
+      const row = await insertComment(em, {
+        postId: checked.post.id,
+        parentId: checked.parentId,
+        depth: checked.depth,
+        fields: checked.fields,
+        status: verdict.status,
+        moderationReason: verdict.reason,
+        meta,
+        userId: null,
+        byPostAuthor: false,
+        createdAt: now,
+      });
       return { row, errors: [] };
     });
   }

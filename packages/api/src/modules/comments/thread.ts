@@ -12,6 +12,7 @@ export type CommentNode = Pick<
   | 'contentHtml'
   | 'createdAt'
   | 'status'
+  | 'byPostAuthor'
 >;
 
 export const PUBLIC_COMMENT_COLUMNS = [
@@ -24,6 +25,7 @@ export const PUBLIC_COMMENT_COLUMNS = [
   'contentHtml',
   'createdAt',
   'status',
+  'byPostAuthor',
 ] as const satisfies readonly (keyof CommentRow)[];
 
 /**

@@ -1,5 +1,6 @@
-// Every message a pinging site can see (trackback errors, pingback faults,
-// webmention answers and status), in one place.
+// Every message about linkbacks, in one place: what a pinging site can see
+// (trackback errors, pingback faults, webmention answers and status) and what
+// an editor moderating them can see.
 export const LIMITS = {
   title: 300,
   excerpt: 1000,
@@ -50,4 +51,8 @@ export const messages = {
   malformedXml: (why: string) => `Malformed XML-RPC request: ${why}`,
   invalidParams: 'pingback.ping takes two strings: the source URI and the target URI.',
   internal: 'The ping could not be processed; please try again later.',
+  // Moderation (editors)
+  idsRequired: 'Choose at least one linkback.',
+  tooManyIds: 'Moderate at most 100 linkbacks at once.',
+  someNotFound: 'Some of these linkbacks do not exist (any more); nothing was changed.',
 } as const;

@@ -38,6 +38,17 @@ export class PostsService {
     return this.visible().andWhere('p.id = :id', { id }).getOne();
   }
 
+  /** A post whatever its status: for editors' paths, which check rights themselves. */
+  findAnyById(id: number): Promise<PostRow | null> {
+    return this.ds.getRepository<PostRow>('Post').findOneBy({ id });
+  }
+
+  /** Posts whatever their status, by id (for the editors' per-request loader). */
+  async byIds(ids: readonly number[]): Promise<Map<number, PostRow>> {
+    const rows = await this.ds.getRepository<PostRow>('Post').findBy({ id: In([...ids]) });
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
   /** Published posts, newest first, keyset-paginated on (publishedAt, id). */
   async listPublished(args: PostListArgs): Promise<Page<PostRow>> {
     const size = pageSize(args.first);

@@ -9,4 +9,20 @@ export const siteTypeDefs = /* GraphQL */ `
   type Query {
     site: Site!
   }
+
+  type UpdateSitePayload {
+    site: Site
+    "Empty on success; otherwise nothing was changed."
+    errors: [UserError!]!
+  }
+
+  extend type Mutation {
+    """
+    Site settings (ADMIN). Arguments left out or null keep their value.
+    \`publicUrl\` is refused (SET_BY_ENVIRONMENT) while PUBLIC_URL is set in
+    the server's environment, which always wins; otherwise it takes effect at
+    once in this process and at the next start of any other.
+    """
+    updateSite(title: String, description: String, publicUrl: String): UpdateSitePayload!
+  }
 `;

@@ -4,4 +4,7 @@ export const siteResolvers: Resolvers = {
   Query: {
     site: (_, __, { loaders }) => loaders.site(),
   },
+  Mutation: {
+    updateSite: (_, args, { services, viewer }) => services.site.updateSite(viewer, args),
+  },
 };

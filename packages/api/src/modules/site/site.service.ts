@@ -1,5 +1,11 @@
-import type { Config } from '../../config.js';
+import type { DataSource } from 'typeorm';
+import { parsePublicUrl, type Config } from '../../config.js';
+import type { SettingRow } from '../../db/entities.js';
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
+import { assertCan } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
+import { clean, type UserError } from '../comments/validation.js';
+import { LIMITS, messages } from './messages.js';
 
 export interface Site {
   title: string;
@@ -7,12 +13,41 @@ export interface Site {
   url: string;
 }
 
+export interface UpdateSiteInput {
+  title?: string | null;
+  description?: string | null;
+  publicUrl?: string | null;
+}
+
 export const SITE_DEFAULTS = { title: 'Colloquy', description: '' };
 
 export const SITE_SETTINGS_PREFIX = 'site.';
 
+const KEYS = { title: 'site.title', description: 'site.description', publicUrl: 'site.publicUrl' };
+
+/**
+ * Without PUBLIC_URL in the environment, the public URL saved with
+ * updateSite becomes the process's public URL (at start-up; the process
+ * that saves it applies it at once).
+ */
+export async function applyStoredPublicUrl(config: Config, ds: DataSource): Promise<void> {
+  if (config.publicUrlSource === 'env') return;
+  const stored = await ds.getRepository<SettingRow>('Setting').findOneBy({ key: KEYS.publicUrl });
+  const url = stored ? parsePublicUrl(stored.value) : null;
+  if (url) {
+    config.publicUrl = url;
+    config.publicUrlSource = 'setting';
+  }
+}
+
 export class SiteService {
-  constructor(private readonly deps: { config: Config; settings: SettingsStore }) {}
+  constructor(
+    private readonly deps: { dataSource: DataSource; config: Config; settings: SettingsStore },
+  ) {}
+
+  private get settingRows() {
+    return this.deps.dataSource.getRepository<SettingRow>('Setting');
+  }
 
   async getSite(): Promise<Site> {
     return this.fromSettings(await this.deps.settings.read([SITE_SETTINGS_PREFIX]));
@@ -21,9 +56,65 @@ export class SiteService {
   /** The site from a snapshot that a request has already read (see loaders.ts). */
   fromSettings(snapshot: SettingsSnapshot): Site {
     return {
-      title: snapshot.get('site.title') ?? SITE_DEFAULTS.title,
-      description: snapshot.get('site.description') ?? SITE_DEFAULTS.description,
+      title: snapshot.get(KEYS.title) ?? SITE_DEFAULTS.title,
+      description: snapshot.get(KEYS.description) ?? SITE_DEFAULTS.description,
       url: this.deps.config.publicUrl,
     };
+  }
+
+  /**
+   * Saves what the input names (settings:manage). The public URL can be set
+   * here only when PUBLIC_URL is not in the environment: the environment wins.
+   */
+  async updateSite(
+    viewer: Viewer | null,
+    input: UpdateSiteInput,
+  ): Promise<{ site: Site | null; errors: UserError[] }> {
+    assertCan(viewer, 'settings:manage');
+    const errors: UserError[] = [];
+    const changes: SettingRow[] = [];
+    if (input.title != null) {
+      const title = clean(input.title).replace(/\s+/g, ' ');
+      if (!title)
+        errors.push({ field: 'title', code: 'REQUIRED', message: messages.titleRequired });
+      else if (title.length > LIMITS.title)
+        errors.push({ field: 'title', code: 'TOO_LONG', message: messages.titleTooLong });
+      changes.push({ key: KEYS.title, value: title });
+    }
+    if (input.description != null) {
+      const description = clean(input.description).replace(/\s+/g, ' ');
+      if (description.length > LIMITS.description)
+        errors.push({
+          field: 'description',
+          code: 'TOO_LONG',
+          message: messages.descriptionTooLong,
+        });
+      changes.push({ key: KEYS.description, value: description });
+    }
+    let publicUrl: string | null = null;
+    if (input.publicUrl != null) {
+      publicUrl = parsePublicUrl(clean(input.publicUrl));
+      if (this.deps.config.publicUrlSource === 'env')
+        errors.push({
+          field: 'publicUrl',
+          code: 'SET_BY_ENVIRONMENT',
+          message: messages.publicUrlFromEnvironment,
+        });
+      else if (publicUrl === null)
+        errors.push({
+          field: 'publicUrl',
+          code: 'INVALID_URL',
+          message: messages.publicUrlInvalid,
+        });
+      else changes.push({ key: KEYS.publicUrl, value: publicUrl });
+    }
+    if (errors.length > 0) return { site: null, errors };
+
+    await this.settingRows.save(changes);
+    if (publicUrl !== null) {
+      this.deps.config.publicUrl = publicUrl;
+      this.deps.config.publicUrlSource = 'setting';
+    }
+    return { site: await this.getSite(), errors: [] };
   }
 }

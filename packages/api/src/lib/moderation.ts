@@ -1,0 +1,102 @@
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { CommentStatus, PostRow } from '../db/entities.js';
+import { assertCan } from '../modules/auth/policy.js';
+import type { Viewer } from '../modules/auth/viewer.js';
+import { parseId } from '../modules/comments/comments.service.js';
+import type { UserError } from '../modules/comments/validation.js';
+import { assertReach } from './access.js';
+
+/** Most ids one bulk moderation takes. */
+export const MAX_BULK = 100;
+
+/** Something moderated in bulk: comments or linkbacks (both have a post and a status). */
+export interface ModeratedKind {
+  entity: 'Comment' | 'Linkback';
+  action: 'comment:moderate' | 'linkback:moderate';
+  messages: { required: string; tooMany: string; notFound: string };
+}
+
+type Moderated = { id: number; status: CommentStatus };
+
+export type StatusCounts = Record<'pending' | 'approved' | 'spam' | 'trash', number>;
+
+/**
+ * A moderation queue's query (alias \`x\`): what the viewer may moderate (an
+ * AUTHOR: what is on their own posts), narrowed to one post when asked —
+ * FORBIDDEN for a post the viewer may not moderate, rather than an empty list.
+ */
+export async function queueQuery<T extends Moderated & { postId: number }>(
+  ds: DataSource,
+  findPost: (id: number) => Promise<PostRow | null>,
+  kind: Pick<ModeratedKind, 'entity' | 'action'>,
+  viewer: Viewer | null,
+  postIdInput: string | null | undefined,
+): Promise<{ qb: SelectQueryBuilder<T>; viewer: Viewer }> {
+  const { viewer: me, reach } = assertReach(viewer, kind.action);
+  const qb = ds
+    .getRepository<T>(kind.entity)
+    .createQueryBuilder('x')
+    .innerJoin('Post', 'p', 'p.id = x.postId');
+  if (postIdInput != null) {
+    const postId = parseId(postIdInput);
+    const post = postId === null ? null : await findPost(postId);
+    if (post) assertCan(me, kind.action, { authorId: post.authorId });
+    qb.andWhere('x.postId = :postId', { postId: postId ?? 0 });
+  }
+  if (reach === 'own') qb.andWhere('p.authorId = :me', { me: me.authorId });
+  return { qb, viewer: me };
+}
+
+/** How many rows of each status a queue's query matches. */
+export async function countByStatus<T extends Moderated>(
+  qb: SelectQueryBuilder<T>,
+): Promise<StatusCounts> {
+  const rows = await qb
+    .select('x.status', 'status')
+    .addSelect('COUNT(*)', 'count')
+    .groupBy('x.status')
+    .getRawMany<{ status: CommentStatus; count: string | number }>();
+  const counts: StatusCounts = { pending: 0, approved: 0, spam: 0, trash: 0 };
+  for (const r of rows) counts[r.status.toLowerCase() as keyof StatusCounts] = Number(r.count);
+  return counts;
+}
+
+/**
+ * Bulk status changes, all or nothing: every id must exist (else a
+ * NOT_FOUND UserError) and be the viewer's to moderate (else FORBIDDEN for
+ * the whole request); then one statement moves them all.
+ */
+export async function moderateInBulk<T extends Moderated>(
+  ds: DataSource,
+  kind: ModeratedKind,
+  viewer: Viewer | null,
+  idsInput: readonly string[],
+  status: CommentStatus,
+): Promise<{ items: T[]; errors: UserError[] }> {
+  assertReach(viewer, kind.action);
+  const fail = (code: string, message: string) => ({
+    items: [],
+    errors: [{ field: 'ids', code, message }],
+  });
+  const ids = [...new Set(idsInput.map(parseId))];
+  if (ids.length === 0) return fail('REQUIRED', kind.messages.required);
+  if (ids.length > MAX_BULK) return fail('TOO_MANY', kind.messages.tooMany);
+  const known = ids.filter((id): id is number => id !== null);
+  const owners =
+    known.length === 0
+      ? []
+      : await ds
+          .getRepository<Moderated & { postId: number }>(kind.entity)
+          .createQueryBuilder('x')
+          .innerJoin('Post', 'p', 'p.id = x.postId')
+          .select('p.authorId', 'authorId')
+          .where('x.id IN (:...ids)', { ids: known })
+          .getRawMany<{ authorId: number | string }>();
+  if (owners.length !== ids.length) return fail('NOT_FOUND', kind.messages.notFound);
+  for (const { authorId } of owners) assertCan(viewer, kind.action, { authorId: Number(authorId) });
+
+  const repo = ds.getRepository<Moderated>(kind.entity);
+  await repo.update({ id: In(known) }, { status });
+  const items = await repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
+  return { items: items as T[], errors: [] };
+}

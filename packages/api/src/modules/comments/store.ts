@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+import type { CommentRow, CommentStatus } from '../../db/entities.js';
+import { plainTextToHtml } from '../../lib/html.js';
+import type { RequestMeta } from './pipeline.js';
+import type { CommentNode } from './thread.js';
+import type { CommentFields } from './validation.js';
+
+/** A comment about to be stored, its fields already validated. */
+export interface NewComment {
+  postId: number;
+  parentId: number | null;
+  depth: number;
+  fields: CommentFields;
+  status: CommentStatus;
+  /** Why it was held or marked as spam, for the moderator. */
+  moderationReason: string | null;
+  meta: RequestMeta;
+  userId: number | null;
+  byPostAuthor: boolean;
+  createdAt?: Date;
+}
+
+/**
+ * Stores one comment: the one place comments are written, whoever writes
+ * them (a visitor through the pipeline, an editor replying from the queue).
+ */
+export async function insertComment(em: EntityManager, c: NewComment): Promise<CommentRow> {
+  const repo = em.getRepository<CommentRow>('Comment');
+  return repo.save(
+    repo.create({
+      postId: c.postId,
+      parentId: c.parentId,
+      depth: c.depth,
+      authorName: c.fields.authorName,
+      authorEmail: c.fields.authorEmail,
+      authorUrl: c.fields.authorUrl,
+      contentText: c.fields.content,
+      contentHtml: plainTextToHtml(c.fields.content),
+      status: c.status,
+      moderationReason: c.moderationReason,
+      ip: c.meta.ip,
+      userAgent: c.meta.userAgent?.slice(0, 255) ?? null,
+      createdAt: c.createdAt ?? new Date(),
+      userId: c.userId,
+      byPostAuthor: c.byPostAuthor,
+    }),
+  );
+}
+
+/** The public view of a stored comment. */
+export function toCommentNode(row: CommentRow): CommentNode {
+  return {
+    id: row.id,
+    postId: row.postId,
+    parentId: row.parentId,
+    depth: row.depth,
+    authorName: row.authorName,
+    authorUrl: row.authorUrl,
+    contentHtml: row.contentHtml,
+    createdAt: row.createdAt,
+    status: row.status,
+    byPostAuthor: row.byPostAuthor,
+  };
+}

@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import type { CommentStatus, LinkbackRow } from '../../db/entities.js';
+import {
+  countByStatus,
+  moderateInBulk,
+  queueQuery,
+  type ModeratedKind,
+  type StatusCounts,
+} from '../../lib/moderation.js';
+import { pageNewestFirst, type Page, type PageArgs } from '../../lib/pagination.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { UserError } from '../comments/validation.js';
+import type { PostsService } from '../posts/posts.service.js';
+import { messages } from './messages.js';
+
+const LINKBACKS: ModeratedKind = {
+  entity: 'Linkback',
+  action: 'linkback:moderate',
+  messages: {
+    required: messages.idsRequired,
+    tooMany: messages.tooManyIds,
+    notFound: messages.someNotFound,
+  },
+};
+
+export interface LinkbackQueueArgs extends PageArgs {
+  status?: CommentStatus | null;
+  postId?: string | null;
+}
+
+/** The editors' side of linkbacks: the same queue and bulk moderation as comments, with linkback:moderate. */
+export class LinkbackModerationService {
+  constructor(private readonly deps: { dataSource: DataSource; posts: PostsService }) {}
+
+  private async scope(viewer: Viewer | null, postId: string | null | undefined) {
+    const { qb } = await queueQuery<LinkbackRow>(
+      this.deps.dataSource,
+      (id) => this.deps.posts.findAnyById(id),
+      LINKBACKS,
+      viewer,
+      postId,
+    );
+    return qb;
+  }
+
+  /** Newest first, of every status or of `status`. */
+  async list(viewer: Viewer | null, args: LinkbackQueueArgs): Promise<Page<LinkbackRow>> {
+    const qb = await this.scope(viewer, args.postId);
+    if (args.status) qb.andWhere('x.status = :status', { status: args.status });
+    return pageNewestFirst(qb, { time: 'x.createdAt', id: 'x.id' }, (l) => l.createdAt, args);
+  }
+
+  async counts(viewer: Viewer | null, postId: string | null | undefined): Promise<StatusCounts> {
+    return countByStatus(await this.scope(viewer, postId));
+  }
+
+  /** All or nothing, as for comments. */
+  async moderate(
+    viewer: Viewer | null,
+    ids: readonly string[],
+    status: CommentStatus,
+  ): Promise<{ linkbacks: LinkbackRow[]; errors: UserError[] }> {
+    const { items, errors } = await moderateInBulk<LinkbackRow>(
+      this.deps.dataSource,
+      LINKBACKS,
+      viewer,
+      ids,
+      status,
+    );
+    return { linkbacks: items, errors };
+  }
+}
