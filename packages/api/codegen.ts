@@ -30,6 +30,9 @@ const config: CodegenConfig = {
           ShareTarget: '../db/entities.js#ShareTargetRow',
           DiscussionSettings:
             '../modules/discussion/discussion-settings.js#DiscussionSettings as DiscussionSettingsModel',
+          OutgoingPing: '../db/entities.js#OutgoingPingRow',
+          DiscussionRules:
+            '../modules/discussion/discussion-settings.js#DiscussionSettings as DiscussionSettingsModel',
           Viewer: '../modules/auth/viewer.js#Viewer as ViewerModel',
           ApiToken: '../db/entities.js#ApiTokenRow',
           PostRevision: '../db/entities.js#PostRevisionRow',

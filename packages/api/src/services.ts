@@ -67,14 +67,15 @@ export function createServices(deps: {
     },
   };
   const users = new UsersService({ dataSource, transaction });
+  const discussionSettings = new DiscussionSettingsService({ settings });
   return {
     users,
     auth: new AuthService({ dataSource, users }),
     apiTokens: new ApiTokensService(deps),
     posts,
-    postEditor: new PostEditorService({ dataSource, transaction, hooks }),
+    postEditor: new PostEditorService({ dataSource, transaction, hooks, discussionSettings }),
     settings,
-    discussionSettings: new DiscussionSettingsService({ settings }),
+    discussionSettings,
     comments: new CommentsService({ dataSource, pipeline, posts, transaction }),
     commentModeration: new CommentModerationService({ dataSource, posts, transaction }),
     linkbacks,

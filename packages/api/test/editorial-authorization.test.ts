@@ -286,6 +286,27 @@ const ROWS: Row[] = [
       query: `mutation { updateSite(title: "Colloquy") { site { title } ${payload} } }`,
     }),
   ],
+  [
+    'discussionRules',
+    'U F F F ok F F F',
+    () => ({ query: `{ discussionRules { threadDepth spamWords } }` }),
+  ],
+  [
+    'updateDiscussionSettings',
+    'U F F F ok F F F',
+    () => ({
+      query: `mutation { updateDiscussionSettings(input: { refuseDuplicates: true }) { settings { refuseDuplicates } ${payload} } }`,
+    }),
+  ],
+  // Outcomes of the pings a post sent: for those who may edit it
+  [
+    'Post.outgoingPings',
+    'U ok F ok ok F ok F',
+    (f) => ({
+      query: `query($s: String!) { post(slug: $s) { outgoingPings { id status } } }`,
+      variables: { s: f.publishedSlug },
+    }),
+  ],
 ];
 
 /** The Viewer.can… field that must be true exactly when the row's operation is allowed (on own posts). */

@@ -132,6 +132,7 @@ export type CreateApiTokenPayload = {
 };
 
 export type CreatePostInput = {
+  /** Absent: the site's commentsOpenByDefault discussion setting. */
   commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
   /** In contentFormat; stored as sanitized HTML. */
   content?: InputMaybe<Scalars['String']['input']>;
@@ -172,6 +173,25 @@ export type DeletePostPayload = {
   errors: Array<UserError>;
 };
 
+/** The discussion rules in full, for administrators (settings:manage). */
+export type DiscussionRules = {
+  __typename?: 'DiscussionRules';
+  /** Null when posts do not close with age. */
+  closeCommentsAfterDays?: Maybe<Scalars['Int']['output']>;
+  commentsOpenByDefault: Scalars['Boolean']['output'];
+  /** A comment with more links than this is held for moderation. */
+  maxLinks: Scalars['Int']['output'];
+  /** 0 turns the flood rule off. */
+  minSecondsBetweenComments: Scalars['Int']['output'];
+  moderationMode: ModerationMode;
+  /** Words or phrases that hold a comment for moderation (whole words, any letter case). */
+  moderationWords: Array<Scalars['String']['output']>;
+  refuseDuplicates: Scalars['Boolean']['output'];
+  /** Words or phrases that mark a comment as spam (whole words, any letter case). */
+  spamWords: Array<Scalars['String']['output']>;
+  threadDepth: Scalars['Int']['output'];
+};
+
 /** What a comment form needs to know about the site's discussion rules. */
 export type DiscussionSettings = {
   __typename?: 'DiscussionSettings';
@@ -189,6 +209,19 @@ export type DiscussionSettings = {
    * and a comment at depth threadDepth - 1 takes no replies (THREAD_TOO_DEEP).
    */
   threadDepth: Scalars['Int']['output'];
+};
+
+/** Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere). */
+export type DiscussionSettingsInput = {
+  closeCommentsAfterDays?: InputMaybe<Scalars['Int']['input']>;
+  commentsOpenByDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  maxLinks?: InputMaybe<Scalars['Int']['input']>;
+  minSecondsBetweenComments?: InputMaybe<Scalars['Int']['input']>;
+  moderationMode?: InputMaybe<ModerationMode>;
+  moderationWords?: InputMaybe<Array<Scalars['String']['input']>>;
+  refuseDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
+  spamWords?: InputMaybe<Array<Scalars['String']['input']>>;
+  threadDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type EditCommentInput = {
@@ -219,6 +252,11 @@ export type EditorComment = {
   depth: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
   ip?: Maybe<Scalars['String']['output']>;
+  /**
+   * Why the comment pipeline held it or marked it as spam, e.g.
+   * 'held: 3 links (limit 2)'; null when it passed every rule or an editor wrote it.
+   */
+  moderationReason?: Maybe<Scalars['String']['output']>;
   /** The comment this one replies to; null for top-level comments. */
   parentId?: Maybe<Scalars['ID']['output']>;
   post: Post;
@@ -364,6 +402,14 @@ export type ModerateLinkbacksPayload = {
   linkbacks: Array<EditorLinkback>;
 };
 
+export type ModerationMode =
+  /** Every new comment waits for a moderator. */
+  | 'HOLD_ALL'
+  /** A comment is approved at once when its email already has an approved comment. */
+  | 'HOLD_UNLESS_APPROVED_BEFORE'
+  /** Comments that pass every rule are approved at once. */
+  | 'PUBLISH';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Needs a signed-in session (an API token cannot create tokens). */
@@ -411,6 +457,8 @@ export type Mutation = {
   trashPost: PostPayload;
   /** Back to a draft. */
   unpublishPost: PostPayload;
+  /** Changes the discussion rules (ADMIN); nothing changes when any field is refused. */
+  updateDiscussionSettings: UpdateDiscussionSettingsPayload;
   updatePost: PostPayload;
   updateShareTarget: ShareTargetPayload;
   /**
@@ -518,6 +566,11 @@ export type MutationUnpublishPostArgs = {
 };
 
 
+export type MutationUpdateDiscussionSettingsArgs = {
+  input: DiscussionSettingsInput;
+};
+
+
 export type MutationUpdatePostArgs = {
   input: UpdatePostInput;
 };
@@ -533,6 +586,36 @@ export type MutationUpdateSiteArgs = {
   publicUrl?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** A ping Colloquy sends to a page a post links to, and how it went. */
+export type OutgoingPing = {
+  __typename?: 'OutgoingPing';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The endpoint discovered on it, when there is one. */
+  endpoint?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** What the endpoint answered last (truncated). */
+  lastResponse?: Maybe<Scalars['String']['output']>;
+  /** The post no longer links to the page (a webmention tells it so). */
+  linkRemoved: Scalars['Boolean']['output'];
+  protocol?: Maybe<PingProtocol>;
+  status: OutgoingPingStatus;
+  /** The linked page. */
+  targetUrl: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type OutgoingPingStatus =
+  | 'FAILED'
+  /** The linked page offers neither Webmention nor Pingback. */
+  | 'NO_ENDPOINT'
+  | 'QUEUED'
+  | 'RETRYING'
+  | 'SENT'
+  /** Nothing to send (e.g. a removed link whose page only takes pingbacks). */
+  | 'SKIPPED';
 
 /** Relay-style page information. */
 export type PageInfo = {
@@ -554,6 +637,10 @@ export type PermissionReach =
   | 'ALL'
   /** Only the viewer's own posts and the conversation on them. */
   | 'OWN';
+
+export type PingProtocol =
+  | 'PINGBACK'
+  | 'WEBMENTION';
 
 export type Post = {
   __typename?: 'Post';
@@ -580,6 +667,8 @@ export type Post = {
   /** Approved trackbacks, pingbacks and webmentions, oldest first. */
   linkbackCount: Scalars['Int']['output'];
   linkbacks: LinkbackConnection;
+  /** Pings sent for this post, oldest first: for those who may edit it (FORBIDDEN otherwise). */
+  outgoingPings: Array<OutgoingPing>;
   pingsOpen: Scalars['Boolean']['output'];
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Editors only, like contentSource: newest first. */
@@ -666,6 +755,8 @@ export type Query = {
    * commenter's name, email and the text.
    */
   comments: EditorCommentConnection;
+  /** The discussion rules in full (ADMIN). */
+  discussionRules: DiscussionRules;
   discussionSettings: DiscussionSettings;
   /** Any post by id, whatever its status; null when there is none. */
   editorPost?: Maybe<Post>;
@@ -853,6 +944,12 @@ export type Tag = {
   /** Display name, e.g. smsmhealth. */
   name: Scalars['String']['output'];
   slug: Scalars['String']['output'];
+};
+
+export type UpdateDiscussionSettingsPayload = {
+  __typename?: 'UpdateDiscussionSettingsPayload';
+  errors: Array<UserError>;
+  settings?: Maybe<DiscussionRules>;
 };
 
 /** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */

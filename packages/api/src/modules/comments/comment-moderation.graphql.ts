@@ -27,6 +27,11 @@ export const commentModerationTypeDefs = /* GraphQL */ `
     "The plain text as written."
     contentText: String!
     byPostAuthor: Boolean!
+    """
+    Why the comment pipeline held it or marked it as spam, e.g.
+    'held: 3 links (limit 2)'; null when it passed every rule or an editor wrote it.
+    """
+    moderationReason: String
     createdAt: DateTime!
   }
 

@@ -1,5 +1,7 @@
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
 import type { UserError } from '../../lib/user-errors.js';
+import { assertCan } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
 import {
   DISCUSSION_SETTINGS_PREFIX,
   discussionSettingsFrom,
@@ -42,5 +44,20 @@ export class DiscussionSettingsService {
     if (errors.length > 0) return { settings: null, errors };
     await this.deps.settings.write(values);
     return { settings: await this.get(), errors: [] };
+  }
+
+  /** The rules in full, word lists included: for those who manage settings (ADMIN). */
+  async getAs(viewer: Viewer | null): Promise<DiscussionSettings> {
+    assertCan(viewer, 'settings:manage');
+    return this.get();
+  }
+
+  /** `update`, for those who manage settings (ADMIN). */
+  async updateAs(
+    viewer: Viewer | null,
+    input: DiscussionSettingsInput,
+  ): Promise<UpdateDiscussionSettingsResult> {
+    assertCan(viewer, 'settings:manage');
+    return this.update(input);
   }
 }

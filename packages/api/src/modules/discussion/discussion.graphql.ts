@@ -30,4 +30,59 @@ export const discussionTypeDefs = /* GraphQL */ `
   extend type Query {
     discussionSettings: DiscussionSettings!
   }
+
+  enum ModerationMode {
+    "Every new comment waits for a moderator."
+    HOLD_ALL
+    "A comment is approved at once when its email already has an approved comment."
+    HOLD_UNLESS_APPROVED_BEFORE
+    "Comments that pass every rule are approved at once."
+    PUBLISH
+  }
+
+  "The discussion rules in full, for administrators (settings:manage)."
+  type DiscussionRules {
+    commentsOpenByDefault: Boolean!
+    moderationMode: ModerationMode!
+    "A comment with more links than this is held for moderation."
+    maxLinks: Int!
+    "Words or phrases that hold a comment for moderation (whole words, any letter case)."
+    moderationWords: [String!]!
+    "Words or phrases that mark a comment as spam (whole words, any letter case)."
+    spamWords: [String!]!
+    threadDepth: Int!
+    "Null when posts do not close with age."
+    closeCommentsAfterDays: Int
+    "0 turns the flood rule off."
+    minSecondsBetweenComments: Int!
+    refuseDuplicates: Boolean!
+  }
+
+  "Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere)."
+  input DiscussionSettingsInput {
+    commentsOpenByDefault: Boolean
+    moderationMode: ModerationMode
+    maxLinks: Int
+    moderationWords: [String!]
+    spamWords: [String!]
+    threadDepth: Int
+    closeCommentsAfterDays: Int
+    minSecondsBetweenComments: Int
+    refuseDuplicates: Boolean
+  }
+
+  type UpdateDiscussionSettingsPayload {
+    settings: DiscussionRules
+    errors: [UserError!]!
+  }
+
+  extend type Query {
+    "The discussion rules in full (ADMIN)."
+    discussionRules: DiscussionRules!
+  }
+
+  extend type Mutation {
+    "Changes the discussion rules (ADMIN); nothing changes when any field is refused."
+    updateDiscussionSettings(input: DiscussionSettingsInput!): UpdateDiscussionSettingsPayload!
+  }
 `;

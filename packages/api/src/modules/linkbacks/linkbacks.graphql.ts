@@ -53,8 +53,45 @@ export const linkbacksTypeDefs = /* GraphQL */ `
     totalCount: Int!
   }
 
+  enum PingProtocol {
+    WEBMENTION
+    PINGBACK
+  }
+
+  enum OutgoingPingStatus {
+    QUEUED
+    RETRYING
+    SENT
+    FAILED
+    "The linked page offers neither Webmention nor Pingback."
+    NO_ENDPOINT
+    "Nothing to send (e.g. a removed link whose page only takes pingbacks)."
+    SKIPPED
+  }
+
+  "A ping Colloquy sends to a page a post links to, and how it went."
+  type OutgoingPing {
+    id: ID!
+    "The linked page."
+    targetUrl: String!
+    "The endpoint discovered on it, when there is one."
+    endpoint: String
+    protocol: PingProtocol
+    status: OutgoingPingStatus!
+    "The post no longer links to the page (a webmention tells it so)."
+    linkRemoved: Boolean!
+    attempts: Int!
+    "What the endpoint answered last (truncated)."
+    lastResponse: String
+    lastError: String
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
   extend type Post {
     "Where other blogs send Trackback 1.2 pings for this post."
     trackbackUrl: String!
+    "Pings sent for this post, oldest first: for those who may edit it (FORBIDDEN otherwise)."
+    outgoingPings: [OutgoingPing!]!
   }
 `;

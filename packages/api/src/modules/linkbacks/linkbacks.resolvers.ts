@@ -10,5 +10,10 @@ export const linkbacksResolvers: Resolvers = {
   },
   Post: {
     trackbackUrl: (post, _, { services }) => services.linkbacks.trackbackUrl(post),
+    outgoingPings: (post, _, { services, viewer }) =>
+      services.linkbackSender.outgoingPingsFor(viewer, post),
+  },
+  OutgoingPing: {
+    id: (ping) => String(ping.id),
   },
 };

@@ -10,6 +10,8 @@ import {
 } from '../../lib/remote/fetch.js';
 import { comparableUrl, readHtml } from '../../lib/remote/html-document.js';
 import { cleanText } from '../../lib/remote/plain-text.js';
+import { assertCan } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { JobAttempt } from '../jobs/job-worker.js';
 import type { PostsService } from '../posts/posts.service.js';
@@ -99,6 +101,12 @@ export class LinkbackSender {
   }
 
   /** Every outgoing ping of a post with its outcome (for editors). */
+  /** The pings of a post, for those who may edit it (post:edit on its author). */
+  outgoingPingsFor(viewer: Viewer | null, post: PostRow): Promise<OutgoingPingRow[]> {
+    assertCan(viewer, 'post:edit', { authorId: post.authorId });
+    return this.outgoingPings(post.id);
+  }
+
   outgoingPings(postId: number): Promise<OutgoingPingRow[]> {
     return this.repo.find({ where: { postId }, order: { id: 'ASC' } });
   }

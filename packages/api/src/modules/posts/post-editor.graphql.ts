@@ -53,7 +53,8 @@ export const postEditorTypeDefs = /* GraphQL */ `
     excerpt: String
     "Tag names; tags are created as needed."
     tags: [String!]
-    commentsOpen: Boolean = true
+    "Absent: the site's commentsOpenByDefault discussion setting."
+    commentsOpen: Boolean
     pingsOpen: Boolean = true
   }
 

@@ -1,3 +1,4 @@
+import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type {
   ContentFormat,
@@ -112,6 +113,7 @@ export class PostEditorService {
       dataSource: DataSource;
       transaction: RunInTransaction;
       hooks: EditorialHooks;
+      discussionSettings: DiscussionSettingsService;
     },
   ) {}
 
@@ -181,6 +183,7 @@ export class PostEditorService {
     if (checked.errors.length > 0) return fail(...checked.errors);
     const { text, slug, tags } = checked;
     const now = new Date();
+    const { commentsOpenByDefault } = await this.deps.discussionSettings.get();
     return this.deps.transaction(async (em) => {
       const finalSlug = await this.resolveSlug(em, slug, text.title, null);
       if (!finalSlug) return fail(error('slug', 'SLUG_TAKEN', messages.slugTaken));
@@ -196,7 +199,7 @@ export class PostEditorService {
         createdAt: now,
         updatedAt: now,
         authorId: me.authorId,
-        commentsOpen: input.commentsOpen ?? true,
+        commentsOpen: input.commentsOpen ?? commentsOpenByDefault,
         pingsOpen: input.pingsOpen ?? true,
       });
       await saveTags(em, post.id, tags);
