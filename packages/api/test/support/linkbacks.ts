@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { expect } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -212,4 +213,37 @@ export async function publicLinkbacks(server: TestServer, slug: string): Promise
   }>(POST_LINKBACKS, { slug });
   expect(res.errors).toBeUndefined();
   return res.data!.post!.linkbacks.edges.map((e) => e.node);
+}
+
+export interface PingbackReceiver {
+  /** The XML-RPC endpoint to advertise (X-Pingback or <link rel="pingback">). */
+  url: string;
+  /** pingback.ping calls received so far: [source, target]. */
+  calls: string[][];
+  /** The fault to answer with instead of success; null answers "Thanks!". */
+  fault: { faultCode: number; faultString: string } | null;
+  close(): Promise<void>;
+}
+
+/** Another blog's pingback endpoint on 127.0.0.1, built with the xmlrpc library (not our code). */
+export async function startPingbackReceiver(): Promise<PingbackReceiver> {
+  let server!: xmlrpc.Server;
+  await new Promise<void>((resolve) => {
+    server = xmlrpc.createServer({ host: '127.0.0.1', port: 0 }, () => resolve());
+  });
+  const receiver: PingbackReceiver = {
+    url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`,
+    calls: [],
+    fault: null,
+    close: () => new Promise((resolve) => server.httpServer.close(() => resolve())),
+  };
+  server.on(
+    'pingback.ping',
+    (_err: unknown, params: string[], reply: (e: unknown, v?: unknown) => void) => {
+      receiver.calls.push(params);
+      if (receiver.fault) reply(receiver.fault);
+      else reply(null, 'Thanks!');
+    },
+  );
+  return receiver;
 }
