@@ -1,50 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../src/config.js';
+import { colloquy } from './support/cli.js';
 import { databaseKinds, freshDatabase, startServer, type TestServer } from './support/server.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CLI = path.join(ROOT, 'packages/api/src/cli.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as an operator would (from the repository root), with `stdin` piped in. */
-function colloquy(
-  db: DatabaseConfig,
-  args: string[],
-  stdin = '',
-  via: 'node' | 'pnpm' = 'node',
-): Promise<Run> {
-  const databaseUrl = db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url;
-  // `pnpm -s colloquy` is what the README tells operators to type; plain node skips pnpm's start-up.
-  const [command, argv] =
-    via === 'pnpm'
-      ? ['pnpm', ['-s', 'colloquy', ...args]]
-      : [process.execPath, ['--import', 'tsx', CLI, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
 
 describe.each(databaseKinds())('operator CLI on %s', (kind) => {
   let db: DatabaseConfig;

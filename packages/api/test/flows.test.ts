@@ -6,7 +6,6 @@ import type { DatabaseConfig } from '../src/config.js';
 import { colloquy } from './support/cli.js';
 import { SUBMIT, type SubmitPayload, type UserError } from './support/comments.js';
 import { signedInUser, type SignedIn } from './support/editorial.js';
-import { setDiscussionSettings } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';
 import {
   LOOPBACK_ENV,
@@ -368,9 +367,20 @@ describe('from a fresh install on sqlite', () => {
       );
       expect(list.data!.posts.edges.map((e) => e.node.slug)).toEqual([SEED_SLUG]);
 
-      // Two visitors comment on the seed post from the same address (127.0.0.1). No
-      // settings mutation exists: the per-address flood interval is set through the service.
-      await setDiscussionSettings(s.dataSource, { minSecondsBetweenComments: 0 });
+      // Two visitors comment on the seed post from the same address (127.0.0.1): the
+      // admin turns the per-address flood interval off first.
+      const rules = await as<{
+        updateDiscussionSettings: {
+          settings: { minSecondsBetweenComments: number };
+          errors: UserError[];
+        };
+      }>(
+        'mutation { updateDiscussionSettings(input: { minSecondsBetweenComments: 0 }) { settings { minSecondsBetweenComments } errors { field code message } } }',
+      );
+      expect(rules.data!.updateDiscussionSettings).toEqual({
+        settings: { minSecondsBetweenComments: 0 },
+        errors: [],
+      });
       const THREAD = `query($slug: String!) { post(slug: $slug) { id commentCount
         comments(first: 100) { edges { node { authorName content } } } } }`;
       interface Thread {
