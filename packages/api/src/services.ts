@@ -90,7 +90,7 @@ export function createServices(deps: {
     linkbackSender,
     jobs,
     share: new ShareService({ dataSource, transaction }),
-    site: new SiteService({ config, settings, dataSource }),
+    site: new SiteService({ config, settings }),
   };
 }
 

@@ -222,7 +222,6 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
       publicUrl: 'http://127.0.0.1:4000',
     };
     const site = new SiteService({
-      dataSource: server.dataSource,
       config,
       settings: new SettingsStore({
         dataSource: server.dataSource,

@@ -41,13 +41,7 @@ export async function applyStoredPublicUrl(config: Config, ds: DataSource): Prom
 }
 
 export class SiteService {
-  constructor(
-    private readonly deps: { dataSource: DataSource; config: Config; settings: SettingsStore },
-  ) {}
-
-  private get settingRows() {
-    return this.deps.dataSource.getRepository<SettingRow>('Setting');
-  }
+  constructor(private readonly deps: { config: Config; settings: SettingsStore }) {}
 
   async getSite(): Promise<Site> {
     return this.fromSettings(await this.deps.settings.read([SITE_SETTINGS_PREFIX]));
@@ -72,14 +66,14 @@ export class SiteService {
   ): Promise<{ site: Site | null; errors: UserError[] }> {
     assertCan(viewer, 'settings:manage');
     const errors: UserError[] = [];
-    const changes: SettingRow[] = [];
+    const changes = new Map<string, string>();
     if (input.title != null) {
       const title = clean(input.title).replace(/\s+/g, ' ');
       if (!title)
         errors.push({ field: 'title', code: 'REQUIRED', message: messages.titleRequired });
       else if (title.length > LIMITS.title)
         errors.push({ field: 'title', code: 'TOO_LONG', message: messages.titleTooLong });
-      changes.push({ key: KEYS.title, value: title });
+      changes.set(KEYS.title, title);
     }
     if (input.description != null) {
       const description = clean(input.description).replace(/\s+/g, ' ');
@@ -89,7 +83,7 @@ export class SiteService {
           code: 'TOO_LONG',
           message: messages.descriptionTooLong,
         });
-      changes.push({ key: KEYS.description, value: description });
+      changes.set(KEYS.description, description);
     }
     let publicUrl: string | null = null;
     if (input.publicUrl != null) {
@@ -106,11 +100,11 @@ export class SiteService {
           code: 'INVALID_URL',
           message: messages.publicUrlInvalid,
         });
-      else changes.push({ key: KEYS.publicUrl, value: publicUrl });
+      else changes.set(KEYS.publicUrl, publicUrl);
     }
     if (errors.length > 0) return { site: null, errors };
 
-    await this.settingRows.save(changes);
+    await this.deps.settings.write(changes);
     if (publicUrl !== null) {
       this.deps.config.publicUrl = publicUrl;
       this.deps.config.publicUrlSource = 'setting';
