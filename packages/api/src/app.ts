@@ -18,6 +18,7 @@ import { registerLinkbackRoutes } from './modules/linkbacks/linkbacks.routes.js'
 import { WEBMENTION_JOB } from './modules/linkbacks/receiver.js';
 import { SEND_JOB } from './modules/linkbacks/sender.js';
 import { createServices, type Services } from './services.js';
+import type { Site } from './modules/site/site.service.js';
 import { SpaShell, type PageMeta } from './spa.js';
 
 declare module 'fastify' {
@@ -133,7 +134,8 @@ async function registerSpa(
   const send = async (
     reply: FastifyReply,
     status: number,
-    meta: Partial<PageMeta> = {},
+    // A function when the page's meta depends on the site (read once per request, here).
+    meta: Partial<PageMeta> | ((site: Site) => Partial<PageMeta>) = {},
     headers: Record<string, string> = {},
   ) => {
     if (!shell) {
@@ -149,7 +151,7 @@ async function registerSpa(
       canonicalUrl: `${config.publicUrl}/`,
       siteName: site.title,
       type: 'website',
-      ...meta,
+      ...(typeof meta === 'function' ? meta(site) : meta),
     };
     return reply
       .code(status)
@@ -172,12 +174,11 @@ async function registerSpa(
         title: 'Page not found',
         canonicalUrl: `${config.publicUrl}${req.url}`,
       });
-    const site = await services.site.getSite();
     const discovery = services.linkbacks.discovery(post);
     return send(
       reply,
       200,
-      {
+      (site) => ({
         title: `${post.title} — ${site.title}`,
         description: post.excerpt,
         canonicalUrl: services.posts.postUrl(post),
@@ -185,7 +186,7 @@ async function registerSpa(
         publishedAt: post.publishedAt,
         links: discovery.links,
         trackback: discovery.trackback,
-      },
+      }),
       discovery.headers,
     );
   });

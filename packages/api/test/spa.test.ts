@@ -43,6 +43,16 @@ describe('serving the SPA', () => {
     expect(body).toContain('<div id="app">');
   });
 
+  it('renders a post page with two SQL statements: the post and the site settings', async () => {
+    await (await html(`/posts/${SLUG}`)).text(); // warm-up
+    const statements = await server.countQueries(async () => {
+      const res = await html(`/posts/${SLUG}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('— Colloquy</title>');
+    });
+    expect(statements).toBe(2);
+  });
+
   it('escapes post titles in the meta tags', async () => {
     await insertPost(server.dataSource, {
       slug: 'quotes',
