@@ -5,11 +5,11 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import type { GraphQLContext } from './graphql/context.js';
-import { enforceLimits } from './graphql/limits.js';
+import { enforceLimits, MAX_TOKENS } from './graphql/limits.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { typeDefs } from './graphql/type-defs.js';
@@ -38,12 +38,10 @@ export interface BuildAppOptions {
 const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
+      // After parsing (tokens capped by parseOptions) and validation, before anything runs.
       async didResolveOperation({ operation, document, request }) {
-        const fragments: Record<string, FragmentDefinitionNode> = {};
-        for (const def of document.definitions) {
-          if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-        }
-        if (operation) enforceLimits(operation, fragments, request.variables ?? {});
+        const variables = request.variables ?? {};
+        if (operation) enforceLimits(document, operation, variables);
       },
     };
   },
@@ -260,6 +258,8 @@ export async function buildApp({
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(app.log),
+    // graphql-js stops parsing past this many tokens (GRAPHQL_PARSE_FAILED, HTTP 400).
+    parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [fastifyApolloDrainPlugin(app), limitsPlugin, ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

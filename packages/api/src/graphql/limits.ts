@@ -1,6 +1,8 @@
 import {
   GraphQLError,
   Kind,
+  visit,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -9,13 +11,44 @@ import {
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/pagination.js';
 
+// The limits follow GraphQL Armor's set (tokens, aliases, directives, depth,
+// cost) plus a cap on fragment definitions. Tokens are capped by graphql-js
+// itself while parsing (Apollo's parseOptions.maxTokens), so nothing after
+// the parser ever sees a larger document; the other counts are taken in one
+// pass over the document before the depth and cost walk.
 export const MAX_DEPTH = 20;
 export const MAX_COST = 10_000;
+/**
+ * Lexical tokens per document (Armor's default). Our largest client query
+ * has under 250 and an introspection query under 200. It also bounds
+ * graphql-js validation, which is quadratic in repeated fields.
+ */
+export const MAX_TOKENS = 1_000;
+export const MAX_ALIASES = 30;
+export const MAX_DIRECTIVES = 50;
+export const MAX_FRAGMENTS = 50;
+/**
+ * What `__schema` costs: its answer is the whole schema, so it counts for
+ * half the budget and a query can ask for it once (as introspection
+ * clients do), not once per alias.
+ */
+export const SCHEMA_INTROSPECTION_COST = MAX_COST / 2;
 
 export interface QueryLimits {
   depth: number;
   cost: number;
+  aliases: number;
+  directives: number;
+  fragments: number;
 }
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  depth: MAX_DEPTH,
+  cost: MAX_COST,
+  aliases: MAX_ALIASES,
+  directives: MAX_DIRECTIVES,
+  fragments: MAX_FRAGMENTS,
+};
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 type Variables = Record<string, unknown>;
@@ -37,78 +70,152 @@ function firstArg(field: FieldNode, variables: Variables): number | null {
   return arg ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
 }
 
+export interface DocumentCounts {
+  fragments: number;
+  aliases: number;
+  directives: number;
+}
+
+/** Fragment definitions, aliases and directives as written in the document: one linear pass. */
+export function countDocument(document: DocumentNode): DocumentCounts {
+  const counts: DocumentCounts = { fragments: 0, aliases: 0, directives: 0 };
+  visit(document, {
+    FragmentDefinition: () => void counts.fragments++,
+    Field: (node) => void (node.alias && counts.aliases++),
+    Directive: () => void counts.directives++,
+  });
+  return counts;
+}
+
+export interface Measure {
+  depth: number;
+  cost: number;
+  /** Selections looked at: each selection of the document at most once, however often its fragment is spread. */
+  visited: number;
+}
+
 /**
  * Measures an operation: depth counts nested fields; cost counts the fields
- * that may be resolved, multiplying a connection's selection by its page size.
- * `replies` is not multiplied: a thread is loaded whole in one statement and
- * its size bounds all reply levels together, so each level is counted once
- * per parent page rather than once per parent.
+ * that may be resolved (introspection included; `__schema` counts
+ * SCHEMA_INTROSPECTION_COST), multiplying a connection's selection by its
+ * page size. `replies` is not multiplied: a thread is loaded whole in one
+ * statement and its size bounds all reply levels together, so each level is
+ * counted once per parent page rather than once per parent.
+ *
+ * Linear in the document: a selection set's cost at multiplier m is m times
+ * its cost at 1, so each fragment is measured once and its depth and cost
+ * are reused wherever it is spread.
  */
 export function measureOperation(
   operation: OperationDefinitionNode,
   fragments: Fragments,
   variables: Variables,
-): QueryLimits {
-  let maxDepth = 0;
-  const visit = (
-    set: SelectionSetNode,
-    depth: number,
-    multiplier: number,
-    seen: Set<string>,
-  ): number => {
+): Measure {
+  let visited = 0;
+  const memo = new Map<string, { depth: number; cost: number }>();
+  const inProgress = new Set<string>();
+
+  // Depth is relative (a set of leaves is 1 deep); cost is at multiplier 1.
+  const measureSet = (set: SelectionSetNode): { depth: number; cost: number } => {
+    let depth = 0;
     let cost = 0;
     for (const sel of set.selections) {
+      visited++;
       if (sel.kind === Kind.FIELD) {
-        if (sel.name.value.startsWith('__')) continue;
-        maxDepth = Math.max(maxDepth, depth);
-        cost += multiplier;
+        let fieldCost = sel.name.value === '__schema' ? SCHEMA_INTROSPECTION_COST : 1;
+        let fieldDepth = 1;
         if (sel.selectionSet) {
+          const child = measureSet(sel.selectionSet);
           const first = firstArg(sel, variables);
-          const childMultiplier =
-            first === null || sel.name.value === 'replies'
-              ? multiplier
-              : multiplier * Math.max(first, 1);
-          cost += visit(sel.selectionSet, depth + 1, childMultiplier, seen);
+          const multiplier =
+            first === null || sel.name.value === 'replies' ? 1 : Math.max(first, 1);
+          fieldCost += multiplier * child.cost;
+          fieldDepth += child.depth;
         }
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        cost += visit(sel.selectionSet, depth, multiplier, seen);
+        cost += fieldCost;
+        depth = Math.max(depth, fieldDepth);
       } else {
-        const fragment = fragments[sel.name.value];
-        // A fragment spread inside itself is invalid GraphQL and caught by validation.
-        if (fragment && !seen.has(fragment.name.value)) {
-          cost += visit(
-            fragment.selectionSet,
-            depth,
-            multiplier,
-            new Set([...seen, fragment.name.value]),
-          );
-        }
+        const inner =
+          sel.kind === Kind.INLINE_FRAGMENT
+            ? measureSet(sel.selectionSet)
+            : measureSpread(sel.name.value);
+        cost += inner.cost;
+        depth = Math.max(depth, inner.depth);
       }
     }
-    return cost;
+    return { depth, cost };
   };
-  const cost = visit(operation.selectionSet, 1, 1, new Set());
-  return { depth: maxDepth, cost };
+
+  const measureSpread = (name: string): { depth: number; cost: number } => {
+    const known = memo.get(name);
+    if (known) return known;
+    const fragment = fragments[name];
+    // Unknown fragments and cycles are invalid GraphQL, refused by validation before this runs.
+    if (!fragment || inProgress.has(name)) return { depth: 0, cost: 0 };
+    inProgress.add(name);
+    const measured = measureSet(fragment.selectionSet);
+    inProgress.delete(name);
+    memo.set(name, measured);
+    return measured;
+  };
+
+  const { depth, cost } = measureSet(operation.selectionSet);
+  return { depth, cost, visited };
 }
 
-/** Throws a client error when the operation is deeper or costlier than allowed. */
+function refuse(code: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
+const points = (n: number) =>
+  n <= Number.MAX_SAFE_INTEGER ? String(n) : `more than ${Number.MAX_SAFE_INTEGER}`;
+
+/**
+ * Throws a client error (HTTP 400) when the document has too many fragments,
+ * aliases or directives, or the operation is deeper or costlier than allowed.
+ * The counts come first, so the walk only ever sees a document of bounded size.
+ */
 export function enforceLimits(
+  document: DocumentNode,
   operation: OperationDefinitionNode,
-  fragments: Fragments,
   variables: Variables,
-  limits: QueryLimits = { depth: MAX_DEPTH, cost: MAX_COST },
+  limits: QueryLimits = DEFAULT_LIMITS,
 ): void {
+  const counts = countDocument(document);
+  if (counts.fragments > limits.fragments) {
+    throw refuse(
+      'QUERY_TOO_MANY_FRAGMENTS',
+      `Query has too many fragments: ${counts.fragments}, the limit is ${limits.fragments}.`,
+    );
+  }
+  if (counts.aliases > limits.aliases) {
+    throw refuse(
+      'QUERY_TOO_MANY_ALIASES',
+      `Query has too many aliases: ${counts.aliases}, the limit is ${limits.aliases}.`,
+    );
+  }
+  if (counts.directives > limits.directives) {
+    throw refuse(
+      'QUERY_TOO_MANY_DIRECTIVES',
+      `Query has too many directives: ${counts.directives}, the limit is ${limits.directives}.`,
+    );
+  }
+
+  const fragments: Fragments = {};
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  }
   const measured = measureOperation(operation, fragments, variables);
   if (measured.depth > limits.depth) {
-    throw new GraphQLError(
+    throw refuse(
+      'QUERY_TOO_DEEP',
       `Query is too deep: ${measured.depth} levels, the limit is ${limits.depth}. Ask for fewer nested levels.`,
-      { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } },
     );
   }
   if (measured.cost > limits.cost) {
-    throw new GraphQLError(
-      `Query is too costly: ${measured.cost} points, the limit is ${limits.cost}. Ask for smaller pages (first) or fewer fields.`,
-      { extensions: { code: 'QUERY_TOO_COSTLY', http: { status: 400 } } },
+    throw refuse(
+      'QUERY_TOO_COSTLY',
+      `Query is too costly: ${points(measured.cost)} points, the limit is ${limits.cost}. Ask for smaller pages (first) or fewer fields.`,
     );
   }
 }
