@@ -27,13 +27,26 @@ export function encodeCursor(c: Cursor): string {
 }
 
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }
 
+// Cursors carry times of stored rows: years 1 to 9999, which both databases
+// hold (PostgreSQL refuses what JavaScript dates reach below that), and ids
+// of integer columns.
+const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+const MAX_ID = 2 ** 31 - 1;
+
 export function decodeCursor(raw: string): Cursor {
-  const match = /^(-?\d+):(\d+)$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
-  if (!match) throw badInput('Invalid cursor: pass the endCursor of a previous page.');
-  return { time: Number(match[1]), id: Number(match[2]) };
+  const match = /^(-?\d{1,16}):(\d{1,10})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  const time = Number(match?.[1]);
+  const id = Number(match?.[2]);
+  if (!match || !(time >= MIN_TIME && time <= MAX_TIME) || !(id >= 1 && id <= MAX_ID)) {
+    throw badInput('Invalid cursor: pass the endCursor of a previous page.');
+  }
+  return { time, id };
 }
 
 export function pageSize(first: number | null | undefined): number {
