@@ -9,6 +9,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { rejectNulInput } from './graphql/input-guard.js';
 import { enforceLimits, MAX_TOKENS } from './graphql/limits.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildResolvers } from './graphql/resolvers.js';
@@ -17,6 +18,7 @@ import { JobWorker } from './modules/jobs/job-worker.js';
 import { registerLinkbackRoutes } from './modules/linkbacks/linkbacks.routes.js';
 import { WEBMENTION_JOB } from './modules/linkbacks/receiver.js';
 import { SEND_JOB } from './modules/linkbacks/sender.js';
+import { refuseNulInUrls } from './lib/url-guard.js';
 import { createServices, type Services } from './services.js';
 import type { Site } from './modules/site/site.service.js';
 import { SpaShell, type PageMeta } from './spa.js';
@@ -42,6 +44,7 @@ const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
       async didResolveOperation({ operation, document, request }) {
         const variables = request.variables ?? {};
         if (operation) enforceLimits(document, operation, variables);
+        rejectNulInput(document, variables);
       },
     };
   },
@@ -231,6 +234,7 @@ export async function buildApp({
   });
   const services = createServices({ dataSource, config });
   app.decorate('services', services);
+  refuseNulInUrls(app);
 
   // Background jobs (webmention verification, sending pings) run with the app
   // and stop with it; the job in progress finishes first.

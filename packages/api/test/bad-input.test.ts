@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/lib/pagination.js';
 import { signedInUser } from './support/editorial.js';
-import { databaseKinds, startServer, type TestServer } from './support/server.js';
+import { sendTrackback } from './support/linkbacks.js';
+import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
 // Bad input found under attack: each must get a 4xx, a field error or the
 // protocol's fault, never a 500, and change nothing — on both databases.
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
+const EMAIL = 'secret.person@example.org';
 
 describe.each(databaseKinds())('bad input on %s', (kind) => {
   let server: TestServer;
@@ -16,6 +18,16 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
     editor = (await signedInUser(server, 'editor@example.org', 'EDITOR')).token;
   });
   afterAll(() => server?.close());
+
+  /** Rows that a refused request must not have added. */
+  const counts = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ['Comment', 'IncomingPing', 'Linkback', 'Job'].map(
+          async (e) => [e, await server.dataSource.getRepository(e).count()] as const,
+        ),
+      ),
+    );
 
   const badUserInput = (res: {
     status: number;
@@ -69,6 +81,176 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
       );
       expect(res.errors).toBeUndefined();
       expect(res.data!.posts.edges.map((e) => e.node.slug)).toEqual([SLUG]);
+    });
+  });
+
+  describe('NUL characters (U+0000)', () => {
+    it('are refused in variables: post(slug), posts(tag), the moderation search', async () => {
+      for (const [query, variables, token] of [
+        [`query($s: String!) { post(slug: $s) { id } }`, { s: 'a\u0000b' }],
+        [`query($t: String) { posts(tag: $t) { edges { cursor } } }`, { t: 'a\u0000b' }],
+        [`query($q: String) { comments(search: $q) { totalCount } }`, { q: 'x\u0000' }, editor],
+        [`query($q: String) { commentCounts(search: $q) { pending } }`, { q: '\u0000' }, editor],
+        [
+          `query($q: String) { editorPosts(search: $q) { edges { cursor } } }`,
+          { q: '\u0000' },
+          editor,
+        ],
+      ] as const) {
+        const res = token
+          ? await server.gqlAs(token, query, variables)
+          : await server.gql(query, variables);
+        badUserInput(res);
+        expect(res.errors![0]!.message).toMatch(/^Variable "\$\w" contains a NUL character/);
+      }
+    });
+
+    it('are refused in string literals of the query', async () => {
+      for (const query of [
+        `{ post(slug: "a\\u0000b") { id } }`,
+        // A raw NUL is no GraphQL source character: a parse error.
+        `{ posts(tag: """a\u0000b""") { edges { cursor } } }`,
+        `query($s: String! = "\\u0000") { post(slug: $s) { id } }`,
+      ]) {
+        const res = await server.gql(query);
+        expect(res.status).toBe(400);
+        expect(res.errors?.[0]?.extensions?.code).toMatch(
+          /^(BAD_USER_INPUT|GRAPHQL_PARSE_FAILED)$/,
+        );
+      }
+      const res = await server.gql(`{ post(slug: "a\\u0000b") { id } }`);
+      badUserInput(res);
+      expect(res.errors![0]!.message).toMatch(/A string in the query contains a NUL character/);
+    });
+
+    it('are refused in a comment without storing it or echoing the value', async () => {
+      const before = await counts();
+      for (const input of [
+        { authorEmail: `${EMAIL}\u0000` },
+        { authorName: 'Ro\u0000sa' },
+        { content: 'Hello\u0000' },
+        { authorUrl: 'https://example.org/\u0000' },
+        { postId: '1\u0000' },
+      ]) {
+        const res = await server.gql(
+          `mutation($input: SubmitCommentInput!) { submitComment(input: $input) { status } }`,
+          {
+            input: {
+              postId: '1',
+              authorName: 'Rosa',
+              authorEmail: EMAIL,
+              content: 'A NUL test.',
+              ...input,
+            },
+          },
+        );
+        badUserInput(res);
+        expect(res.raw).not.toContain('secret.person');
+        expect(res.raw).not.toContain('Rosa');
+      }
+      expect(await counts()).toEqual(before);
+    });
+
+    it('are refused in URLs: GET /graphql, /posts/:slug and every other route', async () => {
+      const get = await fetch(
+        `${server.url}/graphql?query=${encodeURIComponent('query($s: String!) { post(slug: $s) { id } }')}` +
+          `&variables=${encodeURIComponent(JSON.stringify({ s: 'a\u0000b' }))}`,
+        { headers: { 'apollo-require-preflight': 'true' } },
+      );
+      expect(get.status).toBe(400);
+      const body = (await get.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+
+      for (const path of [
+        '/posts/a%00b',
+        '/tag/%00',
+        '/trackback/1%00',
+        '/webmention/status/x%00',
+      ]) {
+        const res = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } });
+        expect(res.status, path).toBe(400);
+        expect(await res.text()).toMatch(/NUL character/);
+      }
+    });
+  });
+
+  describe('linkbacks', () => {
+    const target = (slug: string) => `${TEST_PUBLIC_URL}/posts/${slug}`;
+    const webmention = (body: string) =>
+      fetch(`${server.url}/webmention`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const xmlrpc = async (xml: string) => {
+      const res = await fetch(`${server.url}/xmlrpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: xml,
+      });
+      const raw = await res.text();
+      const code = /<name>faultCode<\/name><value><int>(-?\d+)<\/int>/.exec(raw)?.[1];
+      return { status: res.status, raw, faultCode: code === undefined ? null : Number(code) };
+    };
+    const pingbackXml = (source: string, to: string) =>
+      `<?xml version="1.0"?><methodCall><methodName>pingback.ping</methodName><params>` +
+      `<param><value><string>${source}</string></value></param>` +
+      `<param><value><string>${to}</string></value></param></params></methodCall>`;
+
+    it('a webmention whose target slug holds an encoded NUL is a 400', async () => {
+      const before = await counts();
+      const res = await webmention(
+        new URLSearchParams({
+          source: 'https://elsewhere.example/post',
+          target: target('a%00b'),
+        }).toString(),
+      );
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/not a published post/);
+      // A NUL in a form field itself is refused before anything else.
+      const raw = await webmention(`source=https%3A%2F%2Felsewhere.example%2F%00&target=x`);
+      expect(raw.status).toBe(400);
+      expect(await raw.text()).toMatch(/NUL character/);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('a pingback to such a target is fault 32 (no such target)', async () => {
+      const before = await counts();
+      const res = await xmlrpc(pingbackXml('https://elsewhere.example/post', target('a%00b')));
+      expect(res.status).toBe(200);
+      expect(res.faultCode).toBe(32);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('a trackback with a NUL in a field is error 1', async () => {
+      const before = await counts();
+      const res = await sendTrackback(server, '/trackback/1', {
+        url: 'https://elsewhere.example/post',
+        title: 'a\u0000b',
+      });
+      expect(res.status).toBe(200);
+      expect(res.error).toBe(1);
+      expect(res.message).toMatch(/NUL character/);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('an XML-RPC document nested 150 levels, or holding a NUL, is fault -32700', async () => {
+      const deep =
+        '<?xml version="1.0"?><methodCall><methodName>pingback.ping</methodName><params><param><value>' +
+        '<array><data><value>'.repeat(150) +
+        '<string>x</string>' +
+        '</value></data></array>'.repeat(150) +
+        '</value></param></params></methodCall>';
+      for (const xml of [
+        deep,
+        pingbackXml('https://elsewhere.example/\u0000', target(SLUG)),
+        pingbackXml('https://elsewhere.example/&#0;', target(SLUG)),
+      ]) {
+        const res = await xmlrpc(xml);
+        expect(res.status).toBe(200);
+        expect(res.faultCode).toBe(-32700);
+        expect(res.raw).toMatch(/<methodResponse><fault>/);
+      }
     });
   });
 });

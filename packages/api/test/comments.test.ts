@@ -640,9 +640,9 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
       expect(payload.comment!.content).toBe('<p>javascript:alert(document.cookie)</p>');
     });
 
-    it('drops control characters from the content', async () => {
-      const { payload } = await accepted({ content: 'bell\u0007 and null\u0000 gone' });
-      expect(payload.comment!.content).toBe('<p>bell and null gone</p>');
+    it('drops control characters from the content (NUL is refused earlier: bad-input.test.ts)', async () => {
+      const { payload } = await accepted({ content: 'bell\u0007 and escape\u001B gone' });
+      expect(payload.comment!.content).toBe('<p>bell and escape gone</p>');
     });
   });
 

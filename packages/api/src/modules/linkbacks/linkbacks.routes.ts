@@ -54,6 +54,11 @@ export function parseForm(body: Buffer, contentType: string | undefined): Record
   return form;
 }
 
+/** True when a decoded field name or value holds a NUL, which no field may (PostgreSQL text cannot). */
+function holdsNul(form: Record<string, string>): boolean {
+  return Object.entries(form).some(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
+}
+
 function trackbackXml(error?: string): string {
   const body = error
     ? `<error>1</error>\n<message>${escapeHtml(error)}</message>`
@@ -97,6 +102,7 @@ export async function registerLinkbackRoutes(
         const form = isForm(req.headers['content-type'])
           ? parseForm(bodyOf(req), req.headers['content-type'])
           : {};
+        if (holdsNul(form)) return reply.send(trackbackXml(messages.nulCharacter));
         try {
           const result = await receiver.trackback(req.params.postId, form);
           return reply.send(trackbackXml(result.ok ? undefined : result.message));
@@ -142,6 +148,7 @@ export async function registerLinkbackRoutes(
       if (!isForm(req.headers['content-type']))
         return reply.code(400).send(`${messages.contentType}\n`);
       const form = parseForm(bodyOf(req), req.headers['content-type']);
+      if (holdsNul(form)) return reply.code(400).send(`${messages.nulCharacter}\n`);
       try {
         const result = await receiver.webmention(form.source, form.target);
         if (!result.ok) return reply.code(result.status).send(`${result.message}\n`);

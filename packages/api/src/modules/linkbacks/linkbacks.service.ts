@@ -135,8 +135,11 @@ export class LinkbacksService {
     } catch {
       return { found: false, reason: 'NOT_FOUND' };
     }
+    // A decoded %00 is no slug of ours, and PostgreSQL could not even compare it.
     const post =
-      slug && !slug.includes('/') ? await this.deps.posts.findPublishedBySlug(slug) : null;
+      slug && !slug.includes('/') && !slug.includes('\u0000')
+        ? await this.deps.posts.findPublishedBySlug(slug)
+        : null;
     return post ? { found: true, post } : { found: false, reason: 'NOT_FOUND' };
   }
 

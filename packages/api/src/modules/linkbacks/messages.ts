@@ -38,6 +38,7 @@ export const messages = {
   alreadyRegistered: 'A ping from this source is already recorded for this post.',
   rateLimited: 'Too many pings from this host; try again later.',
   contentType: 'The content type must be application/x-www-form-urlencoded.',
+  nulCharacter: 'A field contains a NUL character (U+0000), which is not allowed.',
   noLink: 'The source does not link to the target.',
   sourceGone: 'The source is gone (410).',
   sourceStatus: (status: number) => `The source answered HTTP ${status}.`,

@@ -49,7 +49,11 @@ function toNodes(items: Ordered): XmlNode[] {
   return nodes;
 }
 
+// A pingback call is 6 elements deep and a fault 8; deeper documents are refused as parse errors.
+const MAX_NESTING = 32;
+
 const parser = new XMLParser({
+  maxNestedTags: MAX_NESTING,
   preserveOrder: true,
   ignoreAttributes: true,
   parseTagValue: false,
@@ -64,6 +68,10 @@ function parseRoot(xml: string): XmlNode {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new XmlRpcError(XMLRPC_FAULTS.parseError, 'DOCTYPE declarations are not allowed');
   }
+  // XML 1.0 has no NUL character, raw or as a reference.
+  if (xml.includes('\u0000') || /&#(?:0*|x0*);/i.test(xml)) {
+    throw new XmlRpcError(XMLRPC_FAULTS.parseError, 'NUL characters are not allowed in XML');
+  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new XmlRpcError(
@@ -71,7 +79,14 @@ function parseRoot(xml: string): XmlNode {
       `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`,
     );
   }
-  const roots = toNodes(parser.parse(xml) as Ordered);
+  let parsed: Ordered;
+  try {
+    parsed = parser.parse(xml) as Ordered;
+  } catch (error) {
+    // The parser's own limits (e.g. nesting deeper than MAX_NESTING) are parse errors too.
+    throw new XmlRpcError(XMLRPC_FAULTS.parseError, (error as Error).message);
+  }
+  const roots = toNodes(parsed);
   if (roots.length !== 1) {
     throw new XmlRpcError(XMLRPC_FAULTS.parseError, 'expected exactly one root element');
   }

@@ -1,0 +1,56 @@
+import { GraphQLError, visit, type ASTNode, type DocumentNode } from 'graphql';
+
+// PostgreSQL text cannot hold U+0000 (it fails the statement with "invalid
+// byte sequence"), and no field of ours has a use for it. Such input is
+// refused here, before anything runs, rather than in every service. The
+// message names where the character is, never the value (it can be an email).
+
+const NUL = '\u0000';
+
+export const NUL_MESSAGE = 'contains a NUL character (U+0000), which is not allowed.';
+
+function refuse(message: string, nodes?: ASTNode[]): GraphQLError {
+  return new GraphQLError(message, {
+    nodes,
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
+}
+
+/** True when a JSON value (a string, or any key or string inside it) holds a NUL. Iterative: nesting cannot overflow the stack. */
+export function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes(NUL)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) stack.push(element);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        if (key.includes(NUL)) return true;
+        stack.push(element);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Throws BAD_USER_INPUT (HTTP 400) when a string literal of the document, or
+ * any variable value, holds a NUL character.
+ */
+export function rejectNulInput(document: DocumentNode, variables: Record<string, unknown>): void {
+  let literal: ASTNode | undefined;
+  visit(document, {
+    StringValue: (node) => {
+      if (!literal && node.value.includes(NUL)) literal = node;
+    },
+  });
+  if (literal) throw refuse(`A string in the query ${NUL_MESSAGE}`, [literal]);
+  for (const [name, value] of Object.entries(variables)) {
+    if (name.includes(NUL) || holdsNul(value)) {
+      const shown = /^[_A-Za-z]\w*$/.test(name) ? `Variable "$${name}"` : 'A variable';
+      throw refuse(`${shown} ${NUL_MESSAGE}`);
+    }
+  }
+}
