@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/lib/pagination.js';
+import type { CommentRow } from '../src/db/entities.js';
 import { signedInUser } from './support/editorial.js';
+import { insertComment, setDiscussionSettings } from './support/fixtures.js';
 import { sendTrackback } from './support/linkbacks.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
@@ -251,6 +253,92 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
         expect(res.faultCode).toBe(-32700);
         expect(res.raw).toMatch(/<methodResponse><fault>/);
       }
+    });
+  });
+  describe('commenter URLs', () => {
+    const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
+      comment { id authorUrl } errors { field code } } }`;
+    let n = 0;
+    const submit = (authorUrl: string) =>
+      server.gql<{
+        submitComment: {
+          comment: { id: string; authorUrl: string | null } | null;
+          errors: { field: string; code: string }[];
+        };
+      }>(SUBMIT, {
+        input: {
+          postId: '1',
+          authorName: 'Url Tester',
+          authorEmail: `url-${++n}@example.org`,
+          content: `Comment number ${n} about URLs.`,
+          authorUrl,
+        },
+      });
+    const stored = (id: string) =>
+      server.dataSource.getRepository<CommentRow>('Comment').findOneByOrFail({ id: Number(id) });
+    const inert = /^[^"'<> ]*$/;
+
+    beforeAll(() => setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 }));
+
+    it.each([
+      `http://example.org/"><script>alert(1)</script>`,
+      `https://example.org/" onmouseover="alert(1)"><svg onload=alert(1)>`,
+      `https://example.org/${'"'.repeat(20)}<p>`, // each quote becomes %22
+    ])('stores and returns %s serialized, as new URL().href', async (typed) => {
+      const res = await submit(typed);
+      expect(res.data!.submitComment.errors).toEqual([]);
+      const { id, authorUrl } = res.data!.submitComment.comment!;
+      expect(authorUrl).toBe(new URL(typed).href);
+      expect(authorUrl).toMatch(inert);
+      expect((await stored(id)).authorUrl).toBe(authorUrl);
+    });
+
+    // Such a URL used to be stored as typed, quotes and all.
+    it('measures the limit on the serialized form: TOO_LONG, nothing stored', async () => {
+      const typed = `https://example.org/${'"'.repeat(50)}${'p'.repeat(100)}`;
+      expect(typed.length).toBeLessThanOrEqual(200);
+      expect(new URL(typed).href.length).toBeGreaterThan(200);
+      const before = await server.dataSource.getRepository('Comment').count();
+      const res = await submit(typed);
+      expect(res.data!.submitComment).toEqual({
+        comment: null,
+        errors: [{ field: 'authorUrl', code: 'TOO_LONG' }],
+      });
+      expect(await server.dataSource.getRepository('Comment').count()).toBe(before);
+      for (const bad of [
+        'javascript:alert(1)',
+        'data:text/html,<script>',
+        'https://u:p@example.org/',
+      ]) {
+        expect((await submit(bad)).data!.submitComment.errors).toEqual([
+          { field: 'authorUrl', code: 'INVALID_URL' },
+        ]);
+      }
+    });
+
+    it('returns a URL stored as typed before this rule serialized, and a non-http one as null', async () => {
+      const raw = `https://example.org/" onmouseover="alert(1)"><svg onload=alert(1)>`;
+      const asTyped = await insertComment(server.dataSource, {
+        postId: 1,
+        createdAt: new Date(),
+        authorUrl: raw,
+      });
+      const bogus = await insertComment(server.dataSource, {
+        postId: 1,
+        createdAt: new Date(),
+        authorUrl: 'javascript:alert(1)',
+      });
+      const res = await server.gql<{
+        post: { comments: { edges: { node: { id: string; authorUrl: string | null } }[] } };
+      }>(
+        `query($s: String!) { post(slug: $s) { comments(first: 100) { edges { node { id authorUrl } } } } }`,
+        {
+          s: SLUG,
+        },
+      );
+      const urls = new Map(res.data!.post.comments.edges.map((e) => [e.node.id, e.node.authorUrl]));
+      expect(urls.get(String(asTyped.id))).toBe(new URL(raw).href);
+      expect(urls.get(String(bogus.id))).toBeNull();
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { pageFromList } from '../../lib/pagination.js';
 import { commentCursorKey } from './thread.js';
+import { publicAuthorUrl } from './validation.js';
 
 export const commentsResolvers: Resolvers = {
   Mutation: {
@@ -10,6 +11,7 @@ export const commentsResolvers: Resolvers = {
   Comment: {
     id: (comment) => String(comment.id),
     content: (comment) => comment.contentHtml,
+    authorUrl: (comment) => publicAuthorUrl(comment.authorUrl),
     parent: async (comment, _, { loaders }) =>
       comment.parentId === null
         ? null

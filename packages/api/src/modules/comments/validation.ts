@@ -21,6 +21,26 @@ export function clean(value: string | null | undefined): string {
   return (value ?? '').replace(CONTROL, '').trim();
 }
 
+/** The serialized URL when `raw` is an http(s) URL with a host and no credentials; null otherwise. */
+function httpHref(raw: string): string | null {
+  try {
+    const url = new URL(raw);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+    if (url.username || url.password) return null;
+    return url.href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A stored commenter URL as readers get it: serialized, and null unless it
+ * is http(s). Rows written before URLs were stored serialized come out the same.
+ */
+export function publicAuthorUrl(stored: string | null): string | null {
+  return stored === null ? null : httpHref(stored);
+}
+
 /** Normalises the commenter's fields and checks each one; errors name their field. */
 export function validateCommentFields(input: {
   authorName: string;
@@ -43,21 +63,16 @@ export function validateCommentFields(input: {
     add('authorEmail', 'TOO_LONG', messages.emailTooLong);
   else if (!EMAIL.test(authorEmail)) add('authorEmail', 'INVALID_EMAIL', messages.emailInvalid);
 
+  // Stored and returned as the WHATWG serialization (quotes, angle brackets
+  // and spaces percent-encoded), never as typed; the limit applies to that form.
   const rawUrl = clean(input.authorUrl);
   let authorUrl: string | null = null;
   if (rawUrl) {
+    const href = rawUrl.length > LIMITS.authorUrl ? null : httpHref(rawUrl);
     if (rawUrl.length > LIMITS.authorUrl) add('authorUrl', 'TOO_LONG', messages.urlTooLong);
-    else {
-      try {
-        const url = new URL(rawUrl);
-        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
-          throw new Error();
-        if (url.username || url.password) throw new Error();
-        authorUrl = url.href.length <= LIMITS.authorUrl ? url.href : rawUrl;
-      } catch {
-        add('authorUrl', 'INVALID_URL', messages.urlInvalid);
-      }
-    }
+    else if (href === null) add('authorUrl', 'INVALID_URL', messages.urlInvalid);
+    else if (href.length > LIMITS.authorUrl) add('authorUrl', 'TOO_LONG', messages.urlTooLong);
+    else authorUrl = href;
   }
 
   const content = clean(input.content.replace(/\r\n?/g, '\n'));
