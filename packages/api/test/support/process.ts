@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DatabaseConfig } from '../../src/config.js';
+import { createDataSource, openDatabase } from '../../src/db/data-source.js';
+import { seedIfEmpty } from '../../src/seed/seed.js';
+import { setDiscussionSettings } from './fixtures.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const MAIN = path.join(ROOT, 'packages/api/src/main.ts');
+
+export function databaseUrl(db: DatabaseConfig): string {
+  return db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url;
+}
+
+/** The server as `pnpm start` runs it, in its own process, so a test can kill it. */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Resident set size of the server process, in bytes (Linux /proc). */
+  rss(): number;
+  /** SIGKILL, as a crash or the OOM killer would; resolves once the process is gone. */
+  kill9(): Promise<void>;
+  /** SIGTERM and wait (the server closes cleanly). */
+  stop(): Promise<void>;
+  output(): string;
+}
+
+/**
+ * Starts `node --import tsx src/main.ts` on `db` with PORT=0 and reads the
+ * port from its start-up line. Killed after `timeoutMs` if it never says it
+ * is serving.
+ */
+export function spawnServer(
+  db: DatabaseConfig,
+  options: { env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const { env = {}, nodeArgs = [], timeoutMs = 30_000 } = options;
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl(db),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stdout!.on('data', (more: Buffer) => (output += more.toString()));
+      resolve({
+        url: match[1]!,
+        pid: child.pid!,
+        rss: () => {
+          const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+        },
+        kill9: async () => {
+          child.kill('SIGKILL');
+          await exited;
+        },
+        stop: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGTERM');
+          await exited;
+        },
+        output: () => output,
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code ?? signal}) before serving:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Migrates and seeds `db` as start-up would, and turns off the repeat rules
+ * that would refuse many comments from one address (flood) so a load test
+ * measures the pipeline rather than its refusals.
+ */
+export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
+  const ds = createDataSource(db);
+  await openDatabase(ds);
+  try {
+    await seedIfEmpty(ds);
+    await setDiscussionSettings(ds, { minSecondsBetweenComments: 0 });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/**
+ * Runs `task(i)` for i in [0, count) with at most `concurrency` at once,
+ * stopping early (no new tasks) once `deadline` (epoch ms) has passed.
+ */
+export async function runBounded(
+  count: number,
+  concurrency: number,
+  deadline: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count && Date.now() < deadline) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return next;
+}
