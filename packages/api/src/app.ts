@@ -86,6 +86,7 @@ function describeFailure(error: unknown): {
 }
 
 const CONTEXT_FAILED = 'Context creation failed: ';
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
 
 function formatError(log: FastifyInstance['log']) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -98,6 +99,10 @@ function formatError(log: FastifyInstance['log']) {
     ) {
       // A bad bearer token is found while building the context; Apollo prefixes that.
       return { ...formatted, message: formatted.message.slice(CONTEXT_FAILED.length) };
+    }
+    if (formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
+      // graphql-js stops after 50 bad variable values with an error that has no code.
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
     }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.

@@ -86,6 +86,54 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
     });
   });
 
+  describe('found by fuzz.test.ts', () => {
+    it('a search longer than 200 characters is BAD_USER_INPUT (SQLite refused the LIKE pattern)', async () => {
+      for (const [query, name] of [
+        [`query($q: String) { comments(search: $q) { totalCount } }`, 'comments'],
+        [`query($q: String) { commentCounts(search: $q) { pending } }`, 'commentCounts'],
+        [`query($q: String) { editorPosts(search: $q) { edges { cursor } } }`, 'editorPosts'],
+      ] as const) {
+        const res = await server.gqlAs(editor, query, { q: 'x'.repeat(60_000) });
+        badUserInput(res);
+        expect(res.errors![0]!.message, name).toMatch(/"search" can be at most 200 characters/);
+        const ok = await server.gqlAs(editor, query, { q: 'x'.repeat(200) });
+        expect(ok.errors, name).toBeUndefined();
+      }
+    });
+
+    it('an id past the integer columns (2^31) is not found rather than a failed statement', async () => {
+      const before = await counts();
+      const res = await server.gqlAs<{
+        moderateLinkbacks: { errors: { field: string; code: string }[] };
+      }>(
+        editor,
+        `mutation($ids: [ID!]!) { moderateLinkbacks(ids: $ids, status: APPROVED) { errors { field code } } }`,
+        { ids: ['2147483648'] },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.moderateLinkbacks.errors).toEqual([{ field: 'ids', code: 'NOT_FOUND' }]);
+      const post = await server.gql<{ post: { comments: { totalCount: number } } }>(
+        `query($s: String!) { post(slug: $s) { comments { totalCount } } }`,
+        { s: SLUG },
+      );
+      expect(post.errors).toBeUndefined();
+      expect(await counts()).toEqual(before);
+    });
+
+    it('more than 50 bad variable values are BAD_USER_INPUT throughout, not INTERNAL_SERVER_ERROR', async () => {
+      const res = await server.gqlAs(
+        editor,
+        `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { errors { code } } }`,
+        { input: { name: 'x', scopes: Array.from({ length: 100 }, (_, i) => `NOT_A_SCOPE_${i}`) } },
+      );
+      expect(res.status).toBe(400);
+      expect(new Set(res.errors!.map((e) => e.extensions?.code))).toEqual(
+        new Set(['BAD_USER_INPUT']),
+      );
+      expect(res.errors!.at(-1)!.message).toMatch(/Too many errors processing variables/);
+    });
+  });
+
   describe('NUL characters (U+0000)', () => {
     it('are refused in variables: post(slug), posts(tag), the moderation search', async () => {
       for (const [query, variables, token] of [

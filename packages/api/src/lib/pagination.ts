@@ -123,7 +123,16 @@ export async function pageNewestFirst<T extends { id: number }>(
   };
 }
 
-/** A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally (use with ESCAPE '\'). */
+/** The longest search text: SQLite refuses LIKE patterns past 50,000 bytes, and no title is that long. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken
+ * literally (use with ESCAPE '\'); BAD_USER_INPUT for a text over MAX_SEARCH_LENGTH.
+ */
 export function containsPattern(text: string): string {
+  if (text.length > MAX_SEARCH_LENGTH) {
+    throw badInput(`"search" can be at most ${MAX_SEARCH_LENGTH} characters.`);
+  }
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
