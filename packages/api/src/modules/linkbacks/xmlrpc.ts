@@ -49,7 +49,8 @@ function toNodes(items: Ordered): XmlNode[] {
   return nodes;
 }
 
-// A pingback call is 6 elements deep and a fault 8; deeper documents are refused as parse errors.
+// A pingback call nests 5 elements (methodCall params param value string) and a fault response 7;
+// deeper documents are refused as parse errors.
 const MAX_NESTING = 32;
 
 const parser = new XMLParser({
