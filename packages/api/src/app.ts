@@ -6,8 +6,8 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Kind, type FragmentDefinitionNode, type GraphQLFormattedError } from 'graphql';
-import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { enforceLimits } from './graphql/limits.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -30,7 +30,7 @@ declare module 'fastify' {
 
 export interface BuildAppOptions {
   config: Config;
-  dataSource: DataSource;
+  db: Database;
   /** Where log lines go (standard output when omitted). */
   logStream?: NodeJS.WritableStream;
 }
@@ -210,7 +210,7 @@ async function registerSpa(
 /** The whole HTTP application: GraphQL API and SPA, on a database that is already open and migrated. */
 export async function buildApp({
   config,
-  dataSource,
+  db,
   logStream,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -231,7 +231,7 @@ export async function buildApp({
           },
     bodyLimit: config.bodyLimit,
   });
-  const services = createServices({ dataSource, config });
+  const services = createServices({ db, config });
   app.decorate('services', services);
 
   // Background jobs (webmention verification, sending pings) run with the app
@@ -288,7 +288,7 @@ export async function buildApp({
   });
 
   app.get('/healthz', async (_req, reply) => {
-    await dataSource.query('SELECT 1');
+    await db.read.query('SELECT 1');
     return reply.send({ ok: true });
   });
 

@@ -1,7 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import type { Config } from './config.js';
 import { SettingsStore } from './db/settings.js';
-import { createTransactionRunner } from './db/transactions.js';
 import { RemoteFetcher } from './lib/remote/fetch.js';
 import { ApiTokensService } from './modules/auth/api-tokens.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -34,16 +33,15 @@ export interface EditorialHooks {
 
 /** The app's services, wired once, with their collaborators passed in. */
 export function createServices(deps: {
-  dataSource: DataSource;
+  db: Database;
   config: Config;
   /** Replaces the default hooks (tests observe publication with their own). */
   hooks?: EditorialHooks;
 }) {
-  const { dataSource, config } = deps;
+  const { db, config } = deps;
   const posts = new PostsService(deps);
-  const transaction = createTransactionRunner(dataSource);
-  const settings = new SettingsStore({ dataSource, transaction });
-  const pipeline = new CommentPipeline({ dataSource, posts, transaction });
+  const settings = new SettingsStore({ db });
+  const pipeline = new CommentPipeline({ db, posts });
   const jobs = new JobQueue(deps);
   // Read at each fetch: main() settles PUBLIC_URL only once the port is known.
   const fetcher = new RemoteFetcher(
@@ -51,14 +49,7 @@ export function createServices(deps: {
     () => `Colloquy/0.1 (+${config.publicUrl})`,
   );
   const linkbacks = new LinkbacksService({ ...deps, posts });
-  const linkbackSender = new LinkbackSender({
-    dataSource,
-    config,
-    posts,
-    jobs,
-    fetcher,
-    transaction,
-  });
+  const linkbackSender = new LinkbackSender({ db, config, posts, jobs, fetcher });
   // Publishing a post pings the pages it links to (and, after an edit, the ones it no longer links to).
   const hooks: EditorialHooks = deps.hooks ?? {
     onPostPublished: async (postId, previousHtml) => {
@@ -66,30 +57,30 @@ export function createServices(deps: {
       else await linkbackSender.postUpdated(postId, previousHtml);
     },
   };
-  const users = new UsersService({ dataSource, transaction });
+  const users = new UsersService({ db });
   const discussionSettings = new DiscussionSettingsService({ settings });
   return {
     users,
-    auth: new AuthService({ dataSource, users }),
+    auth: new AuthService({ db, users }),
     apiTokens: new ApiTokensService(deps),
     posts,
-    postEditor: new PostEditorService({ dataSource, transaction, hooks, discussionSettings }),
+    postEditor: new PostEditorService({ db, hooks, discussionSettings }),
     settings,
     discussionSettings,
-    comments: new CommentsService({ dataSource, pipeline, posts, transaction }),
-    commentModeration: new CommentModerationService({ dataSource, posts, transaction }),
+    comments: new CommentsService({ db, pipeline, posts }),
+    commentModeration: new CommentModerationService({ db, posts }),
     linkbacks,
-    linkbackModeration: new LinkbackModerationService({ dataSource, posts }),
+    linkbackModeration: new LinkbackModerationService({ db, posts }),
     linkbackReceiver: new LinkbackReceiver({
       linkbacks,
       posts,
       verifier: new SourceVerifier(fetcher),
       jobs,
-      transaction,
+      db,
     }),
     linkbackSender,
     jobs,
-    share: new ShareService({ dataSource, transaction }),
+    share: new ShareService({ db }),
     site: new SiteService({ config, settings }),
   };
 }

@@ -366,7 +366,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
   });
 
   async function fixture(authorId: number): Promise<Fixture> {
-    const ds = server.dataSource;
+    const ds = server.db;
     const i = ++n;
     const draft = await insertPost(ds, {
       slug: `draft-${i}`,
@@ -376,7 +376,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
     });
     const published = await insertPost(ds, { slug: `published-${i}`, authorId });
     const trashed = await insertPost(ds, { slug: `trashed-${i}`, authorId, status: 'TRASH' });
-    const revision = await ds.getRepository<PostRevisionRow>('PostRevision').save({
+    const revision = await server.repo<PostRevisionRow>('PostRevision').save({
       postId: draft.id,
       title: 'Older title',
       contentSource: '<p>older</p>',
@@ -404,7 +404,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
       status: 'TRASH',
       ...privateFields,
     });
-    const linkback = await ds.getRepository<LinkbackRow>('Linkback').save({
+    const linkback = await server.repo<LinkbackRow>('Linkback').save({
       postId: draft.id,
       kind: 'PINGBACK',
       sourceUrl: `https://elsewhere.example.net/${i}`,

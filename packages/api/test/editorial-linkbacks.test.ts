@@ -28,7 +28,7 @@ describe.each(databaseKinds())('editorial API: linkback moderation on %s', (kind
     server = await startServer(kind);
     editor = await signedInUser(server, 'editor@example.com', 'EDITOR');
     stranger = await signedInUser(server, 'author@example.com', 'AUTHOR');
-    pending = await server.dataSource.getRepository<LinkbackRow>('Linkback').save({
+    pending = await server.repo<LinkbackRow>('Linkback').save({
       postId: 1,
       kind: 'WEBMENTION',
       sourceUrl: 'https://elsewhere.example.net/a-post',

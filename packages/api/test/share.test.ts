@@ -49,10 +49,9 @@ describe.each(databaseKinds())('share links on %s', (kind) => {
   });
   afterAll(() => server?.close());
 
-  const targets = () => server.dataSource.getRepository<ShareTargetRow>('ShareTarget');
+  const targets = () => server.repo<ShareTargetRow>('ShareTarget');
 
-  const addPost = (fields: Partial<PostRow> & { slug: string }) =>
-    insertPost(server.dataSource, fields);
+  const addPost = (fields: Partial<PostRow> & { slug: string }) => insertPost(server.db, fields);
 
   async function shareLinks(slug: string): Promise<ShareLinkResult[]> {
     const res = await server.gql<PostShare>(POST_SHARE, { slug });

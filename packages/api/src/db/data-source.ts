@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sqlite3 from 'sqlite3';
 import { DataSource, type Logger, type QueryRunner } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
+import { TypeOrmDatabase, type Database } from './database.js';
 import { createEntities } from './entities.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
@@ -48,50 +50,68 @@ class CountingLogger implements Logger {
   }
 }
 
-export interface CreateDataSourceOptions {
+export interface CreateDatabaseOptions {
   counter?: QueryCounter;
   onError?: (message: string) => void;
 }
 
-export function createDataSource(
-  db: DatabaseConfig,
-  options: CreateDataSourceOptions = {},
-): DataSource {
+/** How long a SQLite connection waits for another one (the CLI, a backup) to release a lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The database's connections: a writer (the unit of work's, and the
+ * migrations') and a reader that cannot write. Nothing is opened yet:
+ * openDatabase() does that.
+ */
+export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOptions = {}): Database {
   const entities = Object.values(createEntities(db.kind));
-  const logger = new CountingLogger(
-    options.counter ?? new QueryCounter(),
-    options.onError ?? (() => {}),
-  );
+  const onError = options.onError ?? (() => {});
+  const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError);
   if (db.kind === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
-    return new DataSource({
-      type: 'sqlite',
-      database: db.file,
+    const sqlite = (flags?: number) =>
+      new DataSource({
+        type: 'sqlite',
+        database: db.file,
+        ...(flags === undefined ? {} : { flags }),
+        entities,
+        migrations,
+        logger,
+        logging: true,
+        // WAL: readers never wait for the writer, nor the writer for readers.
+        // Set by the writer; the mode is kept in the file.
+        enableWAL: flags === undefined,
+        busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+      });
+    const writer = sqlite();
+    // An in-memory database is one connection's alone: there reads share the writer's.
+    const reader = db.file === ':memory:' ? writer : sqlite(sqlite3.OPEN_READONLY);
+    return new TypeOrmDatabase(writer, reader, onError);
+  }
+  const postgres = (readOnly: boolean) =>
+    new DataSource({
+      type: 'postgres',
+      url: db.url,
       entities,
       migrations,
       logger,
       logging: true,
-      enableWAL: true,
-      // Readers and the writer share one connection; wait rather than fail on a lock.
-      busyTimeout: 5000,
+      extra: readOnly ? { max: 10, options: '-c default_transaction_read_only=on' } : { max: 10 },
     });
-  }
-  return new DataSource({
-    type: 'postgres',
-    url: db.url,
-    entities,
-    migrations,
-    logger,
-    logging: true,
-    extra: { max: 10 },
-  });
+  return new TypeOrmDatabase(postgres(false), postgres(true), onError);
 }
 
-/** Opens the database and applies pending migrations. */
-export async function openDatabase(ds: DataSource): Promise<DataSource> {
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  return ds;
+/** Opens the database and applies pending migrations (on the writer, before any reader connects). */
+export async function openDatabase(db: Database): Promise<Database> {
+  await db.writer.initialize();
+  try {
+    await db.writer.runMigrations({ transaction: 'each' });
+    if (db.reader !== db.writer) await db.reader.initialize();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
 }
 
 export type { QueryRunner };

@@ -1,6 +1,6 @@
-import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets } from 'typeorm';
+import type { Database } from './database.js';
 import type { SettingRow } from './entities.js';
-import type { RunInTransaction } from './transactions.js';
 
 /** Raw setting values by key, as one request read them. */
 export type SettingsSnapshot = ReadonlyMap<string, string>;
@@ -15,14 +15,14 @@ const PREFIX = /^[a-z][a-z_]*\.$/;
  * every other process. Callers read once per request (see loaders.ts).
  */
 export class SettingsStore {
-  constructor(private readonly deps: { dataSource: DataSource; transaction: RunInTransaction }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   /** Every setting under the given prefixes, in one statement. */
   async read(prefixes: readonly string[]): Promise<SettingsSnapshot> {
     for (const prefix of prefixes) {
       if (!PREFIX.test(prefix)) throw new Error(`Invalid settings prefix "${prefix}"`);
     }
-    const rows = await this.deps.dataSource
+    const rows = await this.deps.db.read
       .getRepository<SettingRow>('Setting')
       .createQueryBuilder('s')
       .where(
@@ -39,7 +39,7 @@ export class SettingsStore {
   /** Inserts or replaces the given settings, all or none. */
   async write(values: ReadonlyMap<string, string>): Promise<void> {
     if (values.size === 0) return;
-    await this.deps.transaction((em: EntityManager) =>
+    await this.deps.db.write((em) =>
       em.getRepository<SettingRow>('Setting').upsert(
         [...values].map(([key, value]) => ({ key, value })),
         ['key'],

@@ -1,6 +1,6 @@
-import { In, type DataSource } from 'typeorm';
+import type { Database } from '../../db/database.js';
+import { In } from 'typeorm';
 import type { CommentRow, CommentStatus } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
 import { assertReach } from '../../lib/access.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { assertCan, requireViewer } from '../auth/policy.js';
@@ -31,15 +31,14 @@ export interface SubmitCommentResult {
 export class CommentsService {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       pipeline: CommentPipeline;
       posts: PostsService;
-      transaction: RunInTransaction;
     },
   ) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<CommentRow>('Comment');
+    return this.deps.db.read.getRepository<CommentRow>('Comment');
   }
 
   /** Approved comments of each post, in one statement. */
@@ -115,7 +114,7 @@ export class CommentsService {
       errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
     if (errors.length > 0) return { comment: null, errors };
 
-    const row = await this.deps.transaction((em) =>
+    const row = await this.deps.db.write((em) =>
       insertComment(em, {
         postId: post.id,
         parentId: parent.id,

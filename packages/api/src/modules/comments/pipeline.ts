@@ -1,8 +1,8 @@
+import type { Database } from '../../db/database.js';
 import { createHash } from 'node:crypto';
-import { Brackets, Not, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
 import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
 import { countLinks } from '../../lib/html.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
@@ -82,9 +82,8 @@ function lockKey(name: string): string {
 export class CommentPipeline {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       posts: PostsService;
-      transaction: RunInTransaction;
     },
   ) {}
 
@@ -96,7 +95,7 @@ export class CommentPipeline {
     const checked = await this.checkInput(input, settings);
     if ('errors' in checked) return { row: null, errors: checked.errors };
 
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       await this.waitForOthersFromSameSender(em, checked, meta, settings);
       // Taken after the wait, so it is later than any comment the wait let finish.
       const now = new Date();
@@ -141,7 +140,7 @@ export class CommentPipeline {
       const parent =
         id === null
           ? null
-          : await this.deps.dataSource.getRepository<CommentRow>('Comment').findOne({
+          : await this.deps.db.read.getRepository<CommentRow>('Comment').findOne({
               select: ['id', 'postId', 'depth', 'status'],
               where: { id },
             });
@@ -191,7 +190,7 @@ export class CommentPipeline {
     meta: RequestMeta,
     settings: DiscussionSettings,
   ): Promise<void> {
-    if (this.deps.dataSource.options.type !== 'postgres') return;
+    if (this.deps.db.kind !== 'postgres') return;
     const flood = settings.minSecondsBetweenComments > 0;
     const names: string[] = [];
     if (flood || settings.refuseDuplicates) names.push(`email:${checked.fields.authorEmail}`);
@@ -234,7 +233,7 @@ export class CommentPipeline {
         .createQueryBuilder('c')
         .select(['c.id', 'c.createdAt'])
         .where('c.createdAt > :since', {
-          since: dbDate(this.deps.dataSource, new Date(now.getTime() - interval)),
+          since: dbDate(this.deps.db, new Date(now.getTime() - interval)),
         })
         .andWhere(
           new Brackets((w) => {

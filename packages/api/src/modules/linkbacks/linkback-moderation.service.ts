@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db/database.js';
 import type { CommentStatus, LinkbackRow } from '../../db/entities.js';
 import {
   countByStatus,
@@ -30,11 +30,11 @@ export interface LinkbackQueueArgs extends PageArgs {
 
 /** The editors' side of linkbacks: the same queue and bulk moderation as comments, with linkback:moderate. */
 export class LinkbackModerationService {
-  constructor(private readonly deps: { dataSource: DataSource; posts: PostsService }) {}
+  constructor(private readonly deps: { db: Database; posts: PostsService }) {}
 
   private async scope(viewer: Viewer | null, postId: string | null | undefined) {
     const { qb } = await queueQuery<LinkbackRow>(
-      this.deps.dataSource,
+      this.deps.db,
       (id) => this.deps.posts.findAnyById(id),
       LINKBACKS,
       viewer,
@@ -61,7 +61,7 @@ export class LinkbackModerationService {
     status: CommentStatus,
   ): Promise<{ linkbacks: LinkbackRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<LinkbackRow>(
-      this.deps.dataSource,
+      this.deps.db,
       LINKBACKS,
       viewer,
       ids,

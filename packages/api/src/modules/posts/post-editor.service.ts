@@ -1,5 +1,6 @@
+import type { Database } from '../../db/database.js';
 import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type {
   ContentFormat,
   PostRevisionRow,
@@ -8,7 +9,6 @@ import type {
   TagRow,
 } from '../../db/entities.js';
 import { dbDate } from '../../db/dates.js';
-import type { RunInTransaction } from '../../db/transactions.js';
 import { assertReach } from '../../lib/access.js';
 import {
   containsPattern,
@@ -110,15 +110,14 @@ function normalizeTags(names: readonly string[]): { tags: TagInput[]; errors: Us
 export class PostEditorService {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
-      transaction: RunInTransaction;
+      db: Database;
       hooks: EditorialHooks;
       discussionSettings: DiscussionSettingsService;
     },
   ) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<PostRow>('Post');
+    return this.deps.db.read.getRepository<PostRow>('Post');
   }
 
   private async load(id: string): Promise<PostRow | null> {
@@ -139,7 +138,7 @@ export class PostEditorService {
     const { viewer: me, reach } = assertReach(viewer, 'post:readDrafts');
     const qb = this.repo.createQueryBuilder('p').where('1 = 1');
     if (reach === 'own') qb.andWhere('p.authorId = :me', { me: me.authorId });
-    const now = dbDate(this.deps.dataSource, new Date());
+    const now = dbDate(this.deps.db, new Date());
     switch (args.status) {
       case 'DRAFT':
       case 'TRASH':
@@ -163,7 +162,7 @@ export class PostEditorService {
   /** Revisions of a post, newest first. */
   revisions(viewer: Viewer | null, post: PostRow): Promise<PostRevisionRow[]> {
     this.assertCanSeeSource(viewer, post);
-    return this.deps.dataSource.getRepository<PostRevisionRow>('PostRevision').find({
+    return this.deps.db.read.getRepository<PostRevisionRow>('PostRevision').find({
       where: { postId: post.id },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
@@ -184,7 +183,7 @@ export class PostEditorService {
     const { text, slug, tags } = checked;
     const now = new Date();
     const { commentsOpenByDefault } = await this.deps.discussionSettings.get();
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       const finalSlug = await this.resolveSlug(em, slug, text.title, null);
       if (!finalSlug) return fail(error('slug', 'SLUG_TAKEN', messages.slugTaken));
       const post = await em.getRepository<PostRow>('Post').save({
@@ -224,9 +223,7 @@ export class PostEditorService {
     const revision =
       id === null
         ? null
-        : await this.deps.dataSource
-            .getRepository<PostRevisionRow>('PostRevision')
-            .findOneBy({ id });
+        : await this.deps.db.read.getRepository<PostRevisionRow>('PostRevision').findOneBy({ id });
     if (!revision) return fail(error('revisionId', 'NOT_FOUND', messages.revisionNotFound));
     return this.withPost(viewer, String(revision.postId), 'post:edit', async (post, me) => {
       const input: PostInput = {
@@ -261,12 +258,14 @@ export class PostEditorService {
           return fail(error('publishAt', 'TOO_FAR', messages.publishAtTooFar));
       }
       const publishedAt = publishAt ?? (isVisible(post, now) ? post.publishedAt! : now);
-      const saved = await this.repo.save({
-        ...post,
-        status: 'PUBLISHED',
-        publishedAt,
-        updatedAt: now,
-      });
+      const saved = await this.deps.db.write((em) =>
+        em.getRepository<PostRow>('Post').save({
+          ...post,
+          status: 'PUBLISHED',
+          publishedAt,
+          updatedAt: now,
+        }),
+      );
       await this.published(saved);
       return { post: saved, errors: [] };
     });
@@ -312,7 +311,7 @@ export class PostEditorService {
       'post:delete',
       async (post) => {
         if (post.status !== 'TRASH') return fail(error('id', 'NOT_IN_TRASH', messages.notInTrash));
-        await this.deps.transaction((em) => em.getRepository<PostRow>('Post').delete(post.id));
+        await this.deps.db.write((em) => em.getRepository<PostRow>('Post').delete(post.id));
         return { post, errors: [] };
       },
       { allowTrash: true },
@@ -351,7 +350,11 @@ export class PostEditorService {
     status: PostRow['status'],
     publishedAt: Date | null,
   ): Promise<PostPayload> {
-    const saved = await this.repo.save({ ...post, status, publishedAt, updatedAt: new Date() });
+    const saved = await this.deps.db.write((em) =>
+      em
+        .getRepository<PostRow>('Post')
+        .save({ ...post, status, publishedAt, updatedAt: new Date() }),
+    );
     return { post: saved, errors: [] };
   }
 
@@ -430,7 +433,7 @@ export class PostEditorService {
     input: PostInput,
   ): Promise<PostPayload> {
     const { text } = checked;
-    const result = await this.deps.transaction(async (em): Promise<PostPayload> => {
+    const result = await this.deps.db.write(async (em): Promise<PostPayload> => {
       const slug = await this.resolveSlug(em, checked.slug, text.title, post.id);
       if (!slug) return fail(error('slug', 'SLUG_TAKEN', messages.slugTaken));
       const before = await textOf(em, post);

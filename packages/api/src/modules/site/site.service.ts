@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db/database.js';
 import { parsePublicUrl, type Config } from '../../config.js';
 import type { SettingRow } from '../../db/entities.js';
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
@@ -30,9 +30,11 @@ const KEYS = { title: 'site.title', description: 'site.description', publicUrl: 
  * updateSite becomes the process's public URL (at start-up; the process
  * that saves it applies it at once).
  */
-export async function applyStoredPublicUrl(config: Config, ds: DataSource): Promise<void> {
+export async function applyStoredPublicUrl(config: Config, db: Database): Promise<void> {
   if (config.publicUrlSource === 'env') return;
-  const stored = await ds.getRepository<SettingRow>('Setting').findOneBy({ key: KEYS.publicUrl });
+  const stored = await db.read
+    .getRepository<SettingRow>('Setting')
+    .findOneBy({ key: KEYS.publicUrl });
   const url = stored ? parsePublicUrl(stored.value) : null;
   if (url) {
     config.publicUrl = url;
