@@ -16,6 +16,7 @@ import { SettingsStore } from '../src/db/settings.js';
 import { DiscussionSettingsService } from '../src/modules/discussion/discussion-settings.service.js';
 import { seedIfEmpty } from '../src/seed/seed.js';
 import { findPgBin, startPgCluster } from '../test/support/postgres.js';
+import { tables } from '../src/modules/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const apiMain = path.resolve(import.meta.dirname, '../dist/main.js');
@@ -87,7 +88,7 @@ const scenarios: Scenario[] = [
  * off, and the scenario measures storing a comment.
  */
 async function allowRepeatedComments(db: DatabaseConfig): Promise<void> {
-  const database = await openDatabase(createDatabase(db));
+  const database = await openDatabase(createDatabase(db, { tables }));
   try {
     const settings = new SettingsStore({ db: database });
     const { errors } = await new DiscussionSettingsService({ settings }).update({
@@ -115,7 +116,7 @@ interface Row {
 async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
   await allowRepeatedComments(db);
   const counter = new QueryCounter();
-  const database = createDatabase(db, { counter });
+  const database = createDatabase(db, { tables, counter });
   await openDatabase(database);
   await seedIfEmpty(database);
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), database: db };

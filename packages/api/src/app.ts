@@ -10,13 +10,11 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { enforceLimits } from './graphql/limits.js';
-import { createLoaders } from './graphql/loaders.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { typeDefs } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
-import { registerLinkbackRoutes } from './modules/linkbacks/linkbacks.routes.js';
-import { WEBMENTION_JOB } from './modules/linkbacks/receiver.js';
-import { SEND_JOB } from './modules/linkbacks/sender.js';
+import { modules, type Loaders } from './modules/index.js';
+import { composeLoaders } from './modules/module.js';
 import { createServices, type Services } from './services.js';
 import type { Site } from './modules/site/site.service.js';
 import { SpaShell, type PageMeta } from './spa.js';
@@ -238,15 +236,7 @@ export async function buildApp({
   // and stop with it; the job in progress finishes first.
   const worker = new JobWorker(
     services.jobs,
-    {
-      [WEBMENTION_JOB]: (payload) =>
-        services.linkbackReceiver.processWebmention((payload as { pingId: number }).pingId),
-      [SEND_JOB]: (payload, attempt) =>
-        services.linkbackSender.send(
-          (payload as { outgoingPingId: number }).outgoingPingId,
-          attempt,
-        ),
-    },
+    Object.assign({}, ...modules.map((m) => m.jobs?.(services) ?? {})),
     config.jobs,
     app.log,
   );
@@ -279,7 +269,7 @@ export async function buildApp({
       context: async (request) => ({
         config,
         services,
-        loaders: createLoaders(services),
+        loaders: composeLoaders(modules, services) as Loaders,
         request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
         // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
         viewer: await services.auth.authenticate(request.headers.authorization),
@@ -292,7 +282,7 @@ export async function buildApp({
     return reply.send({ ok: true });
   });
 
-  await registerLinkbackRoutes(app, services);
+  for (const module of modules) await module.routes?.(app, services);
   await registerSpa(app, config, services);
   return app;
 }

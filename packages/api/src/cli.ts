@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { Database } from './db/database.js';
 import { ConfigError, loadConfig } from './config.js';
-import type { UserError } from './modules/comments/validation.js';
+import type { UserError } from './lib/user-errors.js';
 import { createServices, type Services } from './services.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
 

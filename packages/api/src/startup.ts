@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createDatabase, openDatabase } from './db/data-source.js';
+import { tables } from './modules/index.js';
 import { applyStoredPublicUrl } from './modules/site/site.service.js';
 import { seedIfEmpty } from './seed/seed.js';
 
@@ -19,7 +20,7 @@ export async function openConfiguredDatabase(
 ): Promise<Database> {
   const where =
     config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
-  const db = createDatabase(config.database, { onError: log.error });
+  const db = createDatabase(config.database, { tables, onError: log.error });
   try {
     await openDatabase(db);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiTokenRow, Role, SessionRow, UserRow } from '../src/db/entities.js';
+import type { ApiTokenRow, Role, SessionRow, UserRow } from '../src/modules/auth/entities.js';
 import { messages } from '../src/modules/auth/messages.js';
 import { hashSecret } from '../src/modules/auth/secrets.js';
 import { UsersService } from '../src/modules/auth/users.service.js';

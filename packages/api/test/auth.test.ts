@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthorRow, Role, SignInAttemptRow } from '../src/db/entities.js';
+import type { AuthorRow } from '../src/modules/posts/entities.js';
+import type { Role, SignInAttemptRow } from '../src/modules/auth/entities.js';
 import { SignInThrottle } from '../src/modules/auth/throttle.js';
 import { AUTH } from '../src/modules/auth/constants.js';
 import { messages } from '../src/modules/auth/messages.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentClient, SUBMIT } from './support/comments.js';
 import { insertComment, insertPost, setDiscussionSettings } from './support/fixtures.js';
-import type { CommentRow, PostRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { LIMITS, messages } from '../src/modules/comments/messages.js';
 import { seedComments } from '../src/seed/smsmhealth.js';
 import {

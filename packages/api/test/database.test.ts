@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDatabase,
-  migrations,
+  coreMigrations,
   openDatabase,
   SQLITE_BUSY_TIMEOUT_MS,
 } from '../src/db/data-source.js';
 import { databaseKinds, freshDatabase } from './support/server.js';
+import { tables } from '../src/modules/index.js';
 
 describe.each(databaseKinds())('database set-up on %s', (kind) => {
   let cleanup: (() => Promise<void>)[] = [];
@@ -16,7 +17,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
 
   async function open() {
     const { db, drop } = await freshDatabase(kind);
-    const database = await openDatabase(createDatabase(db));
+    const database = await openDatabase(createDatabase(db, { tables }));
     cleanup.push(drop, () => database.close());
     // Migrations and DDL are the writer's business.
     return { db, database, ds: database.writer };
@@ -26,11 +27,11 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     const { db, database, ds } = await open();
     const applied = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
     // Every branch adds its own migration: compare with the registered list, in order.
-    const registered = migrations.map((M) => new M().name);
+    const registered = [...coreMigrations, ...tables.migrations].map((M) => new M().name);
     expect(registered[0]).toBe('Initial1795478400000');
     expect(applied.map((m) => m.name)).toEqual(registered);
     await database.close();
-    const again = await openDatabase(createDatabase(db));
+    const again = await openDatabase(createDatabase(db, { tables }));
     cleanup.push(() => again.close());
     expect(await again.writer.showMigrations()).toBe(false);
     expect(((await again.read.query('SELECT name FROM migrations')) as unknown[]).length).toBe(
@@ -60,7 +61,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     expect(await columns()).toContain('moderation_reason');
     expect(await indexes()).toContain('idx_comments_ip_created');
     // Undo newer migrations first, down to and including this one (bounded by their number).
-    for (let i = 0; i < migrations.length; i++) {
+    for (let i = 0; i < coreMigrations.length + tables.migrations.length; i++) {
       const names = ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map(
         (m) => m.name,
       );
@@ -117,7 +118,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
 describe('SQLite pragmas', () => {
   it('runs SQLite in WAL mode with foreign keys on', async () => {
     const { db, drop } = await freshDatabase('sqlite');
-    const database = await openDatabase(createDatabase(db));
+    const database = await openDatabase(createDatabase(db, { tables }));
     try {
       for (const ds of [database.writer, database.reader]) {
         expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { In } from 'typeorm';
 import { createDatabase, openDatabase } from '../src/db/data-source.js';
-import type { PostRow, SettingRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
 import {
   DISCUSSION_DEFAULTS,
   type DiscussionSettings,
@@ -10,6 +11,7 @@ import {
 import type { DiscussionSettingsService } from '../src/modules/discussion/discussion-settings.service.js';
 import { discussionSettingsService, insertPost } from './support/fixtures.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
+import { tables } from '../src/modules/index.js';
 
 const PUBLIC_SETTINGS = `{
   discussionSettings {
@@ -266,7 +268,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
 
     it('is seen at once by another connection to the same database (nothing cached in a process)', async () => {
       // A second database handle stands for another API process.
-      const other = createDatabase(server.config.database);
+      const other = createDatabase(server.config.database, { tables });
       await openDatabase(other);
       try {
         const before = await server.gql<PublicSettings>(PUBLIC_SETTINGS);

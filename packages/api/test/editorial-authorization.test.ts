@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkbackRow, PostRevisionRow } from '../src/db/entities.js';
+import type { LinkbackRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRevisionRow } from '../src/modules/posts/entities.js';
 import { apiToken, signedInUser } from './support/editorial.js';
 import { insertComment, insertPost } from './support/fixtures.js';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLError } from 'graphql';
-import type { CommentRow, CommentStatus } from '../src/db/entities.js';
+import type { CommentRow, CommentStatus } from '../src/modules/comments/entities.js';
 import { createServices } from '../src/services.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { insertComment, insertPost } from './support/fixtures.js';

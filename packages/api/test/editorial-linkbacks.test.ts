@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkbackRow } from '../src/db/entities.js';
+import type { LinkbackRow } from '../src/modules/linkbacks/entities.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
 

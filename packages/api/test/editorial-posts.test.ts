@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommentRow, PostRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { createServices } from '../src/services.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { insertComment } from './support/fixtures.js';

@@ -1,6 +1,7 @@
 import { SettingsStore } from '../src/db/settings.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SettingRow, ShareTargetRow } from '../src/db/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
+import type { ShareTargetRow } from '../src/modules/share/entities.js';
 import { SiteService, applyStoredPublicUrl } from '../src/modules/site/site.service.js';
 import { templateError } from '../src/modules/share/share.service.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { JobRow } from '../src/db/entities.js';
+import type { JobRow } from '../src/modules/jobs/entities.js';
 import { JobQueue } from '../src/modules/jobs/job-queue.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';

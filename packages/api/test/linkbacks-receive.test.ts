@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { IncomingPingRow, LinkbackRow, PostRow } from '../src/db/entities.js';
+import type { IncomingPingRow, LinkbackRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { SETTINGS } from '../src/modules/linkbacks/messages.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';

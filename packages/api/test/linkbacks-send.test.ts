@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingPingRow, PostRow } from '../src/db/entities.js';
+import type { OutgoingPingRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';
 import { LOOPBACK_ENV } from './support/linkbacks.js';

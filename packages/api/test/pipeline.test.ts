@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { In, MoreThan } from 'typeorm';
-import type { CommentRow, PostRow, SettingRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
 import { seedComments } from '../src/seed/smsmhealth.js';
 import { commentClient } from './support/comments.js';
 import { insertComment, insertPost, setDiscussionSettings } from './support/fixtures.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { seedIfEmpty } from '../src/seed/seed.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 

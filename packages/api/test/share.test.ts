@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow, ShareTargetRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { ShareTargetRow } from '../src/modules/share/entities.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
 const SEED_SLUG = 'social-media-surgery-for-mental-health-smsmhealth';

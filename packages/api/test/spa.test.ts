@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommentRow, LinkbackRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { LinkbackRow } from '../src/modules/linkbacks/entities.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';

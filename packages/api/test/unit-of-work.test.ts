@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from 'typeorm';
-import type {
-  CommentRow,
-  PostRow,
-  SessionRow,
-  SettingRow,
-  ShareTargetRow,
-  TagRow,
-} from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow, TagRow } from '../src/modules/posts/entities.js';
+import type { SessionRow } from '../src/modules/auth/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
+import type { ShareTargetRow } from '../src/modules/share/entities.js';
 import { colloquy } from './support/cli.js';
 import { signedInUser, type SignedIn } from './support/editorial.js';
 import {

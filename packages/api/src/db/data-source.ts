@@ -1,17 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
-import { DataSource, type Logger, type QueryRunner } from 'typeorm';
+import {
+  DataSource,
+  type EntitySchema,
+  type Logger,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
 import { TypeOrmDatabase, type Database } from './database.js';
-import { createEntities } from './entities.js';
+import { settingEntities } from './settings.js';
+import type { DbKind } from './columns.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
 import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 import { Linkbacks1795478700000 } from './migrations/1795478700000-linkbacks.js';
 import { Editorial1795478800000 } from './migrations/1795478800000-editorial.js';
 
-export const migrations = [
+/**
+ * The migrations written before modules owned their tables: frozen, they
+ * create and change tables of several modules. Newer ones belong to the
+ * module whose tables they touch (ColloquyModule.migrations).
+ */
+export const coreMigrations = [
   Initial1795478400000,
   Accounts1795478500000,
   Discussion1795478600000,
@@ -50,7 +62,14 @@ class CountingLogger implements Logger {
   }
 }
 
+/** What the database holds: every module's entities and migrations (see modules/index.ts). */
+export interface Tables {
+  entities: (kind: DbKind) => EntitySchema[];
+  migrations: readonly (new () => MigrationInterface)[];
+}
+
 export interface CreateDatabaseOptions {
+  tables: Tables;
   counter?: QueryCounter;
   onError?: (message: string) => void;
 }
@@ -63,8 +82,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
  * migrations') and a reader that cannot write. Nothing is opened yet:
  * openDatabase() does that.
  */
-export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOptions = {}): Database {
-  const entities = Object.values(createEntities(db.kind));
+export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOptions): Database {
+  const entities = [...settingEntities(db.kind), ...options.tables.entities(db.kind)];
+  const migrations = [...coreMigrations, ...options.tables.migrations];
   const onError = options.onError ?? (() => {});
   const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError);
   if (db.kind === 'sqlite') {

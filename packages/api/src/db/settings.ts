@@ -1,6 +1,25 @@
-import { Brackets } from 'typeorm';
+import { Brackets, EntitySchema } from 'typeorm';
+import type { DbKind } from './columns.js';
 import type { Database } from './database.js';
-import type { SettingRow } from './entities.js';
+
+/** One site-wide setting: a key (namespaced, e.g. `site.title`) and its value as text. */
+export interface SettingRow {
+  key: string;
+  value: string;
+}
+
+/** The settings table: the one the database layer owns itself (modules keep their settings here). */
+export function settingEntities(_kind: DbKind) {
+  const Setting = new EntitySchema<SettingRow>({
+    name: 'Setting',
+    tableName: 'settings',
+    columns: {
+      key: { type: 'varchar', length: 100, primary: true },
+      value: { type: 'text' },
+    },
+  });
+  return [Setting];
+}
 
 /** Raw setting values by key, as one request read them. */
 export type SettingsSnapshot = ReadonlyMap<string, string>;

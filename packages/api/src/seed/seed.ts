@@ -1,14 +1,9 @@
 import type { Database } from '../db/database.js';
-import type {
-  AuthorRow,
-  CommentRow,
-  LinkbackRow,
-  PostRow,
-  PostTagRow,
-  SettingRow,
-  ShareTargetRow,
-  TagRow,
-} from '../db/entities.js';
+import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../modules/posts/entities.js';
+import type { CommentRow } from '../modules/comments/entities.js';
+import type { LinkbackRow } from '../modules/linkbacks/entities.js';
+import type { SettingRow } from '../db/settings.js';
+import type { ShareTargetRow } from '../modules/share/entities.js';
 import { htmlToText, plainTextToHtml, sanitizePostHtml, truncateText } from '../lib/html.js';
 import {
   seedAuthor,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CommentRow, CommentStatus } from '../../src/db/entities.js';
+import type { CommentRow, CommentStatus } from '../../src/modules/comments/entities.js';
 import type { SubmitCommentInput } from '../../src/modules/comments/comments.service.js';
 import type { TestServer } from './server.js';
 

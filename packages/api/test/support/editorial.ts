@@ -1,4 +1,4 @@
-import type { Role } from '../../src/db/entities.js';
+import type { Role } from '../../src/modules/auth/entities.js';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service.js';
 import type { ApiTokenScope } from '../../src/modules/auth/viewer.js';
 import { createUser, TEST_PASSWORD } from './fixtures.js';

@@ -1,5 +1,7 @@
 import type { Database } from '../../src/db/database.js';
-import type { CommentRow, PostRow, Role, UserRow } from '../../src/db/entities.js';
+import type { CommentRow } from '../../src/modules/comments/entities.js';
+import type { PostRow } from '../../src/modules/posts/entities.js';
+import type { Role, UserRow } from '../../src/modules/auth/entities.js';
 import { SettingsStore } from '../../src/db/settings.js';
 import { UsersService } from '../../src/modules/auth/users.service.js';
 import type {

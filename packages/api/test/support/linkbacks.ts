@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import type { LinkbackRow, SettingRow } from '../../src/db/entities.js';
+import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
+import type { SettingRow } from '../../src/db/settings.js';
 import type { TestServer } from './server.js';
 
 /** Environment that lets the server fetch the loopback fixture sites (test-only setting). */

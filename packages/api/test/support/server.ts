@@ -12,6 +12,7 @@ import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.j
 import type { Database } from '../../src/db/database.js';
 import { createDatabase, openDatabase, QueryCounter } from '../../src/db/data-source.js';
 import { seedIfEmpty } from '../../src/seed/seed.js';
+import { tables } from '../../src/modules/index.js';
 
 export type DbKind = DatabaseConfig['kind'];
 
@@ -125,7 +126,7 @@ export async function startServer(
   const config: Config = { ...base, database: db, logLevel: options.logStream ? 'info' : 'silent' };
   options.configure?.(config);
   const counter = new QueryCounter();
-  const database = createDatabase(db, { counter });
+  const database = createDatabase(db, { tables, counter });
   await openDatabase(database);
   if (options.seed !== false) await seedIfEmpty(database);
   const app = await buildApp({ config, db: database, logStream: options.logStream });

@@ -1,7 +1,8 @@
 import { insertOne, type Database } from '../../db/database.js';
-import type { ApiTokenRow } from '../../db/entities.js';
-import { parseId } from '../comments/comments.service.js';
-import { clean, type UserError } from '../comments/validation.js';
+import type { ApiTokenRow } from './entities.js';
+import { parseId } from '../../lib/ids.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 import { assertCan } from './policy.js';
 import { API_TOKEN_PREFIX, newSecret } from './secrets.js';

@@ -1,9 +1,9 @@
 import { insertOne, type Database } from '../../db/database.js';
 import { GraphQLError } from 'graphql';
 import { dbDate } from '../../db/dates.js';
-import type { ApiTokenRow, SessionRow, UserRow } from '../../db/entities.js';
-import type { UserError } from '../comments/validation.js';
-import type { RequestMeta } from '../comments/comments.service.js';
+import type { ApiTokenRow, SessionRow, UserRow } from './entities.js';
+import type { UserError } from '../../lib/user-errors.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import { AUTH } from './constants.js';
 import { messages } from './messages.js';
 import { needsRehash, UNMATCHABLE_HASH, verifyPassword } from './passwords.js';

@@ -1,7 +1,7 @@
 import { insertOne, type Database } from '../../db/database.js';
 import { Brackets, In, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import type { SignInAttemptRow } from '../../db/entities.js';
+import type { SignInAttemptRow } from './entities.js';
 import { AUTH } from './constants.js';
 import { hashSecret } from './secrets.js';
 

@@ -1,7 +1,9 @@
 import type { Database } from '../../db/database.js';
 import { In } from 'typeorm';
-import type { AuthorRow, SessionRow, UserRow } from '../../db/entities.js';
-import { clean, EMAIL, type UserError } from '../comments/validation.js';
+import type { AuthorRow } from '../posts/entities.js';
+import type { SessionRow, UserRow } from './entities.js';
+import { clean, EMAIL } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 import { hashPassword } from './passwords.js';
 import { ROLES, type Role } from './viewer.js';

@@ -1,7 +1,8 @@
 import type { Database } from '../../db/database.js';
 import { Brackets, In } from 'typeorm';
-import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
-import { assertReach } from '../../lib/access.js';
+import type { CommentRow, CommentStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
+import { assertReach } from '../auth/policy.js';
 import { plainTextToHtml } from '../../lib/html.js';
 import {
   countByStatus,
@@ -9,7 +10,7 @@ import {
   queueQuery,
   type ModeratedKind,
   type StatusCounts,
-} from '../../lib/moderation.js';
+} from '../moderation/moderation.js';
 import {
   containsPattern,
   pageNewestFirst,
@@ -19,9 +20,10 @@ import {
 import { assertCan, reach } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PostsService } from '../posts/posts.service.js';
-import { parseId } from './comments.service.js';
+import { parseId } from '../../lib/ids.js';
 import { messages } from './messages.js';
-import { validateCommentFields, type UserError } from './validation.js';
+import { validateCommentFields } from './validation.js';
+import type { UserError } from '../../lib/user-errors.js';
 
 export interface ModerationFilter {
   postId?: string | null;

@@ -2,8 +2,11 @@ import type { Database } from '../../db/database.js';
 import { createHash } from 'node:crypto';
 import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
+import type { CommentRow, CommentStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import { countLinks } from '../../lib/html.js';
+import { parseId } from '../../lib/ids.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
 import type { PostsService } from '../posts/posts.service.js';
@@ -23,21 +26,8 @@ export interface CommentSubmission {
   homepage?: string | null;
 }
 
-/** Who sent the request; kept with the comment for moderators, never published. */
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-}
-
 /** The stored comment, or why nothing was stored. */
 export type PipelineResult = { row: CommentRow; errors: [] } | { row: null; errors: UserError[] };
-
-/** Parses a GraphQL ID of ours (a positive integer); anything else is null. */
-export function parseId(id: string | null | undefined): number | null {
-  if (id == null || !/^[1-9]\d{0,15}$/.test(id)) return null;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : null;
-}
 
 /** A submission whose fields, post and parent passed every check. */
 interface Checked {

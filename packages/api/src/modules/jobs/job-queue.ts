@@ -1,7 +1,7 @@
 import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type { JobRow } from '../../db/entities.js';
+import type { JobRow } from './entities.js';
 
 /** A running job whose process died is taken over after this long. */
 const STALE_AFTER_MS = 5 * 60_000;

@@ -1,15 +1,16 @@
 import type { Database } from '../../db/database.js';
-import type { CommentStatus, LinkbackRow } from '../../db/entities.js';
+import type { CommentStatus } from '../comments/entities.js';
+import type { LinkbackRow } from './entities.js';
 import {
   countByStatus,
   moderateInBulk,
   queueQuery,
   type ModeratedKind,
   type StatusCounts,
-} from '../../lib/moderation.js';
+} from '../moderation/moderation.js';
 import { pageNewestFirst, type Page, type PageArgs } from '../../lib/pagination.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { UserError } from '../comments/validation.js';
+import type { UserError } from '../../lib/user-errors.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { messages } from './messages.js';
 

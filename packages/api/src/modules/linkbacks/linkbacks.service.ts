@@ -3,14 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { In, MoreThan, type EntityManager } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type {
-  IncomingPingRow,
-  LinkbackKind,
-  LinkbackRow,
-  LinkbackStatus,
-  PostRow,
-  SettingRow,
-} from '../../db/entities.js';
+import type { IncomingPingRow, LinkbackKind, LinkbackRow, LinkbackStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
+import type { SettingRow } from '../../db/settings.js';
 import {
   decodeCursor,
   encodeCursor,

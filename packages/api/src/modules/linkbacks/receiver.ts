@@ -1,9 +1,10 @@
 import type { Database } from '../../db/database.js';
-import type { IncomingPingRow, LinkbackKind, PostRow } from '../../db/entities.js';
+import type { IncomingPingRow, LinkbackKind } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { comparableUrl } from '../../lib/remote/html-document.js';
 import { httpUrl, remoteText } from '../../lib/remote/plain-text.js';
-import { parseId } from '../comments/comments.service.js';
+import { parseId } from '../../lib/ids.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { PostsService } from '../posts/posts.service.js';
 import type { LinkbacksService } from './linkbacks.service.js';

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js';
 import type { Config } from '../../config.js';
-import type { OutgoingPingRow, OutgoingPingStatus, PostRow } from '../../db/entities.js';
+import type { OutgoingPingRow, OutgoingPingStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import {
   decodeBody,
   RemoteFetchError,

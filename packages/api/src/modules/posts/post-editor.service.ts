@@ -1,15 +1,9 @@
 import type { Database } from '../../db/database.js';
 import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
 import { In, type EntityManager } from 'typeorm';
-import type {
-  ContentFormat,
-  PostRevisionRow,
-  PostRow,
-  PostTagRow,
-  TagRow,
-} from '../../db/entities.js';
+import type { ContentFormat, PostRevisionRow, PostRow, PostTagRow, TagRow } from './entities.js';
 import { dbDate } from '../../db/dates.js';
-import { assertReach } from '../../lib/access.js';
+import { assertReach } from '../auth/policy.js';
 import {
   containsPattern,
   pageNewestFirst,
@@ -17,11 +11,12 @@ import {
   type PageArgs,
 } from '../../lib/pagination.js';
 import { SLUG, slugify } from '../../lib/slug.js';
-import type { EditorialHooks } from '../../services.js';
+import type { EditorialHooks } from './hooks.js';
 import { assertCan, can, requireViewer } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
-import { parseId } from '../comments/comments.service.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { parseId } from '../../lib/ids.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { excerptFrom, renderPostContent } from './content.js';
 import { LIMITS, messages } from './messages.js';
 

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.js';
 import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../../db/entities.js';
+import type { AuthorRow, PostRow, PostTagRow, TagRow } from './entities.js';
 import {
   decodeCursor,
   encodeCursor,

@@ -1,9 +1,10 @@
 import type { Database } from '../../db/database.js';
-import type { ShareTargetRow } from '../../db/entities.js';
+import type { ShareTargetRow } from './entities.js';
 import { SLUG } from '../../lib/slug.js';
 import { assertCan } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 
 export interface ShareTargetInput {

@@ -1,10 +1,11 @@
 import type { Database } from '../../db/database.js';
 import { parsePublicUrl, type Config } from '../../config.js';
-import type { SettingRow } from '../../db/entities.js';
+import type { SettingRow } from '../../db/settings.js';
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
 import { assertCan } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 
 export interface Site {

@@ -1,11 +1,11 @@
 import { In, type SelectQueryBuilder } from 'typeorm';
-import type { Database } from '../db/database.js';
-import type { CommentStatus, PostRow } from '../db/entities.js';
-import { assertCan } from '../modules/auth/policy.js';
-import type { Viewer } from '../modules/auth/viewer.js';
-import { parseId } from '../modules/comments/comments.service.js';
-import type { UserError } from '../modules/comments/validation.js';
-import { assertReach } from './access.js';
+import type { Database } from '../../db/database.js';
+import type { CommentStatus } from '../comments/entities.js';
+import type { PostRow } from '../posts/entities.js';
+import { assertCan, assertReach } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
+import { parseId } from '../../lib/ids.js';
+import type { UserError } from '../../lib/user-errors.js';
 
 /** Most ids one bulk moderation takes. */
 export const MAX_BULK = 100;
