@@ -170,7 +170,7 @@ describe('CommentsSection', () => {
       comment: null,
       errors: [
         { field: 'authorName', code: 'TOO_LONG', message: 'That name is too long for us.' },
-        { field: 'postId', code: 'COMMENTS_CLOSED', message: 'Comments on this post are closed.' },
+        { field: 'postId', code: 'COMMENTS_CLOSED', message: 'No more comments here.' },
       ],
     });
     const wrapper = mountSection({ submit });
@@ -179,8 +179,10 @@ describe('CommentsSection', () => {
     const name = wrapper.get('input[name="authorName"]');
     expect(name.attributes('aria-invalid')).toBe('true');
     const describedBy = name.attributes('aria-describedby')!;
-    expect(wrapper.get(`[id="${describedBy}"]`).text()).toBe('That name is too long for us.');
-    expect(wrapper.get('.form-errors').text()).toBe('Comments on this post are closed.');
+    expect(wrapper.get(`[id="${describedBy}"]`).text()).toBe(
+      'Your name can be at most 245 characters long.',
+    );
+    expect(wrapper.get('.form-errors').text()).toBe('Comments are closed on this post.');
     expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
     expect(document.activeElement).toBe(name.element);
     wrapper.unmount();
