@@ -16,7 +16,7 @@ export interface MessageContext {
   field: CommentField | null;
   /** That field's limit from the discussion settings; null when it has none. */
   maxLength: number | null;
-  /** What the server said (empty for client-side checks). */
+  /** What the server said (empty for client-side checks, whose codes all have a message). */
   serverMessage: string;
 }
 
@@ -34,15 +34,13 @@ const NOUN: Record<CommentField, string> = {
   authorUrl: 'Your website address',
 };
 
-const fallback = 'Your comment could not be posted. Please try again.';
-
 export const COMMENT_ERROR_MESSAGES = {
   // Field-level (packages/api/src/modules/comments/validation.ts).
-  REQUIRED: ({ field, serverMessage }) => (field ? REQUIRED[field] : serverMessage || fallback),
+  REQUIRED: ({ field, serverMessage }) => (field ? REQUIRED[field] : serverMessage),
   TOO_LONG: ({ field, maxLength, serverMessage }) =>
     field && maxLength !== null
       ? `${NOUN[field]} can be at most ${maxLength.toLocaleString('en')} characters long.`
-      : serverMessage || fallback,
+      : serverMessage,
   INVALID_EMAIL: () => 'Please enter a valid email address, like name@example.com.',
   INVALID_URL: () =>
     'Please enter a full website address starting with http:// or https://, like https://example.com.',
@@ -56,8 +54,7 @@ export const COMMENT_ERROR_MESSAGES = {
   COMMENTS_CLOSED: () => 'Comments are closed on this post.',
   DUPLICATE: () => 'You have already posted this comment.',
   // Only the server knows how long to wait, and its message says so.
-  RATE_LIMITED: ({ serverMessage }) =>
-    serverMessage || 'You are commenting too quickly. Please wait a moment and try again.',
+  RATE_LIMITED: ({ serverMessage }) => serverMessage,
   // Client-side only: the request failed, or the answer had neither comment nor errors.
   NETWORK_ERROR: () => 'Could not send your comment. Check your connection and try again.',
 } satisfies Record<string, (context: MessageContext) => string>;
@@ -70,9 +67,7 @@ export function isKnownCode(code: string): code is CommentErrorCode {
 
 /** The message for a code; a code this catalog does not know shows the server's message. */
 export function commentErrorMessage(code: string, context: MessageContext): string {
-  return isKnownCode(code)
-    ? COMMENT_ERROR_MESSAGES[code](context)
-    : context.serverMessage || fallback;
+  return isKnownCode(code) ? COMMENT_ERROR_MESSAGES[code](context) : context.serverMessage;
 }
 
 /** What the live region says as a submission goes. */
