@@ -8,7 +8,6 @@ import type {
   PostTagRow,
   TagRow,
 } from '../../db/entities.js';
-import { dbDate } from '../../db/dates.js';
 import { assertReach } from '../../lib/access.js';
 import {
   containsPattern,
@@ -24,9 +23,9 @@ import { parseId } from '../comments/comments.service.js';
 import { clean, type UserError } from '../comments/validation.js';
 import { excerptFrom, renderPostContent } from './content.js';
 import { LIMITS, messages } from './messages.js';
+import { editorStatusCondition, isVisible, type EditorPostStatus } from './visibility.js';
 
-/** What editors see: SCHEDULED is a published post whose publication time has not come yet. */
-export type EditorPostStatus = 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'TRASH';
+export { editorStatus, isVisible, type EditorPostStatus } from './visibility.js';
 
 /** The fields an editor sets; on update, a field left out (or null) keeps its value. */
 export interface PostInput {
@@ -74,16 +73,6 @@ const error = (field: string | null, code: string, message: string): UserError =
 });
 const fail = (...errors: UserError[]): PostPayload => ({ post: null, errors });
 const codePoints = (text: string) => Array.from(text).length;
-
-export function editorStatus(post: PostRow, now = new Date()): EditorPostStatus {
-  if (post.status === 'PUBLISHED' && post.publishedAt && post.publishedAt > now) return 'SCHEDULED';
-  return post.status;
-}
-
-/** Readers can see it now (the same rule as PostsService.visible()). */
-export function isVisible(post: PostRow, now = new Date()): boolean {
-  return editorStatus(post, now) === 'PUBLISHED';
-}
 
 function normalizeTags(names: readonly string[]): { tags: TagInput[]; errors: UserError[] } {
   const errors: UserError[] = [];
@@ -138,21 +127,8 @@ export class PostEditorService {
     const { viewer: me, reach } = assertReach(viewer, 'post:readDrafts');
     const qb = this.repo.createQueryBuilder('p').where('1 = 1');
     if (reach === 'own') qb.andWhere('p.authorId = :me', { me: me.authorId });
-    const now = dbDate(this.deps.db, new Date());
-    switch (args.status) {
-      case 'DRAFT':
-      case 'TRASH':
-        qb.andWhere('p.status = :status', { status: args.status });
-        break;
-      case 'SCHEDULED':
-        qb.andWhere("p.status = 'PUBLISHED' AND p.publishedAt > :now", { now });
-        break;
-      case 'PUBLISHED':
-        qb.andWhere("p.status = 'PUBLISHED' AND p.publishedAt <= :now", { now });
-        break;
-      default:
-        qb.andWhere("p.status <> 'TRASH'");
-    }
+    const status = editorStatusCondition('p', args.status, this.deps.db);
+    qb.andWhere(status.where, status.parameters);
     const search = clean(args.search);
     if (search)
       qb.andWhere("LOWER(p.title) LIKE :search ESCAPE '\\'", { search: containsPattern(search) });
