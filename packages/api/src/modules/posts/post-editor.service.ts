@@ -16,12 +16,12 @@ import {
   type PageArgs,
 } from '../../lib/pagination.js';
 import { SLUG, slugify } from '../../lib/slug.js';
-import type { EditorialHooks } from '../../services.js';
 import { assertCan, can, requireViewer } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
 import { parseId } from '../comments/comments.service.js';
 import { clean, type UserError } from '../comments/validation.js';
 import { excerptFrom, renderPostContent } from './content.js';
+import { announcePublished, type EditorialHooks } from './hooks.js';
 import { LIMITS, messages } from './messages.js';
 import { editorStatusCondition, isVisible, type EditorPostStatus } from './visibility.js';
 
@@ -234,15 +234,17 @@ export class PostEditorService {
           return fail(error('publishAt', 'TOO_FAR', messages.publishAtTooFar));
       }
       const publishedAt = publishAt ?? (isVisible(post, now) ? post.publishedAt! : now);
-      const saved = await this.deps.db.write((em) =>
-        em.getRepository<PostRow>('Post').save({
+      const saved = await this.deps.db.write(async (em) => {
+        const row = await em.getRepository<PostRow>('Post').save({
           ...post,
           status: 'PUBLISHED',
           publishedAt,
           updatedAt: now,
-        }),
-      );
-      await this.published(saved);
+        });
+        // A scheduled post is not announced: readers cannot see it yet.
+        announcePublished(this.deps, row);
+        return row;
+      });
       return { post: saved, errors: [] };
     });
   }
@@ -334,17 +336,6 @@ export class PostEditorService {
     return { post: saved, errors: [] };
   }
 
-  /** Tells the hook that a post readers can see was published or changed. */
-  private async published(post: PostRow, previousHtml: string | null = null): Promise<void> {
-    if (!isVisible(post) || !this.deps.hooks.onPostPublished) return;
-    try {
-      await this.deps.hooks.onPostPublished(post.id, previousHtml);
-    } catch {
-      // The post is published whatever the hook (e.g. sending pings) runs into;
-      // the hook reports its own failures.
-    }
-  }
-
   /** Validates the input against the post's current state (null when creating). */
   private check(
     input: PostInput,
@@ -409,7 +400,7 @@ export class PostEditorService {
     input: PostInput,
   ): Promise<PostPayload> {
     const { text } = checked;
-    const result = await this.deps.db.write(async (em): Promise<PostPayload> => {
+    return this.deps.db.write(async (em): Promise<PostPayload> => {
       const slug = await this.resolveSlug(em, checked.slug, text.title, post.id);
       if (!slug) return fail(error('slug', 'SLUG_TAKEN', messages.slugTaken));
       const before = await textOf(em, post);
@@ -434,11 +425,10 @@ export class PostEditorService {
           await saveRevision(em, post.id, before, null, post.updatedAt);
         await saveRevision(em, post.id, after, me);
       }
+      // The previous HTML lets the hook tell links that were removed (readers saw them until now).
+      announcePublished(this.deps, saved, isVisible(post) ? post.contentHtml : null);
       return { post: saved, errors: [] };
     });
-    // The previous HTML lets the hook tell links that were removed (readers saw them until now).
-    if (result.post) await this.published(result.post, isVisible(post) ? post.contentHtml : null);
-    return result;
   }
 
   /**
