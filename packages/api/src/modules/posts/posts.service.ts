@@ -10,6 +10,7 @@ import {
   type Page,
   type PageArgs,
 } from '../../lib/pagination.js';
+import { visibleCondition } from './visibility.js';
 
 export interface PostListArgs extends PageArgs {
   tag?: string | null;
@@ -22,13 +23,13 @@ export class PostsService {
     return this.deps.db;
   }
 
-  /** Posts a reader may see: published, with a publication time that has come. */
+  /** Posts a reader may see (the rule in ./visibility.ts). */
   private visible(alias = 'p'): SelectQueryBuilder<PostRow> {
+    const visible = visibleCondition(alias, this.db);
     return this.db.read
       .getRepository<PostRow>('Post')
       .createQueryBuilder(alias)
-      .where(`${alias}.status = :published`, { published: 'PUBLISHED' })
-      .andWhere(`${alias}.publishedAt <= :now`, { now: dbDate(this.db, new Date()) });
+      .where(visible.where, visible.parameters);
   }
 
   findPublishedBySlug(slug: string): Promise<PostRow | null> {
