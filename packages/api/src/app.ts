@@ -11,10 +11,10 @@ import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { enforceLimits } from './graphql/limits.js';
 import { buildResolvers } from './graphql/resolvers.js';
-import { typeDefs } from './graphql/type-defs.js';
+import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
-import { modules, type Loaders } from './modules/index.js';
-import { composeLoaders } from './modules/module.js';
+import { modules as appModules, type Loaders } from './modules/index.js';
+import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
 import type { Site } from './modules/site/site.service.js';
 import { SpaShell, type PageMeta } from './spa.js';
@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   db: Database;
   /** Where log lines go (standard output when omitted). */
   logStream?: NodeJS.WritableStream;
+  /** The modules to serve (modules/index.ts unless told otherwise; the database must hold their tables). */
+  modules?: readonly AnyModule[];
 }
 
 const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
@@ -210,6 +212,7 @@ export async function buildApp({
   config,
   db,
   logStream,
+  modules = appModules,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -229,7 +232,7 @@ export async function buildApp({
           },
     bodyLimit: config.bodyLimit,
   });
-  const services = createServices({ db, config });
+  const services = createServices({ db, config, modules });
   app.decorate('services', services);
 
   // Background jobs (webmention verification, sending pings) run with the app
@@ -244,8 +247,8 @@ export async function buildApp({
   app.addHook('onClose', async () => worker.stop());
 
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs,
-    resolvers: buildResolvers(),
+    typeDefs: typeDefsOf(modules),
+    resolvers: buildResolvers(modules),
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,

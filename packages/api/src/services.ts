@@ -2,7 +2,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { SettingsStore } from './db/settings.js';
 import { composeServices } from './modules/module.js';
-import { modules, type Services } from './modules/index.js';
+import { modules as appModules, type Services } from './modules/index.js';
+import type { AnyModule } from './modules/module.js';
 import type { EditorialHooks } from './modules/posts/hooks.js';
 
 export type { Services };
@@ -13,9 +14,11 @@ export function createServices(deps: {
   config: Config;
   /** Replaces the default editorial hooks (tests observe publication with their own). */
   hooks?: EditorialHooks;
+  /** The modules to build (the app's, unless told otherwise). */
+  modules?: readonly AnyModule[];
 }): Services {
   const { db, config } = deps;
   const core = { db, config, settings: new SettingsStore({ db }) };
   const overrides = deps.hooks ? { editorialHooks: deps.hooks } : {};
-  return composeServices(modules, core, overrides) as Services;
+  return composeServices(deps.modules ?? appModules, core, overrides) as Services;
 }

@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
-import { modules } from '../modules/index.js';
+import { modules as appModules } from '../modules/index.js';
+import type { AnyModule } from '../modules/module.js';
 
 function toDate(value: unknown): Date {
   const date =
@@ -21,7 +22,7 @@ const DateTime = new GraphQLScalarType<Date, string>({
 });
 
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */
-export function buildResolvers(): Resolvers {
+export function buildResolvers(modules: readonly AnyModule[] = appModules): Resolvers {
   const merged: Record<string, Record<string, unknown>> = {};
   const maps = modules.flatMap((m) => m.resolvers ?? []);
   for (const map of maps) {

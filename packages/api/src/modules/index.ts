@@ -5,7 +5,7 @@ import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
 import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
-import type { LoadersOf, ServicesOf } from './module.js';
+import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
 import { postsModule } from './posts/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
@@ -30,8 +30,13 @@ export const modules = [
 export type Services = ServicesOf<typeof modules>;
 export type Loaders = LoadersOf<typeof modules>;
 
-/** The tables of every module, for createDatabase(). */
-export const tables: Tables = {
-  entities: (kind) => modules.flatMap((m) => m.entities?.(kind) ?? []),
-  migrations: modules.flatMap((m) => m.migrations ?? []),
-};
+/** The tables of a list of modules, for createDatabase(). */
+export function tablesOf(list: readonly AnyModule[]): Tables {
+  return {
+    entities: (kind) => list.flatMap((m) => m.entities?.(kind) ?? []),
+    migrations: list.flatMap((m) => m.migrations ?? []),
+  };
+}
+
+/** The tables of the app's modules. */
+export const tables: Tables = tablesOf(modules);

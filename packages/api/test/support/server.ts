@@ -12,7 +12,8 @@ import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.j
 import type { Database } from '../../src/db/database.js';
 import { createDatabase, openDatabase, QueryCounter } from '../../src/db/data-source.js';
 import { seedIfEmpty } from '../../src/seed/seed.js';
-import { tables } from '../../src/modules/index.js';
+import { modules as appModules, tablesOf } from '../../src/modules/index.js';
+import type { AnyModule } from '../../src/modules/module.js';
 
 export type DbKind = DatabaseConfig['kind'];
 
@@ -111,6 +112,8 @@ export async function startServer(
     configure?: (config: Config) => void;
     /** An existing database to serve (left in place on close) instead of a fresh one. */
     database?: DatabaseConfig;
+    /** The modules to serve, when not the app's own (modules/index.ts). */
+    modules?: readonly AnyModule[];
   } = {},
 ): Promise<TestServer> {
   const { db, drop } = options.database
@@ -126,10 +129,11 @@ export async function startServer(
   const config: Config = { ...base, database: db, logLevel: options.logStream ? 'info' : 'silent' };
   options.configure?.(config);
   const counter = new QueryCounter();
-  const database = createDatabase(db, { tables, counter });
+  const modules = options.modules ?? appModules;
+  const database = createDatabase(db, { tables: tablesOf(modules), counter });
   await openDatabase(database);
   if (options.seed !== false) await seedIfEmpty(database);
-  const app = await buildApp({ config, db: database, logStream: options.logStream });
+  const app = await buildApp({ config, db: database, logStream: options.logStream, modules });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
