@@ -4,6 +4,7 @@ import {
   coreMigrations,
   openDatabase,
   SQLITE_BUSY_TIMEOUT_MS,
+  SQLITE_WAL_SIZE_LIMIT,
 } from '../src/db/data-source.js';
 import { databaseKinds, freshDatabase } from './support/server.js';
 import { tables } from '../src/modules/index.js';
@@ -128,6 +129,13 @@ describe('SQLite pragmas', () => {
           { timeout: SQLITE_BUSY_TIMEOUT_MS },
         ]);
       }
+      expect(await database.writer.query('PRAGMA journal_size_limit')).toEqual([
+        { journal_size_limit: SQLITE_WAL_SIZE_LIMIT },
+      ]);
+      // Automatic checkpoints on (PASSIVE: they never block readers).
+      expect(await database.writer.query('PRAGMA wal_autocheckpoint')).toEqual([
+        { wal_autocheckpoint: 1000 },
+      ]);
     } finally {
       await database.close();
       await drop();

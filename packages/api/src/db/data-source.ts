@@ -74,6 +74,9 @@ export interface CreateDatabaseOptions {
   onError?: (message: string) => void;
 }
 
+/** The size the SQLite WAL file is truncated to after a checkpoint, in bytes. */
+export const SQLITE_WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 /** How long a SQLite connection waits for another one (the CLI, a backup) to release a lock. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -125,6 +128,11 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
 export async function openDatabase(db: Database): Promise<Database> {
   await db.writer.initialize();
   try {
+    if (db.kind === 'sqlite') {
+      // WAL checkpoints stay SQLite's automatic PASSIVE ones (every ~1000 pages): they
+      // never block a reader or the writer. This only caps the WAL file kept between them.
+      await db.writer.query(`PRAGMA journal_size_limit = ${SQLITE_WAL_SIZE_LIMIT}`);
+    }
     await db.writer.runMigrations({ transaction: 'each' });
     if (db.reader !== db.writer) await db.reader.initialize();
   } catch (error) {
