@@ -1,5 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import path from 'node:path';
+import { modules } from './src/modules/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const header = {
@@ -21,25 +22,15 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         contextType: '../graphql/context.js#GraphQLContext',
         scalars: { DateTime: 'Date | string' },
-        mappers: {
-          Post: '../db/entities.js#PostRow',
-          Author: '../db/entities.js#AuthorRow',
-          Tag: '../db/entities.js#TagRow',
-          Comment: '../modules/comments/thread.js#CommentNode',
-          Linkback: '../db/entities.js#LinkbackRow',
-          ShareTarget: '../db/entities.js#ShareTargetRow',
-          DiscussionSettings:
-            '../modules/discussion/discussion-settings.js#DiscussionSettings as DiscussionSettingsModel',
-          OutgoingPing: '../db/entities.js#OutgoingPingRow',
-          DiscussionRules:
-            '../modules/discussion/discussion-settings.js#DiscussionSettings as DiscussionSettingsModel',
-          Viewer: '../modules/auth/viewer.js#Viewer as ViewerModel',
-          ApiToken: '../db/entities.js#ApiTokenRow',
-          PostRevision: '../db/entities.js#PostRevisionRow',
-          EditorComment: '../db/entities.js#CommentRow',
-          EditorLinkback: '../db/entities.js#LinkbackRow',
-          EditorShareTarget: '../db/entities.js#ShareTargetRow',
-        },
+        // Each module names the models behind its GraphQL types (ColloquyModule.mappers).
+        mappers: Object.fromEntries(
+          modules.flatMap((m) =>
+            Object.entries(m.mappers ?? {}).map(([type, file]) => [
+              type,
+              `../modules/${m.name}/${file}`,
+            ]),
+          ),
+        ),
       },
     },
     [path.join(root, 'web/src/generated/graphql.ts')]: {

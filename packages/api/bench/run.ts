@@ -11,12 +11,12 @@ import * as prettier from 'prettier';
 import type { DatabaseConfig } from '../src/config.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig, parseDatabaseUrl } from '../src/config.js';
-import { createDataSource, openDatabase, QueryCounter } from '../src/db/data-source.js';
+import { createDatabase, openDatabase, QueryCounter } from '../src/db/data-source.js';
 import { SettingsStore } from '../src/db/settings.js';
-import { createTransactionRunner } from '../src/db/transactions.js';
 import { DiscussionSettingsService } from '../src/modules/discussion/discussion-settings.service.js';
 import { seedIfEmpty } from '../src/seed/seed.js';
 import { findPgBin, startPgCluster } from '../test/support/postgres.js';
+import { tables } from '../src/modules/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const apiMain = path.resolve(import.meta.dirname, '../dist/main.js');
@@ -88,19 +88,16 @@ const scenarios: Scenario[] = [
  * off, and the scenario measures storing a comment.
  */
 async function allowRepeatedComments(db: DatabaseConfig): Promise<void> {
-  const ds = await openDatabase(createDataSource(db));
+  const database = await openDatabase(createDatabase(db, { tables }));
   try {
-    const settings = new SettingsStore({
-      dataSource: ds,
-      transaction: createTransactionRunner(ds),
-    });
+    const settings = new SettingsStore({ db: database });
     const { errors } = await new DiscussionSettingsService({ settings }).update({
       minSecondsBetweenComments: 0,
       refuseDuplicates: false,
     });
     if (errors.length > 0) throw new Error(JSON.stringify(errors));
   } finally {
-    await ds.destroy();
+    await database.close();
   }
 }
 
@@ -119,11 +116,11 @@ interface Row {
 async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
   await allowRepeatedComments(db);
   const counter = new QueryCounter();
-  const ds = createDataSource(db, { counter });
-  await openDatabase(ds);
-  await seedIfEmpty(ds);
+  const database = createDatabase(db, { tables, counter });
+  await openDatabase(database);
+  await seedIfEmpty(database);
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), database: db };
-  const app = await buildApp({ config, dataSource: ds });
+  const app = await buildApp({ config, db: database });
   const counts: number[] = [];
   for (const s of scenarios) {
     const inject = () =>
@@ -134,7 +131,7 @@ async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
     counts.push(counter.count - before);
   }
   await app.close();
-  await ds.destroy();
+  await database.close();
   return counts;
 }
 

@@ -6,19 +6,17 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { rejectNulInput } from './graphql/input-guard.js';
 import { enforceLimits, MAX_TOKENS } from './graphql/limits.js';
-import { createLoaders } from './graphql/loaders.js';
 import { buildResolvers } from './graphql/resolvers.js';
-import { typeDefs } from './graphql/type-defs.js';
+import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
-import { registerLinkbackRoutes } from './modules/linkbacks/linkbacks.routes.js';
-import { WEBMENTION_JOB } from './modules/linkbacks/receiver.js';
-import { SEND_JOB } from './modules/linkbacks/sender.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
+import { modules as appModules, type Loaders } from './modules/index.js';
+import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
 import type { Site } from './modules/site/site.service.js';
 import { SpaShell, type PageMeta } from './spa.js';
@@ -32,9 +30,11 @@ declare module 'fastify' {
 
 export interface BuildAppOptions {
   config: Config;
-  dataSource: DataSource;
+  db: Database;
   /** Where log lines go (standard output when omitted). */
   logStream?: NodeJS.WritableStream;
+  /** The modules to serve (modules/index.ts unless told otherwise; the database must hold their tables). */
+  modules?: readonly AnyModule[];
 }
 
 const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
@@ -216,8 +216,9 @@ async function registerSpa(
 /** The whole HTTP application: GraphQL API and SPA, on a database that is already open and migrated. */
 export async function buildApp({
   config,
-  dataSource,
+  db,
   logStream,
+  modules = appModules,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -237,7 +238,7 @@ export async function buildApp({
           },
     bodyLimit: config.bodyLimit,
   });
-  const services = createServices({ dataSource, config });
+  const services = createServices({ db, config, modules });
   app.decorate('services', services);
   refuseNulInUrls(app);
 
@@ -245,15 +246,7 @@ export async function buildApp({
   // and stop with it; the job in progress finishes first.
   const worker = new JobWorker(
     services.jobs,
-    {
-      [WEBMENTION_JOB]: (payload) =>
-        services.linkbackReceiver.processWebmention((payload as { pingId: number }).pingId),
-      [SEND_JOB]: (payload, attempt) =>
-        services.linkbackSender.send(
-          (payload as { outgoingPingId: number }).outgoingPingId,
-          attempt,
-        ),
-    },
+    Object.assign({}, ...modules.map((m) => m.jobs?.(services) ?? {})),
     config.jobs,
     app.log,
   );
@@ -261,8 +254,8 @@ export async function buildApp({
   app.addHook('onClose', async () => worker.stop());
 
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs,
-    resolvers: buildResolvers(),
+    typeDefs: typeDefsOf(modules),
+    resolvers: buildResolvers(modules),
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -288,7 +281,7 @@ export async function buildApp({
       context: async (request) => ({
         config,
         services,
-        loaders: createLoaders(services),
+        loaders: composeLoaders(modules, services) as Loaders,
         request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
         // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
         viewer: await services.auth.authenticate(request.headers.authorization),
@@ -297,11 +290,11 @@ export async function buildApp({
   });
 
   app.get('/healthz', async (_req, reply) => {
-    await dataSource.query('SELECT 1');
+    await db.read.query('SELECT 1');
     return reply.send({ ok: true });
   });
 
-  await registerLinkbackRoutes(app, services);
+  for (const module of modules) await module.routes?.(app, services);
   await registerSpa(app, config, services);
   return app;
 }

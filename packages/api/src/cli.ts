@@ -2,9 +2,9 @@
 // Accounts are made here (the first admin included), with the database's own
 // authority; passwords come from a hidden prompt or stdin, never from argv.
 import { parseArgs } from 'node:util';
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import { ConfigError, loadConfig } from './config.js';
-import type { UserError } from './modules/comments/validation.js';
+import type { UserError } from './lib/user-errors.js';
 import { createServices, type Services } from './services.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
 
@@ -208,16 +208,16 @@ async function run(argv: string[]): Promise<void> {
   if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
 
-  let dataSource: DataSource | undefined;
+  let db: Database | undefined;
   try {
     const config = loadConfig();
-    dataSource = await openConfiguredDatabase(config, {
+    db = await openConfiguredDatabase(config, {
       info: (line) => console.error(line),
       error: (line) => console.error(line),
     });
-    await command(createServices({ dataSource, config }), parsed.values);
+    await command(createServices({ db, config }), parsed.values);
   } finally {
-    if (dataSource?.isInitialized) await dataSource.destroy();
+    await db?.close();
   }
 }
 

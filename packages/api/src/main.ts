@@ -16,9 +16,9 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let dataSource;
+  let db;
   try {
-    dataSource = await openConfiguredDatabase(config, {
+    db = await openConfiguredDatabase(config, {
       info: (line) => console.log(line),
       error: (line) => console.error(line),
     });
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await buildApp({ config, dataSource });
+  const app = await buildApp({ config, db });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     console.log(`colloquy: ${signal} received, shutting down`);
     await app.close();
-    await dataSource.destroy();
+    await db.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,97 +1,24 @@
-import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
 import { SettingsStore } from './db/settings.js';
-import { createTransactionRunner } from './db/transactions.js';
-import { RemoteFetcher } from './lib/remote/fetch.js';
-import { ApiTokensService } from './modules/auth/api-tokens.service.js';
-import { AuthService } from './modules/auth/auth.service.js';
-import { UsersService } from './modules/auth/users.service.js';
-import { CommentModerationService } from './modules/comments/comment-moderation.service.js';
-import { CommentsService } from './modules/comments/comments.service.js';
-import { CommentPipeline } from './modules/comments/pipeline.js';
-import { DiscussionSettingsService } from './modules/discussion/discussion-settings.service.js';
-import { JobQueue } from './modules/jobs/job-queue.js';
-import { LinkbackModerationService } from './modules/linkbacks/linkback-moderation.service.js';
-import { LinkbacksService } from './modules/linkbacks/linkbacks.service.js';
-import { LinkbackReceiver } from './modules/linkbacks/receiver.js';
-import { LinkbackSender } from './modules/linkbacks/sender.js';
-import { SourceVerifier } from './modules/linkbacks/verification.js';
-import { PostEditorService } from './modules/posts/post-editor.service.js';
-import { PostsService } from './modules/posts/posts.service.js';
-import { ShareService } from './modules/share/share.service.js';
-import { SiteService } from './modules/site/site.service.js';
+import { composeServices } from './modules/module.js';
+import { modules as appModules, type Services } from './modules/index.js';
+import type { AnyModule } from './modules/module.js';
+import type { EditorialHooks } from './modules/posts/hooks.js';
 
-/**
- * What other parts may plug into the editorial API. `onPostPublished` runs
- * after a post that readers can see was published or changed (publish now,
- * or an update of a published post, with the HTML readers saw before; not
- * when a scheduled time arrives, as nothing runs then). Its failure does not
- * undo the publication.
- */
-export interface EditorialHooks {
-  onPostPublished?: (postId: number, previousHtml: string | null) => Promise<void>;
-}
+export type { Services };
 
-/** The app's services, wired once, with their collaborators passed in. */
+/** The app's services: every module's, built once in list order (see modules/index.ts). */
 export function createServices(deps: {
-  dataSource: DataSource;
+  db: Database;
   config: Config;
-  /** Replaces the default hooks (tests observe publication with their own). */
+  /** Replaces the default editorial hooks (tests observe publication with their own). */
   hooks?: EditorialHooks;
-}) {
-  const { dataSource, config } = deps;
-  const posts = new PostsService(deps);
-  const transaction = createTransactionRunner(dataSource);
-  const settings = new SettingsStore({ dataSource, transaction });
-  const pipeline = new CommentPipeline({ dataSource, posts, transaction });
-  const jobs = new JobQueue(deps);
-  // Read at each fetch: main() settles PUBLIC_URL only once the port is known.
-  const fetcher = new RemoteFetcher(
-    config.remoteFetch,
-    () => `Colloquy/0.1 (+${config.publicUrl})`,
-  );
-  const linkbacks = new LinkbacksService({ ...deps, posts });
-  const linkbackSender = new LinkbackSender({
-    dataSource,
-    config,
-    posts,
-    jobs,
-    fetcher,
-    transaction,
-  });
-  // Publishing a post pings the pages it links to (and, after an edit, the ones it no longer links to).
-  const hooks: EditorialHooks = deps.hooks ?? {
-    onPostPublished: async (postId, previousHtml) => {
-      if (previousHtml === null) await linkbackSender.postPublished(postId);
-      else await linkbackSender.postUpdated(postId, previousHtml);
-    },
-  };
-  const users = new UsersService({ dataSource, transaction });
-  const discussionSettings = new DiscussionSettingsService({ settings });
-  return {
-    users,
-    auth: new AuthService({ dataSource, users }),
-    apiTokens: new ApiTokensService(deps),
-    posts,
-    postEditor: new PostEditorService({ dataSource, transaction, hooks, discussionSettings }),
-    settings,
-    discussionSettings,
-    comments: new CommentsService({ dataSource, pipeline, posts, transaction }),
-    commentModeration: new CommentModerationService({ dataSource, posts, transaction }),
-    linkbacks,
-    linkbackModeration: new LinkbackModerationService({ dataSource, posts }),
-    linkbackReceiver: new LinkbackReceiver({
-      linkbacks,
-      posts,
-      verifier: new SourceVerifier(fetcher),
-      jobs,
-      transaction,
-    }),
-    linkbackSender,
-    jobs,
-    share: new ShareService({ dataSource, transaction }),
-    site: new SiteService({ config, settings }),
-  };
+  /** The modules to build (the app's, unless told otherwise). */
+  modules?: readonly AnyModule[];
+}): Services {
+  const { db, config } = deps;
+  const core = { db, config, settings: new SettingsStore({ db }) };
+  const overrides = deps.hooks ? { editorialHooks: deps.hooks } : {};
+  return composeServices(deps.modules ?? appModules, core, overrides) as Services;
 }
-
-export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { Config } from './config.js';
-import { createDataSource, openDatabase } from './db/data-source.js';
+import type { Database } from './db/database.js';
+import { createDatabase, openDatabase } from './db/data-source.js';
+import { tables } from './modules/index.js';
 import { applyStoredPublicUrl } from './modules/site/site.service.js';
 import { seedIfEmpty } from './seed/seed.js';
 
@@ -16,18 +17,18 @@ export class StartupError extends Error {
 export async function openConfiguredDatabase(
   config: Config,
   log: { info: (line: string) => void; error: (line: string) => void },
-): Promise<DataSource> {
+): Promise<Database> {
   const where =
     config.database.kind === 'sqlite' ? config.database.file : new URL(config.database.url).host;
-  const dataSource = createDataSource(config.database, { onError: log.error });
+  const db = createDatabase(config.database, { tables, onError: log.error });
   try {
-    await openDatabase(dataSource);
+    await openDatabase(db);
   } catch (error) {
     throw new StartupError(
       `cannot open the ${config.database.kind} database at ${where}: ${(error as Error).message}`,
     );
   }
-  if (await seedIfEmpty(dataSource)) log.info('colloquy: seeded the database with the seed post');
-  await applyStoredPublicUrl(config, dataSource);
-  return dataSource;
+  if (await seedIfEmpty(db)) log.info('colloquy: seeded the database with the seed post');
+  await applyStoredPublicUrl(config, db);
+  return db;
 }

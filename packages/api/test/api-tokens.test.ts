@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiTokenRow, Role, SessionRow, UserRow } from '../src/db/entities.js';
-import { createTransactionRunner } from '../src/db/transactions.js';
+import type { ApiTokenRow, Role, SessionRow, UserRow } from '../src/modules/auth/entities.js';
 import { messages } from '../src/modules/auth/messages.js';
 import { hashSecret } from '../src/modules/auth/secrets.js';
 import { UsersService } from '../src/modules/auth/users.service.js';
@@ -55,8 +54,8 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
     await server?.close();
   });
 
-  const tokens = () => server.dataSource.getRepository<ApiTokenRow>('ApiToken');
-  const sessions = () => server.dataSource.getRepository<SessionRow>('Session');
+  const tokens = () => server.repo<ApiTokenRow>('ApiToken');
+  const sessions = () => server.repo<SessionRow>('Session');
 
   const sessionFor = async (email: string, role: Role = 'EDITOR') =>
     (await signInAs(server, { email, role })).token;
@@ -199,10 +198,7 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
       'linkback:moderate': 'ALL',
     });
 
-    const users = new UsersService({
-      dataSource: server.dataSource,
-      transaction: createTransactionRunner(server.dataSource),
-    });
+    const users = new UsersService({ db: server.db });
     expect((await users.setRole('demoted@example.org', 'author')).errors).toEqual([]);
     const demoted = await viewerOf(token!);
     expect(demoted.role).toBe('AUTHOR');
@@ -220,8 +216,8 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
   it('stores passwords and tokens only as hashes', async () => {
     const session = await sessionFor('hashed@example.org');
     const { token } = await createToken(session, { name: 'hash check', scopes: ['MODERATE'] });
-    const user = await server.dataSource
-      .getRepository<UserRow>('User')
+    const user = await server
+      .repo<UserRow>('User')
       .findOneByOrFail({ email: 'hashed@example.org' });
     expect(user.passwordHash).toMatch(
       /^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/,
@@ -293,8 +289,8 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
     const id = Number(apiToken!.id);
     const query = () => server.gqlAs(token!, '{ viewer { role } }');
 
-    // Token lookup, user lookup, and the first last-used write.
-    expect(await server.countQueries(query)).toBe(3);
+    // Token lookup, user lookup, and the first last-used write (a unit of work: BEGIN, UPDATE, COMMIT).
+    expect(await server.countQueries(query)).toBe(5);
     const first = (await tokens().findOneByOrFail({ id })).lastUsedAt;
     expect(first).not.toBeNull();
     // Within the minute: reads only.
@@ -302,7 +298,7 @@ describe.each(databaseKinds())('API tokens and bearer authentication on %s', (ki
     expect((await tokens().findOneByOrFail({ id })).lastUsedAt).toEqual(first);
 
     await tokens().update({ id }, { lastUsedAt: new Date(first!.getTime() - 120_000) });
-    expect(await server.countQueries(query)).toBe(3);
+    expect(await server.countQueries(query)).toBe(5);
     expect((await tokens().findOneByOrFail({ id })).lastUsedAt!.getTime()).toBeGreaterThan(
       first!.getTime() - 120_000,
     );

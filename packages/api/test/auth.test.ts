@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthorRow, Role, SignInAttemptRow } from '../src/db/entities.js';
+import type { AuthorRow } from '../src/modules/posts/entities.js';
+import type { Role, SignInAttemptRow } from '../src/modules/auth/entities.js';
 import { SignInThrottle } from '../src/modules/auth/throttle.js';
 import { AUTH } from '../src/modules/auth/constants.js';
 import { messages } from '../src/modules/auth/messages.js';
@@ -63,14 +64,14 @@ describe.each(databaseKinds())('accounts and sign-in on %s', (kind) => {
     await server?.close();
   });
 
-  const attempts = () => server.dataSource.getRepository<SignInAttemptRow>('SignInAttempt');
+  const attempts = () => server.repo<SignInAttemptRow>('SignInAttempt');
   // Every request comes from 127.0.0.1: start each test with a clean slate for that IP.
   beforeEach(async () => {
     await attempts().clear();
   });
 
   const createUser = (email: string, role: Role = 'EDITOR', displayName = 'Test User') =>
-    createUserFixture(server.dataSource, { email, role, displayName });
+    createUserFixture(server.db, { email, role, displayName });
 
   const signIn = (email: string, password: string) =>
     server.gql<SignInResult>(SIGN_IN, { email, password });
@@ -141,7 +142,7 @@ describe.each(databaseKinds())('accounts and sign-in on %s', (kind) => {
   });
 
   it('links a new user to a new author profile when no author has their email', async () => {
-    const authors = server.dataSource.getRepository<AuthorRow>('Author');
+    const authors = server.repo<AuthorRow>('Author');
     const before = await authors.count();
     const user = await createUser('new.author@example.org', 'AUTHOR', 'New Author');
     expect(await authors.count()).toBe(before + 1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../src/lib/pagination.js';
-import type { CommentRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
 import { signedInUser } from './support/editorial.js';
 import { insertComment, setDiscussionSettings } from './support/fixtures.js';
 import { sendTrackback } from './support/linkbacks.js';
@@ -26,7 +26,7 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
     Object.fromEntries(
       await Promise.all(
         ['Comment', 'IncomingPing', 'Linkback', 'Job'].map(
-          async (e) => [e, await server.dataSource.getRepository(e).count()] as const,
+          async (e) => [e, await server.repo(e).count()] as const,
         ),
       ),
     );
@@ -323,10 +323,10 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
         },
       });
     const stored = (id: string) =>
-      server.dataSource.getRepository<CommentRow>('Comment').findOneByOrFail({ id: Number(id) });
+      server.repo<CommentRow>('Comment').findOneByOrFail({ id: Number(id) });
     const inert = /^[^"'<> ]*$/;
 
-    beforeAll(() => setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 }));
+    beforeAll(() => setDiscussionSettings(server.db, { minSecondsBetweenComments: 0 }));
 
     it.each([
       `http://example.org/"><script>alert(1)</script>`,
@@ -346,13 +346,13 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
       const typed = `https://example.org/${'"'.repeat(50)}${'p'.repeat(100)}`;
       expect(typed.length).toBeLessThanOrEqual(200);
       expect(new URL(typed).href.length).toBeGreaterThan(200);
-      const before = await server.dataSource.getRepository('Comment').count();
+      const before = await server.repo('Comment').count();
       const res = await submit(typed);
       expect(res.data!.submitComment).toEqual({
         comment: null,
         errors: [{ field: 'authorUrl', code: 'TOO_LONG' }],
       });
-      expect(await server.dataSource.getRepository('Comment').count()).toBe(before);
+      expect(await server.repo('Comment').count()).toBe(before);
       for (const bad of [
         'javascript:alert(1)',
         'data:text/html,<script>',
@@ -366,12 +366,12 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
 
     it('returns a URL stored as typed before this rule serialized, and a non-http one as null', async () => {
       const raw = `https://example.org/" onmouseover="alert(1)"><svg onload=alert(1)>`;
-      const asTyped = await insertComment(server.dataSource, {
+      const asTyped = await insertComment(server.db, {
         postId: 1,
         createdAt: new Date(),
         authorUrl: raw,
       });
-      const bogus = await insertComment(server.dataSource, {
+      const bogus = await insertComment(server.db, {
         postId: 1,
         createdAt: new Date(),
         authorUrl: 'javascript:alert(1)',

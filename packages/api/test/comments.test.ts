@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commentClient, SUBMIT } from './support/comments.js';
 import { insertComment, insertPost, setDiscussionSettings } from './support/fixtures.js';
-import type { CommentRow, PostRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { LIMITS, messages } from '../src/modules/comments/messages.js';
 import { seedComments } from '../src/seed/smsmhealth.js';
 import {
@@ -58,13 +59,9 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
     server = await startServer(kind);
     // These tests submit many comments in quick succession from 127.0.0.1; the
     // flood rule has its own tests (pipeline.test.ts).
-    await setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 });
-    seedPost = await server.dataSource
-      .getRepository<PostRow>('Post')
-      .findOneByOrFail({ slug: SEED_SLUG });
-    seedComment = await server.dataSource
-      .getRepository<CommentRow>('Comment')
-      .findOneByOrFail({ postId: seedPost.id });
+    await setDiscussionSettings(server.db, { minSecondsBetweenComments: 0 });
+    seedPost = await server.repo<PostRow>('Post').findOneByOrFail({ slug: SEED_SLUG });
+    seedComment = await server.repo<CommentRow>('Comment').findOneByOrFail({ postId: seedPost.id });
   });
   afterAll(() => server?.close());
 
@@ -72,10 +69,10 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
   const freshEmail = () => `visitor${++emailCounter}@example.net`;
 
   const addPost = (fields: Partial<PostRow> & { slug: string }) =>
-    insertPost(server.dataSource, { authorId: seedPost.authorId, ...fields });
+    insertPost(server.db, { authorId: seedPost.authorId, ...fields });
 
   const addComment = (fields: Partial<CommentRow> & { postId: number; createdAt: Date }) =>
-    insertComment(server.dataSource, fields);
+    insertComment(server.db, fields);
 
   const { comments, submit, refused, accepted } = commentClient(
     () => server,
@@ -812,12 +809,12 @@ describe.each(databaseKinds())('concurrent comment submissions on %s', (kind) =>
   beforeAll(async () => {
     server = await startServer(kind);
     // All 40 come from 127.0.0.1 at once; the flood rule would keep one.
-    await setDiscussionSettings(server.dataSource, { minSecondsBetweenComments: 0 });
+    await setDiscussionSettings(server.db, { minSecondsBetweenComments: 0 });
   });
   afterAll(() => server?.close());
 
   it('stores every one of 40 simultaneous submissions, each in its own transaction', async () => {
-    const before = await server.dataSource.getRepository<CommentRow>('Comment').count();
+    const before = await server.repo<CommentRow>('Comment').count();
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         server.gql<{ submitComment: { status: string; errors: unknown[] } }>(
@@ -839,6 +836,6 @@ describe.each(databaseKinds())('concurrent comment submissions on %s', (kind) =>
       ...Array<string>(20).fill('APPROVED'),
       ...Array<string>(20).fill('PENDING'),
     ]);
-    expect(await server.dataSource.getRepository<CommentRow>('Comment').count()).toBe(before + 40);
+    expect(await server.repo<CommentRow>('Comment').count()).toBe(before + 40);
   });
 });

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDataSource, migrations, openDatabase } from '../src/db/data-source.js';
+import {
+  createDatabase,
+  coreMigrations,
+  openDatabase,
+  SQLITE_BUSY_TIMEOUT_MS,
+  SQLITE_WAL_SIZE_LIMIT,
+} from '../src/db/data-source.js';
 import { databaseKinds, freshDatabase } from './support/server.js';
+import { tables } from '../src/modules/index.js';
 
 describe.each(databaseKinds())('database set-up on %s', (kind) => {
   let cleanup: (() => Promise<void>)[] = [];
@@ -11,25 +18,24 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
 
   async function open() {
     const { db, drop } = await freshDatabase(kind);
-    const ds = await openDatabase(createDataSource(db));
-    cleanup.push(drop, async () => {
-      if (ds.isInitialized) await ds.destroy();
-    });
-    return { db, ds };
+    const database = await openDatabase(createDatabase(db, { tables }));
+    cleanup.push(drop, () => database.close());
+    // Migrations and DDL are the writer's business.
+    return { db, database, ds: database.writer };
   }
 
   it('applies the migrations once; opening again applies nothing', async () => {
-    const { db, ds } = await open();
+    const { db, database, ds } = await open();
     const applied = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
     // Every branch adds its own migration: compare with the registered list, in order.
-    const registered = migrations.map((M) => new M().name);
+    const registered = [...coreMigrations, ...tables.migrations].map((M) => new M().name);
     expect(registered[0]).toBe('Initial1795478400000');
     expect(applied.map((m) => m.name)).toEqual(registered);
-    await ds.destroy();
-    const again = await openDatabase(createDataSource(db));
-    cleanup.push(() => again.destroy());
-    expect(await again.showMigrations()).toBe(false);
-    expect(((await again.query('SELECT name FROM migrations')) as unknown[]).length).toBe(
+    await database.close();
+    const again = await openDatabase(createDatabase(db, { tables }));
+    cleanup.push(() => again.close());
+    expect(await again.writer.showMigrations()).toBe(false);
+    expect(((await again.read.query('SELECT name FROM migrations')) as unknown[]).length).toBe(
       registered.length,
     );
   });
@@ -56,7 +62,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     expect(await columns()).toContain('moderation_reason');
     expect(await indexes()).toContain('idx_comments_ip_created');
     // Undo newer migrations first, down to and including this one (bounded by their number).
-    for (let i = 0; i < migrations.length; i++) {
+    for (let i = 0; i < coreMigrations.length + tables.migrations.length; i++) {
       const names = ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).map(
         (m) => m.name,
       );
@@ -92,6 +98,16 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     );
   });
 
+  it('reads through a connection that cannot write', async () => {
+    const { database } = await open();
+    expect(await database.read.query('SELECT COUNT(*) AS n FROM posts')).toHaveLength(1);
+    await expect(
+      database.reader.query(`INSERT INTO tags (name, slug) VALUES ('x', 'x')`),
+    ).rejects.toThrow(kind === 'sqlite' ? /readonly/ : /read-only transaction/);
+    await database.write((em) => em.query(`INSERT INTO tags (name, slug) VALUES ('x', 'x')`));
+    expect(await database.read.query(`SELECT slug FROM tags`)).toEqual([{ slug: 'x' }]);
+  });
+
   it('enforces foreign keys', async () => {
     const { ds } = await open();
     await expect(
@@ -103,12 +119,25 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
 describe('SQLite pragmas', () => {
   it('runs SQLite in WAL mode with foreign keys on', async () => {
     const { db, drop } = await freshDatabase('sqlite');
-    const ds = await openDatabase(createDataSource(db));
+    const database = await openDatabase(createDatabase(db, { tables }));
     try {
-      expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-      expect(await ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+      for (const ds of [database.writer, database.reader]) {
+        expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        expect(await ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+        // Another process's write lock (the CLI, a backup) is waited for, not failed on.
+        expect(await ds.query('PRAGMA busy_timeout')).toEqual([
+          { timeout: SQLITE_BUSY_TIMEOUT_MS },
+        ]);
+      }
+      expect(await database.writer.query('PRAGMA journal_size_limit')).toEqual([
+        { journal_size_limit: SQLITE_WAL_SIZE_LIMIT },
+      ]);
+      // Automatic checkpoints on (PASSIVE: they never block readers).
+      expect(await database.writer.query('PRAGMA wal_autocheckpoint')).toEqual([
+        { wal_autocheckpoint: 1000 },
+      ]);
     } finally {
-      await ds.destroy();
+      await database.close();
       await drop();
     }
   });

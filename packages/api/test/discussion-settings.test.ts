@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { In, type DataSource } from 'typeorm';
-import { createDataSource, openDatabase } from '../src/db/data-source.js';
-import type { PostRow, SettingRow } from '../src/db/entities.js';
+import { In } from 'typeorm';
+import { createDatabase, openDatabase } from '../src/db/data-source.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
 import {
   DISCUSSION_DEFAULTS,
   type DiscussionSettings,
@@ -10,6 +11,7 @@ import {
 import type { DiscussionSettingsService } from '../src/modules/discussion/discussion-settings.service.js';
 import { discussionSettingsService, insertPost } from './support/fixtures.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
+import { tables } from '../src/modules/index.js';
 
 const PUBLIC_SETTINGS = `{
   discussionSettings {
@@ -50,23 +52,21 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startServer(kind);
-    service = discussionSettingsService(server.dataSource);
+    service = discussionSettingsService(server.db);
   });
   afterAll(() => server?.close());
   // Every test starts from the defaults.
   afterEach(() =>
-    server.dataSource.getRepository<SettingRow>('Setting').delete({
+    server.repo<SettingRow>('Setting').delete({
       key: In(Object.values(KEYS)),
     }),
   );
 
   const stored = async () =>
     Object.fromEntries(
-      (
-        await server.dataSource
-          .getRepository<SettingRow>('Setting')
-          .findBy({ key: In(Object.values(KEYS)) })
-      ).map((r) => [r.key, r.value]),
+      (await server.repo<SettingRow>('Setting').findBy({ key: In(Object.values(KEYS)) })).map(
+        (r) => [r.key, r.value],
+      ),
     );
 
   /** Submits a change that must be refused, and checks that nothing was written. */
@@ -258,7 +258,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
     });
 
     it('falls back to the default for a stored value that is not valid', async () => {
-      await server.dataSource.getRepository<SettingRow>('Setting').save([
+      await server.repo<SettingRow>('Setting').save([
         { key: KEYS.threadDepth, value: '99' },
         { key: KEYS.moderationMode, value: 'not json' },
         { key: KEYS.maxLinks, value: '4' },
@@ -267,8 +267,8 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
     });
 
     it('is seen at once by another connection to the same database (nothing cached in a process)', async () => {
-      // A second DataSource stands for another API process.
-      const other: DataSource = createDataSource(server.config.database);
+      // A second database handle stands for another API process.
+      const other = createDatabase(server.config.database, { tables });
       await openDatabase(other);
       try {
         const before = await server.gql<PublicSettings>(PUBLIC_SETTINGS);
@@ -277,7 +277,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
         const after = await server.gql<PublicSettings>(PUBLIC_SETTINGS);
         expect(after.data!.discussionSettings.threadDepth).toBe(2);
       } finally {
-        await other.destroy();
+        await other.close();
       }
     });
   });
@@ -331,11 +331,11 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
 
     it('is false once a post is older than closeCommentsAfterDays, and true just inside it', async () => {
       const now = Date.now();
-      const older = await insertPost(server.dataSource, {
+      const older = await insertPost(server.db, {
         slug: 'closed-by-age',
         publishedAt: new Date(now - 30 * DAY - HOUR),
       });
-      const newer = await insertPost(server.dataSource, {
+      const newer = await insertPost(server.db, {
         slug: 'open-by-age',
         publishedAt: new Date(now - 30 * DAY + HOUR),
       });
@@ -347,14 +347,12 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
       expect(await open(older.slug)).toBe(false);
       expect(await open(newer.slug)).toBe(true);
       // The post's own flag is untouched: the rule is applied when it is read.
-      const row = await server.dataSource
-        .getRepository<PostRow>('Post')
-        .findOneByOrFail({ id: older.id });
+      const row = await server.repo<PostRow>('Post').findOneByOrFail({ id: older.id });
       expect(row.commentsOpen).toBe(true);
     });
 
     it("is false when the post's own flag is, whatever its age", async () => {
-      const closed = await insertPost(server.dataSource, {
+      const closed = await insertPost(server.db, {
         slug: 'closed-flag',
         commentsOpen: false,
       });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkbackRow, PostRevisionRow } from '../src/db/entities.js';
+import type { LinkbackRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRevisionRow } from '../src/modules/posts/entities.js';
 import { apiToken, signedInUser } from './support/editorial.js';
 import { insertComment, insertPost } from './support/fixtures.js';
 import {
@@ -366,7 +367,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
   });
 
   async function fixture(authorId: number): Promise<Fixture> {
-    const ds = server.dataSource;
+    const ds = server.db;
     const i = ++n;
     const draft = await insertPost(ds, {
       slug: `draft-${i}`,
@@ -376,7 +377,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
     });
     const published = await insertPost(ds, { slug: `published-${i}`, authorId });
     const trashed = await insertPost(ds, { slug: `trashed-${i}`, authorId, status: 'TRASH' });
-    const revision = await ds.getRepository<PostRevisionRow>('PostRevision').save({
+    const revision = await server.repo<PostRevisionRow>('PostRevision').save({
       postId: draft.id,
       title: 'Older title',
       contentSource: '<p>older</p>',
@@ -404,7 +405,7 @@ describe.each(databaseKinds())('editorial authorization table on %s', (kind) => 
       status: 'TRASH',
       ...privateFields,
     });
-    const linkback = await ds.getRepository<LinkbackRow>('Linkback').save({
+    const linkback = await server.repo<LinkbackRow>('Linkback').save({
       postId: draft.id,
       kind: 'PINGBACK',
       sourceUrl: `https://elsewhere.example.net/${i}`,

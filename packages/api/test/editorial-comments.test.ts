@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLError } from 'graphql';
-import type { CommentRow, CommentStatus } from '../src/db/entities.js';
+import type { CommentRow, CommentStatus } from '../src/modules/comments/entities.js';
 import { createServices } from '../src/services.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { insertComment, insertPost } from './support/fixtures.js';
@@ -54,9 +54,8 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
     editor = await signedInUser(server, 'editor@example.com', 'EDITOR');
     owner = await signedInUser(server, 'victoria@example.org', 'AUTHOR', 'Victoria B.');
     other = await signedInUser(server, 'other@example.com', 'AUTHOR', 'Otto Other');
-    otherPostId = (
-      await insertPost(server.dataSource, { slug: 'others-post', authorId: other.authorId })
-    ).id;
+    otherPostId = (await insertPost(server.db, { slug: 'others-post', authorId: other.authorId }))
+      .id;
   });
   afterAll(async () => {
     await server?.close();
@@ -84,7 +83,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
       }>(THREAD, { slug: SEED_SLUG })
     ).data!.post;
   const pending = (postId: number, name: string, email = 'pending@example.net') =>
-    insertComment(server.dataSource, {
+    insertComment(server.db, {
       postId,
       createdAt: new Date(),
       status: 'PENDING',
@@ -95,7 +94,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
       ip: '203.0.113.9',
     });
   const statusOf = async (id: number) =>
-    (await server.dataSource.getRepository<CommentRow>('Comment').findOneByOrFail({ id })).status;
+    (await server.repo<CommentRow>('Comment').findOneByOrFail({ id })).status;
 
   it('shows editors the queue with private details; anonymous readers never see an email', async () => {
     const res = await queue(editor.token, { search: 'SAM.hughes' });
@@ -117,7 +116,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
     // Every way to an EditorComment already needs comment:moderate on its post, which
     // today's roles and scopes grant together with comment:readPrivate; the field
     // check stands on its own should they ever differ.
-    const services = createServices({ dataSource: server.dataSource, config: server.config });
+    const services = createServices({ db: server.db, config: server.config });
     const seedPost = (await services.posts.findAnyById(1))!;
     const author = (id: number) => ({
       userId: id,
@@ -262,8 +261,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
       { field: 'content', code: 'REQUIRED' },
     ]);
     expect(
-      (await server.dataSource.getRepository<CommentRow>('Comment').findOneByOrFail({ id: c.id }))
-        .authorName,
+      (await server.repo<CommentRow>('Comment').findOneByOrFail({ id: c.id })).authorName,
     ).toBe('To Edit');
 
     const good = await server.gqlAs<{
@@ -287,7 +285,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
       errors: [],
     });
 
-    const reply = await insertComment(server.dataSource, {
+    const reply = await insertComment(server.db, {
       postId: 1,
       parentId: c.id,
       depth: 1,
@@ -309,12 +307,8 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
       deletedIds: [String(c.id), String(reply.id)],
       errors: [],
     });
-    expect(await server.dataSource.getRepository<CommentRow>('Comment').countBy({ id: c.id })).toBe(
-      0,
-    );
-    expect(
-      await server.dataSource.getRepository<CommentRow>('Comment').countBy({ id: reply.id }),
-    ).toBe(0);
+    expect(await server.repo<CommentRow>('Comment').countBy({ id: c.id })).toBe(0);
+    expect(await server.repo<CommentRow>('Comment').countBy({ id: reply.id })).toBe(0);
   });
 
   it("replies as the post's author: approved at once, marked byPostAuthor in the public thread", async () => {
@@ -375,7 +369,7 @@ describe.each(databaseKinds())('editorial API: comment moderation on %s', (kind)
     );
     expect(empty.data!.replyAsAuthor.errors).toEqual([{ field: 'content', code: 'REQUIRED' }]);
 
-    const theirs = await insertComment(server.dataSource, {
+    const theirs = await insertComment(server.db, {
       postId: otherPostId,
       createdAt: new Date(),
     });

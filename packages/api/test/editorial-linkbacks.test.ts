@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkbackRow } from '../src/db/entities.js';
+import type { LinkbackRow } from '../src/modules/linkbacks/entities.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { databaseKinds, startServer, type TestServer } from './support/server.js';
 
@@ -28,7 +28,7 @@ describe.each(databaseKinds())('editorial API: linkback moderation on %s', (kind
     server = await startServer(kind);
     editor = await signedInUser(server, 'editor@example.com', 'EDITOR');
     stranger = await signedInUser(server, 'author@example.com', 'AUTHOR');
-    pending = await server.dataSource.getRepository<LinkbackRow>('Linkback').save({
+    pending = await server.repo<LinkbackRow>('Linkback').save({
       postId: 1,
       kind: 'WEBMENTION',
       sourceUrl: 'https://elsewhere.example.net/a-post',

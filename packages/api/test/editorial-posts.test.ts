@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommentRow, PostRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { createServices } from '../src/services.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
 import { insertComment } from './support/fixtures.js';
@@ -68,7 +69,7 @@ describe.each(databaseKinds())('editorial API: posts on %s', (kind) => {
     (await as<Record<string, Payload>>(simple(name), { id })).data![name]!;
   const publicPost = async (slug: string) =>
     (await server.gql<{ post: { id: string } | null }>(PUBLIC_POST, { slug })).data!.post;
-  const postCount = () => server.dataSource.getRepository<PostRow>('Post').count();
+  const postCount = () => server.repo<PostRow>('Post').count();
 
   it('writes a draft in Markdown: sanitized HTML, source kept, excerpt and tags made, invisible to readers', async () => {
     const markdown = [
@@ -108,7 +109,7 @@ describe.each(databaseKinds())('editorial API: posts on %s', (kind) => {
     const list = await server.gql<{ posts: { edges: { node: { slug: string } }[] } }>(PUBLIC_POSTS);
     expect(list.data!.posts.edges.map((e) => e.node.slug)).not.toContain(post.slug);
 
-    const stored = await server.dataSource.getRepository<PostRow>('Post').findOneByOrFail({
+    const stored = await server.repo<PostRow>('Post').findOneByOrFail({
       id: Number(post.id),
     });
     expect(stored.contentHtml).not.toMatch(/<script/i);
@@ -299,7 +300,7 @@ describe.each(databaseKinds())('editorial API: posts on %s', (kind) => {
     const published = await run('publishPost', id);
     expect(published.post!.status).toBe('PUBLISHED');
     expect(await publicPost(post!.slug)).not.toBeNull();
-    await insertComment(server.dataSource, { postId: Number(id), createdAt: new Date() });
+    await insertComment(server.db, { postId: Number(id), createdAt: new Date() });
 
     const notTrashed = (
       await as<{ deletePost: { deletedId: string | null; errors: UserError[] } }>(DELETE, { id })
@@ -335,12 +336,8 @@ describe.each(databaseKinds())('editorial API: posts on %s', (kind) => {
       await as<{ deletePost: { deletedId: string | null; errors: UserError[] } }>(DELETE, { id })
     ).data!.deletePost;
     expect(deleted).toEqual({ deletedId: id, errors: [] });
-    expect(await server.dataSource.getRepository<PostRow>('Post').countBy({ id: Number(id) })).toBe(
-      0,
-    );
-    expect(
-      await server.dataSource.getRepository<CommentRow>('Comment').countBy({ postId: Number(id) }),
-    ).toBe(0);
+    expect(await server.repo<PostRow>('Post').countBy({ id: Number(id) })).toBe(0);
+    expect(await server.repo<CommentRow>('Comment').countBy({ postId: Number(id) })).toBe(0);
     const gone = (await as<{ deletePost: { errors: UserError[] } }>(DELETE, { id })).data!
       .deletePost;
     expect(gone.errors.map((e) => e.code)).toEqual(['NOT_FOUND']);
@@ -377,7 +374,7 @@ describe.each(databaseKinds())('editorial API: posts on %s', (kind) => {
   it('calls the onPostPublished hook when a post readers can see is published or changed', async () => {
     const calls: number[] = [];
     const services = createServices({
-      dataSource: server.dataSource,
+      db: server.db,
       config: server.config,
       hooks: { onPostPublished: async (postId) => void calls.push(postId) },
     });

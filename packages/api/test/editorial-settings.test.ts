@@ -1,7 +1,7 @@
 import { SettingsStore } from '../src/db/settings.js';
-import { createTransactionRunner } from '../src/db/transactions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SettingRow, ShareTargetRow } from '../src/db/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
+import type { ShareTargetRow } from '../src/modules/share/entities.js';
 import { SiteService, applyStoredPublicUrl } from '../src/modules/site/site.service.js';
 import { templateError } from '../src/modules/share/share.service.js';
 import { signedInUser, type SignedIn, type UserError } from './support/editorial.js';
@@ -65,7 +65,7 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
     (
       await server.gql<{ shareTargets: { key: string }[] }>('{ shareTargets { key } }')
     ).data!.shareTargets.map((t) => t.key);
-  const count = () => server.dataSource.getRepository<ShareTargetRow>('ShareTarget').count();
+  const count = () => server.repo<ShareTargetRow>('ShareTarget').count();
 
   it('lists every target for administrators, retired ones with their reason', async () => {
     const res = await as<{
@@ -148,8 +148,8 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
     expect(bad.data!.updateShareTarget.errors.map((e) => [e.field, e.code])).toEqual([
       ['urlTemplate', 'INVALID_TEMPLATE'],
     ]);
-    const stored = await server.dataSource
-      .getRepository<ShareTargetRow>('ShareTarget')
+    const stored = await server
+      .repo<ShareTargetRow>('ShareTarget')
       .findOneByOrFail({ key: 'reddit' });
     expect(stored.urlTemplate).toBe('https://www.reddit.com/submit?url={url}&title={title}');
 
@@ -223,10 +223,7 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
     };
     const site = new SiteService({
       config,
-      settings: new SettingsStore({
-        dataSource: server.dataSource,
-        transaction: createTransactionRunner(server.dataSource),
-      }),
+      settings: new SettingsStore({ db: server.db }),
     });
     const viewer = {
       userId: admin.userId,
@@ -247,14 +244,14 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
       publicUrlSource: 'default' as const,
       publicUrl: 'http://127.0.0.1:4000',
     };
-    await applyStoredPublicUrl(restarted, server.dataSource);
+    await applyStoredPublicUrl(restarted, server.db);
     expect(restarted).toMatchObject({
       publicUrl: 'https://news.example.org',
       publicUrlSource: 'setting',
     });
     const fromEnv = { ...server.config };
-    await applyStoredPublicUrl(fromEnv, server.dataSource);
+    await applyStoredPublicUrl(fromEnv, server.db);
     expect(fromEnv.publicUrl).toBe(TEST_PUBLIC_URL);
-    await server.dataSource.getRepository<SettingRow>('Setting').delete({ key: 'site.publicUrl' });
+    await server.repo<SettingRow>('Setting').delete({ key: 'site.publicUrl' });
   });
 });

@@ -123,7 +123,7 @@ describe('public API hardening', () => {
   it('hides internals of server errors from clients', async () => {
     const broken = await startServer('sqlite');
     try {
-      await broken.dataSource.query('DROP TABLE share_targets');
+      await broken.db.writer.query('DROP TABLE share_targets');
       const res = await broken.gql(`{ shareTargets { key } }`);
       expect(res.errors?.[0]).toMatchObject({
         message: 'Internal server error',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { JobRow } from '../src/db/entities.js';
+import type { JobRow } from '../src/modules/jobs/entities.js';
 import { JobQueue } from '../src/modules/jobs/job-queue.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';
@@ -22,13 +22,13 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
 
   const queue = (jobs: Partial<TestServer['config']['jobs']> = {}) =>
     new JobQueue({
-      dataSource: server.dataSource,
+      db: server.db,
       config: { jobs: { ...server.config.jobs, ...jobs } },
     });
-  const jobs = () => server.dataSource.getRepository<JobRow>('Job');
+  const jobs = () => server.repo<JobRow>('Job');
 
   it('keeps a queued webmention across a restart: the next process with a worker verifies it', async () => {
-    const post = await insertPost(server.dataSource, { slug: 'restart' });
+    const post = await insertPost(server.db, { slug: 'restart' });
     const target = `${TEST_PUBLIC_URL}/posts/${post.slug}`;
     site.route('/restart-source', html(sourcePage({ targets: [target] })));
     const answer = await sendWebmention(server, {
@@ -45,7 +45,7 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
         ...server.config,
         jobs: { ...server.config.jobs, worker: true, pollIntervalMs: 50 },
       },
-      dataSource: server.dataSource,
+      db: server.db,
     });
     await next.listen({ host: '127.0.0.1', port: 0 });
     try {

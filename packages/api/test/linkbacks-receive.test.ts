@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { IncomingPingRow, LinkbackRow, PostRow } from '../src/db/entities.js';
+import type { IncomingPingRow, LinkbackRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { SETTINGS } from '../src/modules/linkbacks/messages.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';
@@ -28,7 +29,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
 
   /** A fresh published post (pings open unless told otherwise) with its public URL. */
   async function newPost(fields: Partial<PostRow> = {}) {
-    const post = await insertPost(server.dataSource, { slug: `post-${++slugs}`, ...fields });
+    const post = await insertPost(server.db, { slug: `post-${++slugs}`, ...fields });
     return { post, url: postUrl(post.slug) };
   }
 
@@ -56,8 +57,8 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
   });
   beforeEach(async () => {
     // Every fixture source lives on 127.0.0.1: keep the per-host limit out of the way.
-    await setSetting(server.dataSource, SETTINGS.maxPerHostPerHour, '10000');
-    await setSetting(server.dataSource, SETTINGS.autoApprove, 'false');
+    await setSetting(server.db, SETTINGS.maxPerHostPerHour, '10000');
+    await setSetting(server.db, SETTINGS.autoApprove, 'false');
   });
 
   describe('discovery', () => {
@@ -113,7 +114,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       expect(answer.raw).toBe(
         '<?xml version="1.0" encoding="utf-8"?>\n<response>\n<error>0</error>\n</response>\n',
       );
-      const [row] = await linkbackRows(server.dataSource, post.id);
+      const [row] = await linkbackRows(server.db, post.id);
       expect(row).toMatchObject({
         kind: 'TRACKBACK',
         status: 'PENDING',
@@ -124,7 +125,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       });
       expect(await publicLinkbacks(server, post.slug)).toEqual([]);
 
-      await approveAll(server.dataSource, post.id);
+      await approveAll(server.db, post.id);
       const [shown] = await publicLinkbacks(server, post.slug);
       expect(shown).toMatchObject({
         kind: 'TRACKBACK',
@@ -141,7 +142,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const { post, url } = await newPost();
       const source = servePage(sourcePage({ title: 'Page title', targets: [url] }));
       expect((await sendTrackback(server, `/trackback/${post.id}`, { url: source })).error).toBe(0);
-      const [row] = await linkbackRows(server.dataSource, post.id);
+      const [row] = await linkbackRows(server.db, post.id);
       expect(row!.title).toBe('Page title');
       expect(row!.excerpt).toBe('I read this post and liked it.');
     });
@@ -170,7 +171,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
           )
         ).error,
       ).toBe(0);
-      const rows = await linkbackRows(server.dataSource, post.id);
+      const rows = await linkbackRows(server.db, post.id);
       expect(rows.map((r) => r.title)).toEqual(['Café', 'Café']);
       expect(rows[0]!.blogName).toBe('Müller');
     });
@@ -206,8 +207,8 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
           `<?xml version="1.0" encoding="utf-8"?>\n<response>\n<error>1</error>\n<message>${message}</message>\n</response>\n`,
         );
       }
-      expect(await linkbackRows(server.dataSource, post.id)).toEqual([]);
-      expect(await linkbackRows(server.dataSource, closed.post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, closed.post.id)).toEqual([]);
     });
 
     it('refuses a second ping from the same URL', async () => {
@@ -217,7 +218,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const again = await sendTrackback(server, `/trackback/${post.id}`, { url: source });
       expect(again.error).toBe(1);
       expect(again.message).toBe('A ping from this source is already recorded for this post.');
-      expect(await linkbackRows(server.dataSource, post.id)).toHaveLength(1);
+      expect(await linkbackRows(server.db, post.id)).toHaveLength(1);
     });
 
     it('answers GET with 405', async () => {
@@ -243,7 +244,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const answer = await sendPingback(server, source, url);
       expect(answer).toEqual({ ok: true, value: `Pingback from ${source} to ${url} registered.` });
 
-      const [row] = await linkbackRows(server.dataSource, post.id);
+      const [row] = await linkbackRows(server.db, post.id);
       expect(row).toMatchObject({
         kind: 'PINGBACK',
         status: 'PENDING',
@@ -255,7 +256,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       expect(row!.excerpt!.length).toBeLessThan(260);
       expect(await publicLinkbacks(server, post.slug)).toEqual([]);
 
-      await approveAll(server.dataSource, post.id);
+      await approveAll(server.db, post.id);
       const [shown] = await publicLinkbacks(server, post.slug);
       expect(shown).toMatchObject({
         kind: 'PINGBACK',
@@ -288,7 +289,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
         expect(answer.ok === false && answer.faultString).toMatch(message);
       }
       for (const id of [post.id, closed.post.id, draft.post.id]) {
-        expect(await linkbackRows(server.dataSource, id)).toEqual([]);
+        expect(await linkbackRows(server.db, id)).toEqual([]);
       }
     });
 
@@ -297,27 +298,25 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const source = servePage(sourcePage({ targets: [url] }));
       expect((await sendPingback(server, source, url)).ok).toBe(true);
       expect(await sendPingback(server, source, url)).toMatchObject({ ok: false, faultCode: 48 });
-      expect(await linkbackRows(server.dataSource, post.id)).toHaveLength(1);
+      expect(await linkbackRows(server.db, post.id)).toHaveLength(1);
     });
 
     it('answers 49 once a host has sent its hourly share of pings', async () => {
       const { post, url } = await newPost();
-      const recent = await server.dataSource
-        .getRepository<IncomingPingRow>('IncomingPing')
-        .countBy({
-          sourceHost: '127.0.0.1',
-        });
-      await setSetting(server.dataSource, SETTINGS.maxPerHostPerHour, String(recent + 1));
+      const recent = await server.repo<IncomingPingRow>('IncomingPing').countBy({
+        sourceHost: '127.0.0.1',
+      });
+      await setSetting(server.db, SETTINGS.maxPerHostPerHour, String(recent + 1));
       const first = servePage(sourcePage({ targets: [url] }));
       const second = servePage(sourcePage({ targets: [url] }));
       expect((await sendPingback(server, first, url)).ok).toBe(true);
       expect(await sendPingback(server, second, url)).toMatchObject({ ok: false, faultCode: 49 });
-      expect(await linkbackRows(server.dataSource, post.id)).toHaveLength(1);
+      expect(await linkbackRows(server.db, post.id)).toHaveLength(1);
     });
 
     it('approves verified pingbacks at once when auto-approve is on', async () => {
       const { post, url } = await newPost();
-      await setSetting(server.dataSource, SETTINGS.autoApprove, 'true');
+      await setSetting(server.db, SETTINGS.autoApprove, 'true');
       const source = servePage(sourcePage({ title: 'Auto', targets: [url] }));
       expect((await sendPingback(server, source, url)).ok).toBe(true);
       expect((await publicLinkbacks(server, post.slug)).map((l) => l.title)).toEqual(['Auto']);
@@ -384,7 +383,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const status = await settledStatus(server, answer.location!);
       expect(status).toMatchObject({ status: 'accepted', result: 'created', source, target: url });
 
-      const [row] = await linkbackRows(server.dataSource, post.id);
+      const [row] = await linkbackRows(server.db, post.id);
       expect(row).toMatchObject({
         kind: 'WEBMENTION',
         status: 'PENDING',
@@ -394,7 +393,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
         authorPhoto: 'https://alice.example/me.jpg',
       });
       expect(await publicLinkbacks(server, post.slug)).toEqual([]);
-      await approveAll(server.dataSource, post.id);
+      await approveAll(server.db, post.id);
       const [shown] = await publicLinkbacks(server, post.slug);
       expect(shown).toMatchObject({
         kind: 'WEBMENTION',
@@ -416,7 +415,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       for (const source of [like, repost, mention]) {
         expect((await webmentionSettled(server, source, url)).status).toBe('accepted');
       }
-      const rows = await linkbackRows(server.dataSource, post.id);
+      const rows = await linkbackRows(server.db, post.id);
       expect(rows.map((r) => [r.sourceUrl, r.mentionType])).toEqual([
         [like, 'LIKE'],
         [repost, 'REPOST'],
@@ -437,7 +436,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
         }),
       );
       expect((await webmentionSettled(server, source, url)).status).toBe('accepted');
-      const [row] = await linkbackRows(server.dataSource, post.id);
+      const [row] = await linkbackRows(server.db, post.id);
       expect(row).toMatchObject({
         title: 'Hi <script>alert(1)</script>',
         authorName: 'Mallory',
@@ -452,7 +451,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       site.route(path, html(sourcePage({ title: 'First draft', targets: [url] })));
       const source = `${site.origin}${path}`;
       expect(await webmentionSettled(server, source, url)).toMatchObject({ result: 'created' });
-      await approveAll(server.dataSource, post.id);
+      await approveAll(server.db, post.id);
 
       site.route(
         path,
@@ -462,7 +461,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
         status: 'accepted',
         result: 'updated',
       });
-      const rows = await linkbackRows(server.dataSource, post.id);
+      const rows = await linkbackRows(server.db, post.id);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ title: 'Second draft', status: 'APPROVED' });
       expect(rows[0]!.updatedAt).toBeInstanceOf(Date);
@@ -477,14 +476,14 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       site.route(path, html(sourcePage({ targets: [url] })));
       const source = `${site.origin}${path}`;
       await webmentionSettled(server, source, url);
-      await approveAll(server.dataSource, post.id);
+      await approveAll(server.db, post.id);
       expect(await publicLinkbacks(server, post.slug)).toHaveLength(1);
 
       site.route(path, { status: 410, body: 'gone' });
       const status = await webmentionSettled(server, source, url);
       expect(status).toMatchObject({ status: 'accepted', result: 'deleted' });
       expect(status.reason).toMatch(/410/);
-      expect(await linkbackRows(server.dataSource, post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, post.id)).toEqual([]);
       expect(await publicLinkbacks(server, post.slug)).toEqual([]);
     });
 
@@ -496,7 +495,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       await webmentionSettled(server, source, url);
       site.route(path, html(sourcePage({ targets: ['https://elsewhere.example/'] })));
       expect(await webmentionSettled(server, source, url)).toMatchObject({ result: 'deleted' });
-      expect(await linkbackRows(server.dataSource, post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, post.id)).toEqual([]);
     });
 
     it('rejects a source that does not link, with the reason on the status URL', async () => {
@@ -508,7 +507,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
         result: null,
         reason: 'The source does not link to the target.',
       });
-      expect(await linkbackRows(server.dataSource, post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, post.id)).toEqual([]);
     });
 
     it('accepts links from JSON and plain-text sources', async () => {
@@ -527,7 +526,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       );
       expect((await webmentionSettled(server, json, url)).status).toBe('accepted');
       expect((await webmentionSettled(server, text, url)).status).toBe('accepted');
-      const rows = await linkbackRows(server.dataSource, post.id);
+      const rows = await linkbackRows(server.db, post.id);
       expect(rows.map((r) => [r.title, r.excerpt])).toEqual([
         ['JSON note', null],
         [null, `See ${url} for more.`],
@@ -591,25 +590,21 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
           'Pings are closed on this post.',
         ],
       ];
-      const before = await server.dataSource.getRepository<IncomingPingRow>('IncomingPing').count();
+      const before = await server.repo<IncomingPingRow>('IncomingPing').count();
       for (const [fields, contentType, reason] of cases) {
         const answer = await sendWebmention(server, fields, contentType);
         expect(answer.status, reason).toBe(400);
         expect(answer.text).toBe(`${reason}\n`);
       }
-      expect(await server.dataSource.getRepository<IncomingPingRow>('IncomingPing').count()).toBe(
-        before,
-      );
+      expect(await server.repo<IncomingPingRow>('IncomingPing').count()).toBe(before);
     });
 
     it('answers 429 once a host has sent its hourly share', async () => {
       const { url } = await newPost();
-      const recent = await server.dataSource
-        .getRepository<IncomingPingRow>('IncomingPing')
-        .countBy({
-          sourceHost: '127.0.0.1',
-        });
-      await setSetting(server.dataSource, SETTINGS.maxPerHostPerHour, String(recent));
+      const recent = await server.repo<IncomingPingRow>('IncomingPing').countBy({
+        sourceHost: '127.0.0.1',
+      });
+      await setSetting(server.db, SETTINGS.maxPerHostPerHour, String(recent));
       const answer = await sendWebmention(server, { source: `${site.origin}/x`, target: url });
       expect(answer.status).toBe(429);
       expect(answer.text).toBe('Too many pings from this host; try again later.\n');
@@ -635,7 +630,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       const refused = await webmentionSettled(server, toPrivate, url);
       expect(refused.status).toBe('rejected');
       expect(refused.reason).toContain('EFORBIDDENADDRESS');
-      const rows = await linkbackRows(server.dataSource, post.id);
+      const rows = await linkbackRows(server.db, post.id);
       expect(rows.map((r) => [r.sourceUrl, r.title])).toEqual([[redirecting, 'Moved here']]);
     });
 
@@ -679,9 +674,7 @@ describe.each(databaseKinds())('receiving linkbacks on %s', (kind) => {
       expect(approved).toMatchObject({ id: mine!.node.id, status: 'APPROVED' });
       expect((await publicLinkbacks(server, post.slug)).map((l) => l.sourceUrl)).toEqual([source]);
       expect(await linkbacks.setStatus(999_999, 'APPROVED')).toBeNull();
-      const rows = await server.dataSource
-        .getRepository<LinkbackRow>('Linkback')
-        .findBy({ postId: post.id });
+      const rows = await server.repo<LinkbackRow>('Linkback').findBy({ postId: post.id });
       expect(rows.map((r) => r.status)).toEqual(['APPROVED']);
     });
   });
@@ -702,7 +695,7 @@ describe.each(databaseKinds())(
     });
 
     it('never contacts loopback or private sources, whichever protocol names them', async () => {
-      const post = await insertPost(server.dataSource, { slug: 'ssrf' });
+      const post = await insertPost(server.db, { slug: 'ssrf' });
       const target = postUrl(post.slug);
       const port = new URL(site.origin).port;
       site.route('/', html(sourcePage({ targets: [target] })));
@@ -730,7 +723,7 @@ describe.each(databaseKinds())(
         expect(pingback.ok === false && pingback.faultString).toContain('EFORBIDDENADDRESS');
       }
       expect(site.connections).toBe(0);
-      expect(await linkbackRows(server.dataSource, post.id)).toEqual([]);
+      expect(await linkbackRows(server.db, post.id)).toEqual([]);
     });
   },
 );

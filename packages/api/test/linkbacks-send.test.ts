@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingPingRow, PostRow } from '../src/db/entities.js';
+import type { OutgoingPingRow } from '../src/modules/linkbacks/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { insertPost } from './support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from './support/fixture-site.js';
 import { LOOPBACK_ENV } from './support/linkbacks.js';
@@ -52,7 +53,7 @@ describe.each(databaseKinds())('sending linkbacks on %s', (kind) => {
   /** Publishes a post whose content links to `links`, then tells the sender about it. */
   async function publish(links: string[], extra = ''): Promise<{ post: PostRow; url: string }> {
     const content = `<p>${links.map((l) => `<a href="${l}">a link</a>`).join(' ')}${extra}</p>`;
-    const post = await insertPost(server.dataSource, {
+    const post = await insertPost(server.db, {
       slug: `sent-${++posts}`,
       contentHtml: content,
     });
@@ -392,8 +393,8 @@ describe.each(databaseKinds())('sending linkbacks on %s', (kind) => {
       expect((await outcomes(post.id)).map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT']);
 
       const previousHtml = post.contentHtml;
-      await server.dataSource
-        .getRepository<PostRow>('Post')
+      await server
+        .repo<PostRow>('Post')
         .update(
           { id: post.id },
           { contentHtml: `<p><a href="${kept.url}">only this one now</a></p>` },
@@ -415,7 +416,7 @@ describe.each(databaseKinds())('sending linkbacks on %s', (kind) => {
     });
 
     it('sends nothing for a post that is not published', async () => {
-      const draft = await insertPost(server.dataSource, {
+      const draft = await insertPost(server.db, {
         slug: `draft-${++posts}`,
         status: 'DRAFT',
         contentHtml: `<a href="${site.origin}/x">x</a>`,

@@ -36,7 +36,7 @@ describe.each(databaseKinds())("commenters' emails stay out of the logs on %s", 
   });
 
   it('logs a failed statement without its parameters', async () => {
-    await server.dataSource.query('DROP TABLE comments');
+    await server.db.writer.query('DROP TABLE comments');
     const res = await submit();
     expect(res.errors?.[0]?.message).toBe('Internal server error');
     expect(log).toContain('GraphQL resolver failed');

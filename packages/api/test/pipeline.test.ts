@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { In, MoreThan } from 'typeorm';
-import type { CommentRow, PostRow, SettingRow } from '../src/db/entities.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { SettingRow } from '../src/db/settings.js';
 import { seedComments } from '../src/seed/smsmhealth.js';
 import { commentClient } from './support/comments.js';
 import { insertComment, insertPost, setDiscussionSettings } from './support/fixtures.js';
@@ -25,23 +27,21 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
   afterAll(() => server?.close());
 
   beforeEach(async () => {
-    await server.dataSource
-      .getRepository<SettingRow>('Setting')
-      .delete({ key: In(await settingKeys()) });
-    await server.dataSource
-      .getRepository<CommentRow>('Comment')
+    await server.repo<SettingRow>('Setting').delete({ key: In(await settingKeys()) });
+    await server
+      .repo<CommentRow>('Comment')
       .update({ id: MoreThan(0) }, { createdAt: new Date(Date.now() - HOUR) });
-    post = await insertPost(server.dataSource, { slug: `pipeline-${++emailCounter}` });
+    post = await insertPost(server.db, { slug: `pipeline-${++emailCounter}` });
   });
 
   const settingKeys = async () =>
-    (await server.dataSource.getRepository<SettingRow>('Setting').find())
+    (await server.repo<SettingRow>('Setting').find())
       .map((s) => s.key)
       .filter((k) => k.startsWith('discussion.'));
 
   const freshEmail = () => `pipeline${++emailCounter}@example.net`;
   const settings = (input: Parameters<typeof setDiscussionSettings>[1]) =>
-    setDiscussionSettings(server.dataSource, input);
+    setDiscussionSettings(server.db, input);
 
   const { comments, submit, refused, accepted } = commentClient(
     () => server,
@@ -58,7 +58,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
   describe('flood interval (default 15 seconds, per email and per IP address)', () => {
     it('refuses a comment 14 s after the last one from the same email with RATE_LIMITED, saying how long to wait', async () => {
       const email = freshEmail();
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         authorEmail: email,
         ip: '203.0.113.7',
@@ -75,7 +75,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
 
     it('accepts a comment 16 s after the last one from the same email', async () => {
       const email = freshEmail();
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         authorEmail: email,
         ip: '203.0.113.7',
@@ -85,7 +85,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     });
 
     it('refuses a comment 14 s after the last one from the same IP address, whatever the email', async () => {
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         authorEmail: freshEmail(),
         ip: '127.0.0.1',
@@ -95,7 +95,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     });
 
     it('accepts a comment 16 s after the last one from the same IP address', async () => {
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         authorEmail: freshEmail(),
         ip: '127.0.0.1',
@@ -105,7 +105,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     });
 
     it('counts the time left: 5 s after the last comment, 10 s to wait', async () => {
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         ip: '127.0.0.1',
         createdAt: ago(5_000),
@@ -117,7 +117,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     it('slows down a second submission sent at once, also on another post', async () => {
       const email = freshEmail();
       await accepted({ authorEmail: email, content: 'First.' });
-      const other = await insertPost(server.dataSource, { slug: `pipeline-other-${emailCounter}` });
+      const other = await insertPost(server.db, { slug: `pipeline-other-${emailCounter}` });
       const errors = await refused({
         postId: String(other.id),
         authorEmail: email,
@@ -127,7 +127,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     });
 
     it('follows the setting: 60 s refuses a comment 30 s later, 0 turns the rule off', async () => {
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         ip: '127.0.0.1',
         createdAt: ago(30_000),
@@ -167,14 +167,14 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
       const email = freshEmail();
       await accepted({ authorEmail: email, content: 'Said once.' });
       await accepted({ authorEmail: freshEmail(), content: 'Said once.' });
-      const other = await insertPost(server.dataSource, { slug: `pipeline-dup-${emailCounter}` });
+      const other = await insertPost(server.db, { slug: `pipeline-dup-${emailCounter}` });
       await accepted({ postId: String(other.id), authorEmail: email, content: 'Said once.' });
       await accepted({ authorEmail: email, content: 'Said once!' });
     });
 
     it('does not count a comment a moderator has trashed, and can be turned off', async () => {
       const email = freshEmail();
-      await insertComment(server.dataSource, {
+      await insertComment(server.db, {
         postId: post.id,
         authorEmail: email,
         contentText: 'Again.',
@@ -192,7 +192,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     beforeEach(() => settings({ minSecondsBetweenComments: 0, closeCommentsAfterDays: 30 }));
 
     it('refuses comments on a post published 30 days and an hour ago with COMMENTS_CLOSED', async () => {
-      const old = await insertPost(server.dataSource, {
+      const old = await insertPost(server.db, {
         slug: `pipeline-old-${emailCounter}`,
         publishedAt: new Date(Date.now() - 30 * DAY - HOUR),
       });
@@ -202,7 +202,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
     });
 
     it('accepts comments on a post published 30 days less an hour ago', async () => {
-      const recent = await insertPost(server.dataSource, {
+      const recent = await insertPost(server.db, {
         slug: `pipeline-recent-${emailCounter}`,
         publishedAt: new Date(Date.now() - 30 * DAY + HOUR),
       });
@@ -211,7 +211,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
 
     it('leaves old posts open when the rule is off (the default)', async () => {
       await settings({ closeCommentsAfterDays: null });
-      const old = await insertPost(server.dataSource, {
+      const old = await insertPost(server.db, {
         slug: `pipeline-ancient-${emailCounter}`,
         publishedAt: new Date(Date.UTC(2001, 0, 1)),
       });
@@ -226,7 +226,7 @@ describe.each(databaseKinds())('the comment pipeline on %s', (kind) => {
       const rows: CommentRow[] = [];
       for (let depth = 0; depth < levels; depth++) {
         rows.push(
-          await insertComment(server.dataSource, {
+          await insertComment(server.db, {
             postId: post.id,
             parentId: rows.at(-1)?.id ?? null,
             depth,

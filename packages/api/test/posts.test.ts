@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { seedIfEmpty } from '../src/seed/seed.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
@@ -15,7 +15,7 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
   afterAll(() => server?.close());
 
   const addPost = (fields: Partial<PostRow> & { slug: string }) =>
-    insertPost(server.dataSource, { publishedAt: new Date(), ...fields });
+    insertPost(server.db, { publishedAt: new Date(), ...fields });
 
   it('serves the seed post with every paragraph, the @handles, the tag and the live-blog sentence', async () => {
     const res = await server.gql<{ post: Record<string, unknown> & { content: string } }>(
@@ -104,11 +104,9 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
   });
 
   it('seeds only once: a second start on the same database adds nothing', async () => {
-    expect(await seedIfEmpty(server.dataSource)).toBe(false);
+    expect(await seedIfEmpty(server.db)).toBe(false);
     const counts = await Promise.all(
-      ['Post', 'Comment', 'Linkback', 'ShareTarget'].map((e) =>
-        server.dataSource.getRepository(e).count(),
-      ),
+      ['Post', 'Comment', 'Linkback', 'ShareTarget'].map((e) => server.repo(e).count()),
     );
     expect(counts).toEqual([6, 1, 3, 8]);
   });

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../src/config.js';
-import { createDataSource, openDatabase } from '../src/db/data-source.js';
-import type { CommentRow } from '../src/db/entities.js';
+import { createDatabase, openDatabase } from '../src/db/data-source.js';
+import { tables } from '../src/modules/index.js';
+import type { CommentRow } from '../src/modules/comments/entities.js';
 import { In } from 'typeorm';
 import { prepareDatabase, runBounded, spawnServer, type ServerProcess } from './support/process.js';
 import { databaseKinds, freshDatabase } from './support/server.js';
@@ -53,12 +54,11 @@ async function submit(url: string, i: number, tag: string): Promise<Submitted | 
 }
 
 async function storedComments(db: DatabaseConfig, ids: number[]): Promise<CommentRow[]> {
-  const ds = createDataSource(db);
-  await openDatabase(ds);
+  const database = await openDatabase(createDatabase(db, { tables }));
   try {
-    return await ds.getRepository<CommentRow>('Comment').findBy({ id: In(ids) });
+    return await database.read.getRepository<CommentRow>('Comment').findBy({ id: In(ids) });
   } finally {
-    await ds.destroy();
+    await database.close();
   }
 }
 

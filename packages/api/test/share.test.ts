@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow, ShareTargetRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
+import type { ShareTargetRow } from '../src/modules/share/entities.js';
 import { databaseKinds, startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
 const SEED_SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
@@ -49,10 +50,9 @@ describe.each(databaseKinds())('share links on %s', (kind) => {
   });
   afterAll(() => server?.close());
 
-  const targets = () => server.dataSource.getRepository<ShareTargetRow>('ShareTarget');
+  const targets = () => server.repo<ShareTargetRow>('ShareTarget');
 
-  const addPost = (fields: Partial<PostRow> & { slug: string }) =>
-    insertPost(server.dataSource, fields);
+  const addPost = (fields: Partial<PostRow> & { slug: string }) => insertPost(server.db, fields);
 
   async function shareLinks(slug: string): Promise<ShareLinkResult[]> {
     const res = await server.gql<PostShare>(POST_SHARE, { slug });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPost } from './support/fixtures.js';
-import type { PostRow } from '../src/db/entities.js';
+import type { PostRow } from '../src/modules/posts/entities.js';
 import { startServer, TEST_PUBLIC_URL, type TestServer } from './support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
@@ -54,7 +54,7 @@ describe('serving the SPA', () => {
   });
 
   it('escapes post titles in the meta tags', async () => {
-    await insertPost(server.dataSource, {
+    await insertPost(server.db, {
       slug: 'quotes',
       title: 'A "quoted" <title> & more',
       excerpt: 'Use <b>bold</b> & "quotes"',
@@ -76,9 +76,7 @@ describe('serving the SPA', () => {
   });
 
   it('answers drafts with 404 too', async () => {
-    await server.dataSource
-      .getRepository<PostRow>('Post')
-      .update({ slug: 'quotes' }, { status: 'DRAFT' });
+    await server.repo<PostRow>('Post').update({ slug: 'quotes' }, { status: 'DRAFT' });
     expect((await html('/posts/quotes')).status).toBe(404);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import CommentThread from '../src/components/comments/CommentThread.vue';
 import CommentsSection from '../src/components/comments/CommentsSection.vue';
+import { mockApollo } from './apollo';
 import { comment, discussionRules, nestedThread } from './helpers';
 
 describe('CommentThread', () => {
@@ -106,8 +107,8 @@ describe('CommentsSection reply flow', () => {
         commentCount: 4,
         commentsOpen: true,
         discussion: discussionRules(),
-        submit: () => Promise.reject(new Error('not used')),
       },
+      global: { provide: mockApollo([]).provide },
     });
   }
 

@@ -1,11 +1,15 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { ApolloLink } from '@apollo/client/core';
+import type { MockedResponse } from '@apollo/client/testing/core';
 import { flushPromises, mount } from '@vue/test-utils';
 import CommentsSection from '../src/components/comments/CommentsSection.vue';
-import type { SubmitCommentResult, ThreadComment } from '../src/components/comments/thread';
-import type { DiscussionRulesFragment, SubmitCommentInput } from '../src/generated/graphql';
+import type { ThreadComment } from '../src/components/comments/thread';
+import type { DiscussionRulesFragment } from '../src/generated/graphql';
+import { heldNetwork, mockApollo, settle, submission, submitMock, submitted } from './apollo';
 import { comment, discussionRules, nestedThread } from './helpers';
 
-type Submit = (input: SubmitCommentInput) => Promise<SubmitCommentResult>;
+// The section with its composer over a mocked network and an empty cache: what
+// the cache write does to the post page is in useCommentComposer.test.ts.
 
 function mountSection(
   props: Partial<{
@@ -13,10 +17,11 @@ function mountSection(
     commentCount: number;
     commentsOpen: boolean;
     discussion: DiscussionRulesFragment;
-    submit: Submit;
   }> = {},
+  network: readonly MockedResponse[] | ApolloLink = [],
 ) {
-  return mount(CommentsSection, {
+  const apollo = mockApollo(network);
+  const wrapper = mount(CommentsSection, {
     attachTo: document.body,
     props: {
       postId: 'p1',
@@ -24,42 +29,31 @@ function mountSection(
       commentCount: 1,
       commentsOpen: true,
       discussion: discussionRules(),
-      submit: vi.fn<Submit>(),
       ...props,
     },
     slots: { default: '<section class="slot-marker">Trackbacks go here</section>' },
+    global: { provide: apollo.provide },
   });
+  return Object.assign(wrapper, { operations: apollo.operations });
 }
 
-async function fillAndSubmit(
-  wrapper: ReturnType<typeof mountSection>,
-  content = 'Lovely post',
-): Promise<void> {
+type Section = ReturnType<typeof mountSection>;
+
+async function fill(wrapper: Section, content = 'Lovely post'): Promise<void> {
   await wrapper.get('textarea[name="content"]').setValue(content);
   await wrapper.get('input[name="authorName"]').setValue('Ann Reader');
   await wrapper.get('input[name="authorEmail"]').setValue('ann@example.com');
   await wrapper.get('input[name="authorUrl"]').setValue('https://ann.example');
-  await wrapper.get('form').trigger('submit');
-  await flushPromises();
 }
 
-const pending = (
-  id: string,
-  parentId: string | null,
-  content = '<p>Lovely post</p>',
-): SubmitCommentResult => ({
-  status: 'PENDING',
-  errors: [],
-  comment: {
-    id,
-    depth: parentId ? 1 : 0,
-    authorName: 'Ann Reader',
-    authorUrl: 'https://ann.example',
-    content,
-    createdAt: '2024-01-01T10:00:00.000Z',
-    parent: parentId ? { id: parentId } : null,
-  },
-});
+async function fillAndSubmit(wrapper: Section, content?: string): Promise<void> {
+  await fill(wrapper, content);
+  await wrapper.get('form').trigger('submit');
+  await settle();
+}
+
+const value = (wrapper: Section, selector: string) =>
+  (wrapper.get(selector).element as HTMLInputElement | HTMLTextAreaElement).value;
 
 describe('CommentsSection', () => {
   it.each([
@@ -93,35 +87,22 @@ describe('CommentsSection', () => {
   });
 
   it('sends the input, clears only the comment, and shows the pending comment at the bottom', async () => {
-    const submit = vi.fn<Submit>().mockResolvedValue(pending('new1', null));
-    const wrapper = mountSection({ submit });
+    const wrapper = mountSection({}, [
+      submitMock(submission(), { status: 'PENDING', comment: submitted('new1', null) }),
+    ]);
     await fillAndSubmit(wrapper);
 
-    expect(submit).toHaveBeenCalledWith({
-      postId: 'p1',
-      parentId: null,
-      authorName: 'Ann Reader',
-      authorEmail: 'ann@example.com',
-      authorUrl: 'https://ann.example',
-      content: 'Lovely post',
-      homepage: '',
-    });
-
+    expect(wrapper.operations).toEqual(['SubmitComment']);
     const items = wrapper.findAll('ol.comment-list:not(.comment-list--replies) > li');
     expect(items.map((li) => li.attributes('id'))).toEqual(['comment-c1', 'comment-new1']);
     expect(items[1]!.text()).toContain('Your comment is awaiting moderation.');
     expect(items[1]!.text()).toContain('Lovely post');
+    expect(document.activeElement).toBe(items[1]!.get('.comment__body').element);
 
-    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('');
-    expect((wrapper.get('input[name="authorName"]').element as HTMLInputElement).value).toBe(
-      'Ann Reader',
-    );
-    expect((wrapper.get('input[name="authorEmail"]').element as HTMLInputElement).value).toBe(
-      'ann@example.com',
-    );
-    expect((wrapper.get('input[name="authorUrl"]').element as HTMLInputElement).value).toBe(
-      'https://ann.example',
-    );
+    expect(value(wrapper, 'textarea')).toBe('');
+    expect(value(wrapper, 'input[name="authorName"]')).toBe('Ann Reader');
+    expect(value(wrapper, 'input[name="authorEmail"]')).toBe('ann@example.com');
+    expect(value(wrapper, 'input[name="authorUrl"]')).toBe('https://ann.example');
     // A cleared textarea is not an error: the form starts fresh.
     expect(wrapper.find('.field__error').exists()).toBe(false);
 
@@ -131,14 +112,18 @@ describe('CommentsSection', () => {
   });
 
   it('shows a pending reply under its parent and moves the form back to the bottom', async () => {
-    const submit = vi.fn<Submit>().mockResolvedValue(pending('new2', 'c2', '<p>Thanks!</p>'));
-    const wrapper = mountSection({ submit, comments: nestedThread(), commentCount: 4 });
+    const reply = submitted('new2', 'c2', '<p>Thanks!</p>');
+    const wrapper = mountSection({ comments: nestedThread(), commentCount: 4 }, [
+      submitMock(submission({ parentId: 'c2', content: 'Thanks!' }), {
+        status: 'PENDING',
+        comment: reply,
+      }),
+    ]);
     await wrapper.get('#comment-c2 > article button').trigger('click');
     expect(wrapper.get('#comment-c2').text()).toContain('Replying to Victoria Betton');
 
     await fillAndSubmit(wrapper, 'Thanks!');
 
-    expect(submit.mock.calls[0]?.[0].parentId).toBe('c2');
     const replies = wrapper.findAll('#comment-c2 > ol > li');
     expect(replies.map((li) => li.attributes('id'))).toEqual(['comment-c3', 'comment-new2']);
     expect(replies[1]!.text()).toContain('Your comment is awaiting moderation.');
@@ -147,16 +132,16 @@ describe('CommentsSection', () => {
     wrapper.unmount();
   });
 
-  it('shows an approved comment without the moderation note, once', async () => {
-    const approved: SubmitCommentResult = { ...pending('new3', null), status: 'APPROVED' };
-    const submit = vi.fn<Submit>().mockResolvedValue(approved);
-    const wrapper = mountSection({ submit });
+  it('shows an approved comment once, even where the cache holds no thread to put it in', async () => {
+    const wrapper = mountSection({}, [
+      submitMock(submission(), { status: 'APPROVED', comment: submitted('new3', null) }),
+    ]);
     await fillAndSubmit(wrapper);
 
     expect(wrapper.get('#comment-new3').text()).not.toContain('awaiting moderation');
     expect(wrapper.get('[role="status"]').text()).toBe('Your comment has been published.');
 
-    // After the page refetches, the thread itself carries it: no duplicate.
+    // Once the thread carries it, it shows there only.
     await wrapper.setProps({
       comments: [comment({ id: 'c1' }), comment({ id: 'new3', authorName: 'Ann Reader' })],
     });
@@ -164,70 +149,72 @@ describe('CommentsSection', () => {
     wrapper.unmount();
   });
 
-  it('shows server errors at their fields and keeps the text', async () => {
-    const submit = vi.fn<Submit>().mockResolvedValue({
-      status: null,
-      comment: null,
-      errors: [
-        { field: 'authorName', code: 'TOO_LONG', message: 'That name is too long for us.' },
-        { field: 'postId', code: 'COMMENTS_CLOSED', message: 'Comments on this post are closed.' },
-      ],
-    });
-    const wrapper = mountSection({ submit });
+  it('shows server errors at their fields, worded by code, and keeps the text', async () => {
+    const wrapper = mountSection({}, [
+      submitMock(submission(), {
+        errors: [
+          { field: 'authorName', code: 'TOO_LONG', message: 'That name is too long for us.' },
+          { field: 'postId', code: 'COMMENTS_CLOSED', message: 'No more comments here.' },
+        ],
+      }),
+    ]);
     await fillAndSubmit(wrapper);
 
     const name = wrapper.get('input[name="authorName"]');
     expect(name.attributes('aria-invalid')).toBe('true');
-    const describedBy = name.attributes('aria-describedby')!;
-    expect(wrapper.get(`[id="${describedBy}"]`).text()).toBe('That name is too long for us.');
-    expect(wrapper.get('.form-errors').text()).toBe('Comments on this post are closed.');
-    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
+    expect(wrapper.get(`[id="${name.attributes('aria-describedby')}"]`).text()).toBe(
+      'Your name can be at most 245 characters long.',
+    );
+    expect(wrapper.get('.form-errors').text()).toBe('Comments are closed on this post.');
+    expect(value(wrapper, 'textarea')).toBe('Lovely post');
     expect(document.activeElement).toBe(name.element);
     wrapper.unmount();
   });
 
   it('says so when the network fails, and disables the button while sending', async () => {
-    let fail: (reason: Error) => void = () => undefined;
-    const submit = vi.fn<Submit>(() => new Promise((_resolve, reject) => (fail = reject)));
-    const wrapper = mountSection({ submit });
+    const network = heldNetwork();
+    const wrapper = mountSection({}, network.link);
     await fillAndSubmit(wrapper);
 
     expect(wrapper.get('button[type="submit"]').attributes()).toHaveProperty('disabled');
-    fail(new Error('Failed to fetch'));
+    network.fail(new Error('Failed to fetch'));
     await flushPromises();
 
     expect(wrapper.get('button[type="submit"]').attributes()).not.toHaveProperty('disabled');
     expect(wrapper.get('.form-errors').text()).toContain('Could not send your comment');
-    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
+    expect(wrapper.get('[role="status"]').text()).toContain('Could not send your comment');
+    expect(value(wrapper, 'textarea')).toBe('Lovely post');
     wrapper.unmount();
   });
 
   it('shows a form-level refusal (RATE_LIMITED) above the form, keeps the text and stores nothing', async () => {
     const message = 'You are commenting too quickly. Please wait 12 seconds and try again.';
-    const submit = vi.fn<Submit>().mockResolvedValue({
-      status: null,
-      comment: null,
-      errors: [{ field: null, code: 'RATE_LIMITED', message }],
-    });
-    const wrapper = mountSection({ submit });
+    const wrapper = mountSection({}, [
+      submitMock(submission(), { errors: [{ field: null, code: 'RATE_LIMITED', message }] }),
+    ]);
     await fillAndSubmit(wrapper);
 
     const summary = wrapper.get('form .form-errors');
     expect(summary.text()).toBe(message);
     expect(summary.attributes('role')).toBe('alert');
     expect(wrapper.findAll('[aria-invalid="true"]')).toHaveLength(0);
-    expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Lovely post');
+    expect(value(wrapper, 'textarea')).toBe('Lovely post');
     expect(wrapper.findAll('ol.comment-list > li')).toHaveLength(1);
     expect(wrapper.get('[role="status"]').text()).toContain('was not posted');
     wrapper.unmount();
   });
 
   it('sends the honeypot as the form holds it', async () => {
-    const submit = vi.fn<Submit>().mockResolvedValue(pending('new9', null));
-    const wrapper = mountSection({ submit });
+    const wrapper = mountSection({}, [
+      submitMock(submission({ homepage: 'http://bot.example' }), {
+        status: 'PENDING',
+        comment: submitted('new9', null),
+      }),
+    ]);
     await wrapper.get('input[name="homepage"]').setValue('http://bot.example');
     await fillAndSubmit(wrapper);
-    expect(submit.mock.calls[0]?.[0].homepage).toBe('http://bot.example');
+    expect(wrapper.operations).toEqual(['SubmitComment']);
+    expect(wrapper.find('#comment-new9').exists()).toBe(true);
     wrapper.unmount();
   });
 
@@ -251,6 +238,7 @@ describe('CommentsSection', () => {
 
     await fillAndSubmit(wrapper, 'This is longer than twenty characters.');
     expect(wrapper.text()).toContain('Your comment can be at most 20 characters long.');
+    expect(wrapper.operations).toEqual([]);
     wrapper.unmount();
   });
 });

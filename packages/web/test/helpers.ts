@@ -1,7 +1,7 @@
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { defineComponent } from 'vue';
 import type { ThreadComment } from '../src/components/comments/thread';
-import { fieldRules, type FieldRules } from '../src/composables/useCommentForm';
+import { fieldRules, type FieldRules } from '../src/lib/comment-validation';
 import type { DiscussionRulesFragment } from '../src/generated/graphql';
 
 const Blank = defineComponent({ render: () => null });

@@ -16,6 +16,7 @@ const own = (
     content: '<p>Mine</p>',
     createdAt: '2024-01-01T00:00:00.000Z',
     parent: parentId ? { id: parentId } : null,
+    replies: { edges: [] },
   },
 });
 

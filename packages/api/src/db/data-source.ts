@@ -1,15 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, type Logger, type QueryRunner } from 'typeorm';
+import sqlite3 from 'sqlite3';
+import {
+  DataSource,
+  type EntitySchema,
+  type Logger,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
-import { createEntities } from './entities.js';
+import { TypeOrmDatabase, type Database } from './database.js';
+import { settingEntities } from './settings.js';
+import type { DbKind } from './columns.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
 import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 import { Linkbacks1795478700000 } from './migrations/1795478700000-linkbacks.js';
 import { Editorial1795478800000 } from './migrations/1795478800000-editorial.js';
 
-export const migrations = [
+/**
+ * The migrations written before modules owned their tables: frozen, they
+ * create and change tables of several modules. Newer ones belong to the
+ * module whose tables they touch (ColloquyModule.migrations).
+ */
+export const coreMigrations = [
   Initial1795478400000,
   Accounts1795478500000,
   Discussion1795478600000,
@@ -48,50 +62,84 @@ class CountingLogger implements Logger {
   }
 }
 
-export interface CreateDataSourceOptions {
+/** What the database holds: every module's entities and migrations (see modules/index.ts). */
+export interface Tables {
+  entities: (kind: DbKind) => EntitySchema[];
+  migrations: readonly (new () => MigrationInterface)[];
+}
+
+export interface CreateDatabaseOptions {
+  tables: Tables;
   counter?: QueryCounter;
   onError?: (message: string) => void;
 }
 
-export function createDataSource(
-  db: DatabaseConfig,
-  options: CreateDataSourceOptions = {},
-): DataSource {
-  const entities = Object.values(createEntities(db.kind));
-  const logger = new CountingLogger(
-    options.counter ?? new QueryCounter(),
-    options.onError ?? (() => {}),
-  );
+/** The size the SQLite WAL file is truncated to after a checkpoint, in bytes. */
+export const SQLITE_WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/** How long a SQLite connection waits for another one (the CLI, a backup) to release a lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The database's connections: a writer (the unit of work's, and the
+ * migrations') and a reader that cannot write. Nothing is opened yet:
+ * openDatabase() does that.
+ */
+export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOptions): Database {
+  const entities = [...settingEntities(db.kind), ...options.tables.entities(db.kind)];
+  const migrations = [...coreMigrations, ...options.tables.migrations];
+  const onError = options.onError ?? (() => {});
+  const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError);
   if (db.kind === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
-    return new DataSource({
-      type: 'sqlite',
-      database: db.file,
+    const sqlite = (flags?: number) =>
+      new DataSource({
+        type: 'sqlite',
+        database: db.file,
+        ...(flags === undefined ? {} : { flags }),
+        entities,
+        migrations,
+        logger,
+        logging: true,
+        // WAL: readers never wait for the writer, nor the writer for readers.
+        // Set by the writer; the mode is kept in the file.
+        enableWAL: flags === undefined,
+        busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+      });
+    const writer = sqlite();
+    // An in-memory database is one connection's alone: there reads share the writer's.
+    const reader = db.file === ':memory:' ? writer : sqlite(sqlite3.OPEN_READONLY);
+    return new TypeOrmDatabase(writer, reader, onError);
+  }
+  const postgres = (readOnly: boolean) =>
+    new DataSource({
+      type: 'postgres',
+      url: db.url,
       entities,
       migrations,
       logger,
       logging: true,
-      enableWAL: true,
-      // Readers and the writer share one connection; wait rather than fail on a lock.
-      busyTimeout: 5000,
+      extra: readOnly ? { max: 10, options: '-c default_transaction_read_only=on' } : { max: 10 },
     });
-  }
-  return new DataSource({
-    type: 'postgres',
-    url: db.url,
-    entities,
-    migrations,
-    logger,
-    logging: true,
-    extra: { max: 10 },
-  });
+  return new TypeOrmDatabase(postgres(false), postgres(true), onError);
 }
 
-/** Opens the database and applies pending migrations. */
-export async function openDatabase(ds: DataSource): Promise<DataSource> {
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  return ds;
+/** Opens the database and applies pending migrations (on the writer, before any reader connects). */
+export async function openDatabase(db: Database): Promise<Database> {
+  await db.writer.initialize();
+  try {
+    if (db.kind === 'sqlite') {
+      // WAL checkpoints stay SQLite's automatic PASSIVE ones (every ~1000 pages): they
+      // never block a reader or the writer. This only caps the WAL file kept between them.
+      await db.writer.query(`PRAGMA journal_size_limit = ${SQLITE_WAL_SIZE_LIMIT}`);
+    }
+    await db.writer.runMigrations({ transaction: 'each' });
+    if (db.reader !== db.writer) await db.reader.initialize();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
 }
 
 export type { QueryRunner };

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
+import type { Database } from './database.js';
 
 /**
  * A Date as the database stores it, for hand-written WHERE clauses: TypeORM
  * converts entity values itself, but not query-builder parameters, and SQLite
  * keeps timestamps as UTC text.
  */
-export function dbDate(ds: DataSource, date: Date): Date | string {
-  if (ds.options.type === 'postgres') return date;
+export function dbDate(on: Pick<Database, 'kind'> | DataSource, date: Date): Date | string {
+  const kind = 'kind' in on ? on.kind : on.options.type;
+  if (kind === 'postgres') return date;
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -1,6 +1,25 @@
-import { Brackets, type DataSource, type EntityManager } from 'typeorm';
-import type { SettingRow } from './entities.js';
-import type { RunInTransaction } from './transactions.js';
+import { Brackets, EntitySchema } from 'typeorm';
+import type { DbKind } from './columns.js';
+import type { Database } from './database.js';
+
+/** One site-wide setting: a key (namespaced, e.g. `site.title`) and its value as text. */
+export interface SettingRow {
+  key: string;
+  value: string;
+}
+
+/** The settings table: the one the database layer owns itself (modules keep their settings here). */
+export function settingEntities(_kind: DbKind) {
+  const Setting = new EntitySchema<SettingRow>({
+    name: 'Setting',
+    tableName: 'settings',
+    columns: {
+      key: { type: 'varchar', length: 100, primary: true },
+      value: { type: 'text' },
+    },
+  });
+  return [Setting];
+}
 
 /** Raw setting values by key, as one request read them. */
 export type SettingsSnapshot = ReadonlyMap<string, string>;
@@ -15,14 +34,14 @@ const PREFIX = /^[a-z][a-z_]*\.$/;
  * every other process. Callers read once per request (see loaders.ts).
  */
 export class SettingsStore {
-  constructor(private readonly deps: { dataSource: DataSource; transaction: RunInTransaction }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   /** Every setting under the given prefixes, in one statement. */
   async read(prefixes: readonly string[]): Promise<SettingsSnapshot> {
     for (const prefix of prefixes) {
       if (!PREFIX.test(prefix)) throw new Error(`Invalid settings prefix "${prefix}"`);
     }
-    const rows = await this.deps.dataSource
+    const rows = await this.deps.db.read
       .getRepository<SettingRow>('Setting')
       .createQueryBuilder('s')
       .where(
@@ -39,7 +58,7 @@ export class SettingsStore {
   /** Inserts or replaces the given settings, all or none. */
   async write(values: ReadonlyMap<string, string>): Promise<void> {
     if (values.size === 0) return;
-    await this.deps.transaction((em: EntityManager) =>
+    await this.deps.db.write((em) =>
       em.getRepository<SettingRow>('Setting').upsert(
         [...values].map(([key, value]) => ({ key, value })),
         ['key'],

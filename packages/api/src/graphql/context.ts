@@ -1,8 +1,7 @@
 import type { Config } from '../config.js';
+import type { RequestMeta } from '../lib/request-meta.js';
 import type { Viewer } from '../modules/auth/viewer.js';
-import type { RequestMeta } from '../modules/comments/comments.service.js';
-import type { Services } from '../services.js';
-import type { Loaders } from './loaders.js';
+import type { Loaders, Services } from '../modules/index.js';
 
 export interface GraphQLContext {
   config: Config;

@@ -1,8 +1,8 @@
 import { buildASTSchema, lexicographicSortSchema, parse, printSchema, concatAST } from 'graphql';
-import { typeDefs } from './type-defs.js';
+import { typeDefsOf } from './type-defs.js';
 
 /** The merged schema as committed in packages/api/schema.graphql. */
 export function printedSchema(): string {
-  const ast = concatAST(typeDefs.map((sdl) => parse(sdl)));
+  const ast = concatAST(typeDefsOf().map((sdl) => parse(sdl)));
   return `${printSchema(lexicographicSortSchema(buildASTSchema(ast)))}\n`;
 }

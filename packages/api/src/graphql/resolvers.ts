@@ -1,16 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../generated/graphql.js';
-import { authResolvers } from '../modules/auth/auth.resolvers.js';
-import { commentModerationResolvers } from '../modules/comments/comment-moderation.resolvers.js';
-import { commentsResolvers } from '../modules/comments/comments.resolvers.js';
-import { discussionResolvers } from '../modules/discussion/discussion.resolvers.js';
-import { linkbackModerationResolvers } from '../modules/linkbacks/linkback-moderation.resolvers.js';
-import { linkbacksResolvers } from '../modules/linkbacks/linkbacks.resolvers.js';
-import { postEditorResolvers } from '../modules/posts/post-editor.resolvers.js';
-import { postsResolvers } from '../modules/posts/posts.resolvers.js';
-import { shareAdminResolvers } from '../modules/share/share-admin.resolvers.js';
-import { shareResolvers } from '../modules/share/share.resolvers.js';
-import { siteResolvers } from '../modules/site/site.resolvers.js';
+import { modules as appModules } from '../modules/index.js';
+import type { AnyModule } from '../modules/module.js';
 
 function toDate(value: unknown): Date {
   const date =
@@ -30,25 +21,12 @@ const DateTime = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => toDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
-const modules: Resolvers[] = [
-  postsResolvers,
-  commentsResolvers,
-  discussionResolvers,
-  linkbacksResolvers,
-  shareResolvers,
-  siteResolvers,
-  authResolvers,
-  postEditorResolvers,
-  commentModerationResolvers,
-  linkbackModerationResolvers,
-  shareAdminResolvers,
-];
-
 /** Merges the modules' resolver maps (each type's fields may come from several modules). */
-export function buildResolvers(): Resolvers {
+export function buildResolvers(modules: readonly AnyModule[] = appModules): Resolvers {
   const merged: Record<string, Record<string, unknown>> = {};
-  for (const module of modules) {
-    for (const [type, fields] of Object.entries(module)) {
+  const maps = modules.flatMap((m) => m.resolvers ?? []);
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
       merged[type] = { ...merged[type], ...(fields as Record<string, unknown>) };
     }
   }

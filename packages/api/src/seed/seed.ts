@@ -1,14 +1,9 @@
-import type { DataSource } from 'typeorm';
-import type {
-  AuthorRow,
-  CommentRow,
-  LinkbackRow,
-  PostRow,
-  PostTagRow,
-  SettingRow,
-  ShareTargetRow,
-  TagRow,
-} from '../db/entities.js';
+import type { Database } from '../db/database.js';
+import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../modules/posts/entities.js';
+import type { CommentRow } from '../modules/comments/entities.js';
+import type { LinkbackRow } from '../modules/linkbacks/entities.js';
+import type { SettingRow } from '../db/settings.js';
+import type { ShareTargetRow } from '../modules/share/entities.js';
 import { htmlToText, plainTextToHtml, sanitizePostHtml, truncateText } from '../lib/html.js';
 import {
   seedAuthor,
@@ -26,15 +21,19 @@ const SEEDED = 'seed.applied_at';
  * a flag in settings remembers it, so deleting the seed content later does
  * not bring it back.
  */
-export async function seedIfEmpty(ds: DataSource): Promise<boolean> {
-  const settings = ds.getRepository<SettingRow>('Setting');
+export async function seedIfEmpty(db: Database): Promise<boolean> {
+  const settings = db.read.getRepository<SettingRow>('Setting');
   if (await settings.existsBy({ key: SEEDED })) return false;
-  if ((await ds.getRepository<PostRow>('Post').count()) > 0) {
-    await settings.save({ key: SEEDED, value: 'skipped: database had posts' });
-    return false;
-  }
   try {
-    await ds.transaction(async (em) => {
+    return await db.write(async (em) => {
+      // Checked again inside the unit of work: another process may have seeded meanwhile.
+      if (await em.getRepository<SettingRow>('Setting').existsBy({ key: SEEDED })) return false;
+      if ((await em.getRepository<PostRow>('Post').count()) > 0) {
+        await em
+          .getRepository<SettingRow>('Setting')
+          .save({ key: SEEDED, value: 'skipped: database had posts' });
+        return false;
+      }
       const now = new Date();
       const author = await em
         .getRepository<AuthorRow>('Author')
@@ -96,11 +95,11 @@ export async function seedIfEmpty(ds: DataSource): Promise<boolean> {
         { key: 'site.description', value: seedSite.description },
         { key: SEEDED, value: now.toISOString() },
       ]);
+      return true;
     });
   } catch (error) {
     // Another process started at the same moment may have seeded first.
     if (await settings.existsBy({ key: SEEDED })) return false;
     throw error;
   }
-  return true;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CommentRow, CommentStatus } from '../../src/db/entities.js';
+import type { CommentRow, CommentStatus } from '../../src/modules/comments/entities.js';
 import type { SubmitCommentInput } from '../../src/modules/comments/comments.service.js';
 import type { TestServer } from './server.js';
 
@@ -46,7 +46,7 @@ export const SUBMIT = `mutation($input: SubmitCommentInput!) {
  * `defaults` fills the fields a test leaves out; it runs once per submission.
  */
 export function commentClient(server: () => TestServer, defaults: () => SubmitCommentInput) {
-  const comments = () => server().dataSource.getRepository<CommentRow>('Comment');
+  const comments = () => server().repo<CommentRow>('Comment');
   const countComments = () => comments().count();
 
   /** POSTs submitComment with our own fetch, so headers can be set and the raw body read. */

@@ -1,4 +1,4 @@
-import type { Role } from '../../src/db/entities.js';
+import type { Role } from '../../src/modules/auth/entities.js';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service.js';
 import type { ApiTokenScope } from '../../src/modules/auth/viewer.js';
 import { createUser, TEST_PASSWORD } from './fixtures.js';
@@ -23,7 +23,7 @@ export async function signedInUser(
   role: Role,
   displayName = `${role[0]}${role.slice(1).toLowerCase()} User`,
 ): Promise<SignedIn> {
-  const user = await createUser(server.dataSource, { email, role, displayName });
+  const user = await createUser(server.db, { email, role, displayName });
   const res = await server.gql<{ signIn: { token: string | null; errors: UserError[] } }>(
     'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token errors { code } } }',
     { e: email, p: TEST_PASSWORD },
@@ -39,7 +39,7 @@ export async function apiToken(
   userId: number,
   scopes: ApiTokenScope[],
 ): Promise<string> {
-  const tokens = new ApiTokensService({ dataSource: server.dataSource });
+  const tokens = new ApiTokensService({ db: server.db });
   const { token } = await tokens.createFor(userId, { name: `test ${scopes.join('+')}`, scopes });
   if (!token) throw new Error('token creation failed');
   return token;

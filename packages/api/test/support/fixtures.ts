@@ -1,7 +1,8 @@
-import type { DataSource } from 'typeorm';
-import type { CommentRow, PostRow, Role, UserRow } from '../../src/db/entities.js';
+import type { Database } from '../../src/db/database.js';
+import type { CommentRow } from '../../src/modules/comments/entities.js';
+import type { PostRow } from '../../src/modules/posts/entities.js';
+import type { Role, UserRow } from '../../src/modules/auth/entities.js';
 import { SettingsStore } from '../../src/db/settings.js';
-import { createTransactionRunner } from '../../src/db/transactions.js';
 import { UsersService } from '../../src/modules/auth/users.service.js';
 import type {
   DiscussionSettings,
@@ -12,44 +13,48 @@ import type { TestServer } from './server.js';
 
 /** Stores a post (published a minute ago, by the seed author, unless `fields` say otherwise). */
 export function insertPost(
-  ds: DataSource,
+  db: Database,
   fields: Partial<PostRow> & { slug: string },
 ): Promise<PostRow> {
   const now = new Date();
-  return ds.getRepository<PostRow>('Post').save({
-    title: fields.slug,
-    contentHtml: '<p>x</p>',
-    contentSource: '<p>x</p>',
-    excerpt: 'x',
-    status: 'PUBLISHED',
-    publishedAt: new Date(now.getTime() - 60_000),
-    createdAt: now,
-    updatedAt: now,
-    authorId: 1,
-    commentsOpen: true,
-    pingsOpen: true,
-    ...fields,
-  });
+  return db.write((em) =>
+    em.getRepository<PostRow>('Post').save({
+      title: fields.slug,
+      contentHtml: '<p>x</p>',
+      contentSource: '<p>x</p>',
+      excerpt: 'x',
+      status: 'PUBLISHED',
+      publishedAt: new Date(now.getTime() - 60_000),
+      createdAt: now,
+      updatedAt: now,
+      authorId: 1,
+      commentsOpen: true,
+      pingsOpen: true,
+      ...fields,
+    }),
+  );
 }
 
 /** Stores an approved top-level comment unless `fields` say otherwise. */
 export function insertComment(
-  ds: DataSource,
+  db: Database,
   fields: Partial<CommentRow> & { postId: number; createdAt: Date },
 ): Promise<CommentRow> {
-  return ds.getRepository<CommentRow>('Comment').save({
-    parentId: null,
-    depth: 0,
-    authorName: 'Stored Commenter',
-    authorEmail: 'stored@example.net',
-    authorUrl: null,
-    contentText: 'stored',
-    contentHtml: '<p>stored</p>',
-    status: 'APPROVED',
-    ip: null,
-    userAgent: null,
-    ...fields,
-  });
+  return db.write((em) =>
+    em.getRepository<CommentRow>('Comment').save({
+      parentId: null,
+      depth: 0,
+      authorName: 'Stored Commenter',
+      authorEmail: 'stored@example.net',
+      authorUrl: null,
+      contentText: 'stored',
+      contentHtml: '<p>stored</p>',
+      status: 'APPROVED',
+      ip: null,
+      userAgent: null,
+      ...fields,
+    }),
+  );
 }
 
 /**
@@ -58,19 +63,19 @@ export function insertComment(
  * so a typo in a test setup cannot pass silently.
  */
 export async function setDiscussionSettings(
-  ds: DataSource,
+  db: Database,
   input: DiscussionSettingsInput,
 ): Promise<DiscussionSettings> {
-  const service = discussionSettingsService(ds);
+  const service = discussionSettingsService(db);
   const result = await service.update(input);
   if (result.errors.length > 0) throw new Error(JSON.stringify(result.errors));
   return result.settings!;
 }
 
 /** The real DiscussionSettingsService on a test database. */
-export function discussionSettingsService(ds: DataSource): DiscussionSettingsService {
+export function discussionSettingsService(db: Database): DiscussionSettingsService {
   return new DiscussionSettingsService({
-    settings: new SettingsStore({ dataSource: ds, transaction: createTransactionRunner(ds) }),
+    settings: new SettingsStore({ db }),
   });
 }
 
@@ -82,10 +87,10 @@ export const TEST_PASSWORD = 'correct horse battery staple';
  * linked or created), as the CLI does. Role EDITOR unless told otherwise.
  */
 export async function createUser(
-  ds: DataSource,
+  db: Database,
   fields: { email: string; role?: Role; displayName?: string; password?: string },
 ): Promise<UserRow> {
-  const users = new UsersService({ dataSource: ds, transaction: createTransactionRunner(ds) });
+  const users = new UsersService({ db });
   const { user, errors } = await users.create({
     email: fields.email,
     displayName: fields.displayName ?? 'Test User',
@@ -98,10 +103,10 @@ export async function createUser(
 
 /** Creates a user (see createUser) and signs them in over GraphQL; returns the session token. */
 export async function signInAs(
-  server: Pick<TestServer, 'dataSource' | 'gql'>,
+  server: Pick<TestServer, 'db' | 'gql'>,
   fields: { email: string; role?: Role; displayName?: string },
 ): Promise<{ user: UserRow; token: string }> {
-  const user = await createUser(server.dataSource, fields);
+  const user = await createUser(server.db, fields);
   const res = await server.gql<{ signIn: { token: string | null; errors: unknown[] } }>(
     'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token errors { code } } }',
     { e: fields.email, p: TEST_PASSWORD },

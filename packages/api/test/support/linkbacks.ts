@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { expect } from 'vitest';
-import type { DataSource } from 'typeorm';
-import type { LinkbackRow, SettingRow } from '../../src/db/entities.js';
+import type { Database } from '../../src/db/database.js';
+import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
+import type { SettingRow } from '../../src/db/settings.js';
 import type { TestServer } from './server.js';
 
 /** Environment that lets the server fetch the loopback fixture sites (test-only setting). */
@@ -150,19 +151,21 @@ export async function webmentionSettled(
   return settledStatus(server, answer.location!);
 }
 
-export function linkbackRows(ds: DataSource, postId: number): Promise<LinkbackRow[]> {
-  return ds
+export function linkbackRows(db: Database, postId: number): Promise<LinkbackRow[]> {
+  return db.read
     .getRepository<LinkbackRow>('Linkback')
     .find({ where: { postId }, order: { id: 'ASC' } });
 }
 
 /** Moderation as test setup: the editorial API that approves linkbacks comes with a later merge. */
-export async function approveAll(ds: DataSource, postId: number): Promise<void> {
-  await ds.getRepository<LinkbackRow>('Linkback').update({ postId }, { status: 'APPROVED' });
+export async function approveAll(db: Database, postId: number): Promise<void> {
+  await db.write((em) =>
+    em.getRepository<LinkbackRow>('Linkback').update({ postId }, { status: 'APPROVED' }),
+  );
 }
 
-export async function setSetting(ds: DataSource, key: string, value: string): Promise<void> {
-  await ds.getRepository<SettingRow>('Setting').save({ key, value });
+export async function setSetting(db: Database, key: string, value: string): Promise<void> {
+  await db.write((em) => em.getRepository<SettingRow>('Setting').save({ key, value }));
 }
 
 export const POST_LINKBACKS = /* GraphQL */ `

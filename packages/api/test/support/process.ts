@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config.js';
-import { createDataSource, openDatabase } from '../../src/db/data-source.js';
+import { createDatabase, openDatabase } from '../../src/db/data-source.js';
+import { tables } from '../../src/modules/index.js';
 import { seedIfEmpty } from '../../src/seed/seed.js';
 import { setDiscussionSettings } from './fixtures.js';
 
@@ -96,13 +97,12 @@ export function spawnServer(
  * measures the pipeline rather than its refusals.
  */
 export async function prepareDatabase(db: DatabaseConfig): Promise<void> {
-  const ds = createDataSource(db);
-  await openDatabase(ds);
+  const database = await openDatabase(createDatabase(db, { tables }));
   try {
-    await seedIfEmpty(ds);
-    await setDiscussionSettings(ds, { minSecondsBetweenComments: 0 });
+    await seedIfEmpty(database);
+    await setDiscussionSettings(database, { minSecondsBetweenComments: 0 });
   } finally {
-    await ds.destroy();
+    await database.close();
   }
 }
 

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, ObjectLiteral, Repository } from 'typeorm';
 import { inject } from 'vitest';
+import { WRITES } from '../../../../eslint-rules/unit-of-work.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
-import { createDataSource, openDatabase, QueryCounter } from '../../src/db/data-source.js';
+import type { Database } from '../../src/db/database.js';
+import { createDatabase, openDatabase, QueryCounter } from '../../src/db/data-source.js';
 import { seedIfEmpty } from '../../src/seed/seed.js';
+import { modules as appModules, tablesOf } from '../../src/modules/index.js';
+import type { AnyModule } from '../../src/modules/module.js';
 
 export type DbKind = DatabaseConfig['kind'];
 
@@ -64,7 +68,15 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface TestServer {
   url: string;
   config: Config;
+  /** The server's database: `db.write(em => …)` for fixtures, as the app writes. */
+  db: Database;
+  /** The read-only side of it (`db.reader`), for assertions. */
   dataSource: DataSource;
+  /**
+   * A repository for test set-up and assertions: reads go to the reader,
+   * and each write is a unit of work of its own, queued like the app's.
+   */
+  repo<T extends ObjectLiteral>(entity: string): Repository<T>;
   counter: QueryCounter;
   app: FastifyInstance;
   /** POSTs a GraphQL operation as JSON (anonymously unless `headers` say otherwise). */
@@ -100,6 +112,8 @@ export async function startServer(
     configure?: (config: Config) => void;
     /** An existing database to serve (left in place on close) instead of a fresh one. */
     database?: DatabaseConfig;
+    /** The modules to serve, when not the app's own (modules/index.ts). */
+    modules?: readonly AnyModule[];
   } = {},
 ): Promise<TestServer> {
   const { db, drop } = options.database
@@ -115,10 +129,11 @@ export async function startServer(
   const config: Config = { ...base, database: db, logLevel: options.logStream ? 'info' : 'silent' };
   options.configure?.(config);
   const counter = new QueryCounter();
-  const dataSource = createDataSource(db, { counter });
-  await openDatabase(dataSource);
-  if (options.seed !== false) await seedIfEmpty(dataSource);
-  const app = await buildApp({ config, dataSource, logStream: options.logStream });
+  const modules = options.modules ?? appModules;
+  const database = createDatabase(db, { tables: tablesOf(modules), counter });
+  await openDatabase(database);
+  if (options.seed !== false) await seedIfEmpty(database);
+  const app = await buildApp({ config, db: database, logStream: options.logStream, modules });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -142,7 +157,9 @@ export async function startServer(
   return {
     url,
     config,
-    dataSource,
+    db: database,
+    dataSource: database.reader,
+    repo: (entity) => unitOfWorkRepository(database, entity),
     counter,
     app,
     gql,
@@ -155,8 +172,30 @@ export async function startServer(
     },
     async close() {
       await app.close();
-      await dataSource.destroy();
+      await database.close();
       await drop();
     },
   };
+}
+
+function unitOfWorkRepository<T extends ObjectLiteral>(
+  db: Database,
+  entity: string,
+): Repository<T> {
+  const reads = db.reader.getRepository<T>(entity);
+  return new Proxy(reads, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && WRITES.has(key)) {
+        return (...args: unknown[]) =>
+          db.write((em) => {
+            const repo = em.getRepository<T>(entity) as unknown as Record<
+              string,
+              (...a: unknown[]) => Promise<unknown>
+            >;
+            return repo[key]!(...args);
+          });
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
 }

@@ -5,7 +5,11 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { timestampType } from '../entities.js';
+
+// Frozen with this migration: it imports nothing that can change later.
+function timestampType(kind: string): 'timestamptz' | 'datetime' {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
+}
 
 // Written with TypeORM's driver-neutral Table API so the same migration runs on
 // SQLite and PostgreSQL. Only the timestamp type differs between the two.

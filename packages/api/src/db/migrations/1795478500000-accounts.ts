@@ -5,7 +5,11 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { timestampType } from '../entities.js';
+
+// Frozen with this migration: it imports nothing that can change later.
+function timestampType(kind: string): 'timestamptz' | 'datetime' {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
+}
 
 // Users, their sessions and API tokens, and the sign-in attempts that slow
 // down password guessing. Driver-neutral like the initial migration.

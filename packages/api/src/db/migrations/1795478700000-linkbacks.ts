@@ -6,7 +6,11 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { timestampType } from '../entities.js';
+
+// Frozen with this migration: it imports nothing that can change later.
+function timestampType(kind: string): 'timestamptz' | 'datetime' {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
+}
 
 // Linkbacks received and sent: authors and mention types on linkbacks, the
 // record of received pings (webmention status URLs, per-host rate limit), the

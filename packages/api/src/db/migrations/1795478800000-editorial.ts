@@ -6,7 +6,11 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { timestampType } from '../entities.js';
+
+// Frozen with this migration: it imports nothing that can change later.
+function timestampType(kind: string): 'timestamptz' | 'datetime' {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
+}
 
 // The editorial API: the format a post was written in, its revisions, replies
 // written by the post's author from the moderation queue, and the indexes the

@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
-import { insertRow } from '../../db/insert.js';
-import type { ApiTokenRow } from '../../db/entities.js';
-import { parseId } from '../comments/comments.service.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { insertOne, type Database } from '../../db/database.js';
+import type { ApiTokenRow } from './entities.js';
+import { parseId } from '../../lib/ids.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 import { assertCan } from './policy.js';
 import { API_TOKEN_PREFIX, newSecret } from './secrets.js';
@@ -23,10 +23,10 @@ export interface CreateApiTokenResult {
 
 /** Personal API tokens: for scripts and other programs acting as their owner, within scopes. */
 export class ApiTokensService {
-  constructor(private readonly deps: { dataSource: DataSource }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<ApiTokenRow>('ApiToken');
+    return this.deps.db.read.getRepository<ApiTokenRow>('ApiToken');
   }
 
   /** The viewer's own tokens, newest first (never the secrets). */
@@ -45,7 +45,11 @@ export class ApiTokensService {
     const me = assertCan(viewer, 'apiToken:manage');
     const tokenId = parseId(id);
     const result =
-      tokenId === null ? null : await this.repo.delete({ id: tokenId, userId: me.userId });
+      tokenId === null
+        ? null
+        : await this.deps.db.write((em) =>
+            em.getRepository<ApiTokenRow>('ApiToken').delete({ id: tokenId, userId: me.userId }),
+          );
     if (!result?.affected)
       return [{ field: 'id', code: 'NOT_FOUND', message: messages.tokenNotFound }];
     return [];
@@ -73,16 +77,18 @@ export class ApiTokensService {
     if (errors.length > 0) return { token: null, apiToken: null, errors };
 
     const { secret, hash } = newSecret(API_TOKEN_PREFIX);
-    const apiToken = await insertRow(this.repo, {
-      userId,
-      name,
-      tokenHash: hash,
-      // In the canonical order, so equal sets read the same.
-      scopes: API_TOKEN_SCOPES.filter((s) => scopes.includes(s)).join(','),
-      createdAt: now,
-      lastUsedAt: null,
-      expiresAt,
-    });
+    const apiToken = await this.deps.db.write((em) =>
+      insertOne<ApiTokenRow>(em, 'ApiToken', {
+        userId,
+        name,
+        tokenHash: hash,
+        // In the canonical order, so equal sets read the same.
+        scopes: API_TOKEN_SCOPES.filter((s) => scopes.includes(s)).join(','),
+        createdAt: now,
+        lastUsedAt: null,
+        expiresAt,
+      }),
+    );
     return { token: secret, apiToken, errors: [] };
   }
 }

@@ -1,10 +1,9 @@
+import { insertOne, type Database } from '../../db/database.js';
 import { GraphQLError } from 'graphql';
-import type { DataSource } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import { insertRow } from '../../db/insert.js';
-import type { ApiTokenRow, SessionRow, UserRow } from '../../db/entities.js';
-import type { UserError } from '../comments/validation.js';
-import type { RequestMeta } from '../comments/comments.service.js';
+import type { ApiTokenRow, SessionRow, UserRow } from './entities.js';
+import type { UserError } from '../../lib/user-errors.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import { AUTH } from './constants.js';
 import { messages } from './messages.js';
 import { needsRehash, UNMATCHABLE_HASH, verifyPassword } from './passwords.js';
@@ -61,7 +60,7 @@ function unauthenticated(message: string): GraphQLError {
 export class AuthService {
   private readonly throttle: SignInThrottle;
 
-  constructor(private readonly deps: { dataSource: DataSource; users: UsersService }) {
+  constructor(private readonly deps: { db: Database; users: UsersService }) {
     this.throttle = new SignInThrottle(deps);
   }
 
@@ -104,22 +103,25 @@ export class AuthService {
     if (needsRehash(user.passwordHash)) await this.deps.users.rehash(user.id, password);
     const { secret, hash } = newSecret(SESSION_PREFIX);
     const now = new Date();
-    // Housekeeping: the user's expired sessions are of no use to anyone.
-    await this.sessions
-      .createQueryBuilder()
-      .delete()
-      .where('user_id = :userId AND expires_at <= :now', {
-        userId: user.id,
-        now: dbDate(this.deps.dataSource, now),
-      })
-      .execute();
     const expiresAt = new Date(now.getTime() + AUTH.sessionTtlMs);
-    const session = await insertRow(this.sessions, {
-      userId: user.id,
-      tokenHash: hash,
-      createdAt: now,
-      expiresAt,
-      lastUsedAt: now,
+    const session = await this.deps.db.write(async (em) => {
+      // Housekeeping: the user's expired sessions are of no use to anyone.
+      await em
+        .getRepository<SessionRow>('Session')
+        .createQueryBuilder()
+        .delete()
+        .where('user_id = :userId AND expires_at <= :now', {
+          userId: user.id,
+          now: dbDate(this.deps.db, now),
+        })
+        .execute();
+      return insertOne<SessionRow>(em, 'Session', {
+        userId: user.id,
+        tokenHash: hash,
+        createdAt: now,
+        expiresAt,
+        lastUsedAt: now,
+      });
     });
     return {
       token: secret,
@@ -136,15 +138,18 @@ export class AuthService {
         extensions: { code: 'FORBIDDEN' },
       });
     }
-    await this.sessions.delete({ id: viewer.credential.sessionId });
+    const { sessionId } = viewer.credential;
+    await this.deps.db.write((em) =>
+      em.getRepository<SessionRow>('Session').delete({ id: sessionId }),
+    );
   }
 
   private get sessions() {
-    return this.deps.dataSource.getRepository<SessionRow>('Session');
+    return this.deps.db.read.getRepository<SessionRow>('Session');
   }
 
   private get apiTokens() {
-    return this.deps.dataSource.getRepository<ApiTokenRow>('ApiToken');
+    return this.deps.db.read.getRepository<ApiTokenRow>('ApiToken');
   }
 
   /**
@@ -180,7 +185,10 @@ export class AuthService {
         userId: s.userId,
         lastUsedAt: s.lastUsedAt,
         credential: { kind: 'session', sessionId: s.id },
-        touch: () => this.sessions.update({ id: s.id }, { lastUsedAt: now }),
+        touch: () =>
+          this.deps.db.write((em) =>
+            em.getRepository<SessionRow>('Session').update({ id: s.id }, { lastUsedAt: now }),
+          ),
       };
     }
     if (secret.startsWith(API_TOKEN_PREFIX)) {
@@ -190,7 +198,10 @@ export class AuthService {
         userId: t.userId,
         lastUsedAt: t.lastUsedAt,
         credential: { kind: 'apiToken', tokenId: t.id, scopes: parseScopes(t.scopes) },
-        touch: () => this.apiTokens.update({ id: t.id }, { lastUsedAt: now }),
+        touch: () =>
+          this.deps.db.write((em) =>
+            em.getRepository<ApiTokenRow>('ApiToken').update({ id: t.id }, { lastUsedAt: now }),
+          ),
       };
     }
     return null;

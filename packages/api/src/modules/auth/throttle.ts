@@ -1,7 +1,7 @@
-import { Brackets, In, type DataSource } from 'typeorm';
+import { insertOne, type Database } from '../../db/database.js';
+import { Brackets, In, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import { insertRow } from '../../db/insert.js';
-import type { SignInAttemptRow } from '../../db/entities.js';
+import type { SignInAttemptRow } from './entities.js';
 import { AUTH } from './constants.js';
 import { hashSecret } from './secrets.js';
 
@@ -33,10 +33,10 @@ export type BeginResult = { ok: true; attempt: Attempt } | { ok: false; retryAt:
 export class SignInThrottle {
   private lastSweep = 0;
 
-  constructor(private readonly deps: { dataSource: DataSource }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<SignInAttemptRow>('SignInAttempt');
+    return this.deps.db.read.getRepository<SignInAttemptRow>('SignInAttempt');
   }
 
   static emailSubject(email: string): string {
@@ -52,8 +52,10 @@ export class SignInThrottle {
     await this.sweep(now);
     const emailSubject = SignInThrottle.emailSubject(email);
     const ipSubject = ip ? SignInThrottle.ipSubject(ip) : null;
-    const emailAttemptId = await this.record(emailSubject, now);
-    const ipAttemptId = ipSubject ? await this.record(ipSubject, now) : null;
+    const { emailAttemptId, ipAttemptId } = await this.deps.db.write(async (em) => ({
+      emailAttemptId: await this.record(em, emailSubject, now),
+      ipAttemptId: ipSubject ? await this.record(em, ipSubject, now) : null,
+    }));
 
     // Each subject's attempts recorded before ours, within the window.
     const qb = this.repo
@@ -96,34 +98,42 @@ export class SignInThrottle {
     return { ok: true, attempt };
   }
 
-  private async record(subject: string, now: Date): Promise<number> {
-    return (await insertRow(this.repo, { subject, createdAt: now })).id;
+  private async record(em: EntityManager, subject: string, now: Date): Promise<number> {
+    return (await insertOne<SignInAttemptRow>(em, 'SignInAttempt', { subject, createdAt: now })).id;
   }
 
   /** The right password: the email's failures are forgiven; the IP's stay. */
   async succeeded(attempt: Attempt): Promise<void> {
-    await this.repo.delete({ subject: attempt.emailSubject });
-    if (attempt.ipAttemptId !== null) await this.repo.delete({ id: attempt.ipAttemptId });
+    await this.deps.db.write(async (em) => {
+      const attempts = em.getRepository<SignInAttemptRow>('SignInAttempt');
+      await attempts.delete({ subject: attempt.emailSubject });
+      if (attempt.ipAttemptId !== null) await attempts.delete({ id: attempt.ipAttemptId });
+    });
   }
 
   private async discard(attempt: Attempt): Promise<void> {
     const ids = [attempt.emailAttemptId, attempt.ipAttemptId].filter((id) => id !== null);
-    await this.repo.delete({ id: In(ids) });
+    await this.deps.db.write((em) =>
+      em.getRepository<SignInAttemptRow>('SignInAttempt').delete({ id: In(ids) }),
+    );
   }
 
   /** Forgets failures older than the window, at most once a minute per process. */
   private async sweep(now: Date): Promise<void> {
     if (now.getTime() - this.lastSweep < 60_000) return;
     this.lastSweep = now.getTime();
-    await this.repo
-      .createQueryBuilder()
-      .delete()
-      .where('created_at <= :cutoff', { cutoff: this.cutoff(now) })
-      .execute();
+    await this.deps.db.write((em) =>
+      em
+        .getRepository<SignInAttemptRow>('SignInAttempt')
+        .createQueryBuilder()
+        .delete()
+        .where('created_at <= :cutoff', { cutoff: this.cutoff(now) })
+        .execute(),
+    );
   }
 
   /** Attempts at or before this moment no longer count. */
   private cutoff(now: Date): Date | string {
-    return dbDate(this.deps.dataSource, new Date(now.getTime() - windowMs));
+    return dbDate(this.deps.db, new Date(now.getTime() - windowMs));
   }
 }

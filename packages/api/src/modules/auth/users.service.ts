@@ -1,7 +1,9 @@
-import { In, type DataSource } from 'typeorm';
-import type { AuthorRow, SessionRow, UserRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
-import { clean, EMAIL, type UserError } from '../comments/validation.js';
+import type { Database } from '../../db/database.js';
+import { In } from 'typeorm';
+import type { AuthorRow } from '../posts/entities.js';
+import type { SessionRow, UserRow } from './entities.js';
+import { clean, EMAIL } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 import { hashPassword } from './passwords.js';
 import { ROLES, type Role } from './viewer.js';
@@ -54,10 +56,10 @@ export function passwordErrors(password: string): UserError[] {
  * assertCan(viewer, 'user:manage') before using it.
  */
 export class UsersService {
-  constructor(private readonly deps: { dataSource: DataSource; transaction: RunInTransaction }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<UserRow>('User');
+    return this.deps.db.read.getRepository<UserRow>('User');
   }
 
   findByEmail(email: string): Promise<UserRow | null> {
@@ -101,7 +103,7 @@ export class UsersService {
 
     // Hash outside the transaction: it takes a while and needs no lock.
     const passwordHash = await hashPassword(input.password);
-    const user = await this.deps.transaction(async (em) => {
+    const user = await this.deps.db.write(async (em) => {
       const authors = em.getRepository<AuthorRow>('Author');
       const now = new Date();
       const existing = await authors
@@ -132,7 +134,9 @@ export class UsersService {
       };
     const user = await this.findByEmail(emailInput);
     if (!user) return { user: null, errors: [notFound()] };
-    await this.repo.update({ id: user.id }, { role, updatedAt: new Date() });
+    await this.deps.db.write((em) =>
+      em.getRepository<UserRow>('User').update({ id: user.id }, { role, updatedAt: new Date() }),
+    );
     return { user: { ...user, role }, errors: [] };
   }
 
@@ -143,7 +147,7 @@ export class UsersService {
     const user = await this.findByEmail(emailInput);
     if (!user) return { user: null, errors: [notFound()] };
     const passwordHash = await hashPassword(password);
-    await this.deps.transaction(async (em) => {
+    await this.deps.db.write(async (em) => {
       await em
         .getRepository<UserRow>('User')
         .update({ id: user.id }, { passwordHash, updatedAt: new Date() });
@@ -154,7 +158,10 @@ export class UsersService {
 
   /** Stores a fresh hash of the same password (after the hashing parameters changed). */
   async rehash(userId: number, password: string): Promise<void> {
-    await this.repo.update({ id: userId }, { passwordHash: await hashPassword(password) });
+    const passwordHash = await hashPassword(password);
+    await this.deps.db.write((em) =>
+      em.getRepository<UserRow>('User').update({ id: userId }, { passwordHash }),
+    );
   }
 }
 

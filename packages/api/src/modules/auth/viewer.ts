@@ -1,4 +1,4 @@
-import type { Role } from '../../db/entities.js';
+import type { Role } from './entities.js';
 
 export type { Role };
 

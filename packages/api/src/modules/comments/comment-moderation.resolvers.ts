@@ -1,5 +1,5 @@
 import type { EditorCommentResolvers, Resolvers } from '../../generated/graphql.js';
-import type { CommentRow } from '../../db/entities.js';
+import type { CommentRow } from './entities.js';
 
 /** A private field: its value only for those with comment:readPrivate on the post. */
 const privateField =

@@ -1,7 +1,8 @@
-import { Brackets, In, type DataSource } from 'typeorm';
-import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
-import { assertReach } from '../../lib/access.js';
+import type { Database } from '../../db/database.js';
+import { Brackets, In } from 'typeorm';
+import type { CommentRow, CommentStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
+import { assertReach } from '../auth/policy.js';
 import { plainTextToHtml } from '../../lib/html.js';
 import {
   countByStatus,
@@ -9,7 +10,7 @@ import {
   queueQuery,
   type ModeratedKind,
   type StatusCounts,
-} from '../../lib/moderation.js';
+} from '../moderation/moderation.js';
 import {
   containsPattern,
   pageNewestFirst,
@@ -19,9 +20,10 @@ import {
 import { assertCan, reach } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PostsService } from '../posts/posts.service.js';
-import { parseId } from './comments.service.js';
+import { parseId } from '../../lib/ids.js';
 import { messages } from './messages.js';
-import { validateCommentFields, type UserError } from './validation.js';
+import { validateCommentFields } from './validation.js';
+import type { UserError } from '../../lib/user-errors.js';
 
 export interface ModerationFilter {
   postId?: string | null;
@@ -57,14 +59,13 @@ const COMMENTS: ModeratedKind = {
 export class CommentModerationService {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       posts: PostsService;
-      transaction: RunInTransaction;
     },
   ) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<CommentRow>('Comment');
+    return this.deps.db.read.getRepository<CommentRow>('Comment');
   }
 
   /** The queue: newest first, filtered by status, post and text (name, email, content). */
@@ -82,7 +83,7 @@ export class CommentModerationService {
   /** The queue's query, narrowed by the search text. */
   private async scope(viewer: Viewer | null, filter: ModerationFilter) {
     const { qb, viewer: me } = await queueQuery<CommentRow>(
-      this.deps.dataSource,
+      this.deps.db,
       (id) => this.deps.posts.findAnyById(id),
       COMMENTS,
       viewer,
@@ -119,7 +120,7 @@ export class CommentModerationService {
     status: CommentStatus,
   ): Promise<{ comments: CommentRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<CommentRow>(
-      this.deps.dataSource,
+      this.deps.db,
       COMMENTS,
       viewer,
       ids,
@@ -144,13 +145,15 @@ export class CommentModerationService {
       content: input.content,
     });
     if (errors.length > 0) return { comment: null, errors };
-    const saved = await this.repo.save({
-      ...comment,
-      authorName: value.authorName,
-      authorUrl: value.authorUrl,
-      contentText: value.content,
-      contentHtml: plainTextToHtml(value.content),
-    });
+    const saved = await this.deps.db.write((em) =>
+      em.getRepository<CommentRow>('Comment').save({
+        ...comment,
+        authorName: value.authorName,
+        authorUrl: value.authorUrl,
+        contentText: value.content,
+        contentHtml: plainTextToHtml(value.content),
+      }),
+    );
     return { comment: saved, errors: [] };
   }
 
@@ -170,7 +173,7 @@ export class CommentModerationService {
         deletedIds: [],
         errors: [{ field: 'id', code: 'NOT_IN_TRASH', message: messages.notInTrash }],
       };
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       const repo = em.getRepository<CommentRow>('Comment');
       const all = await repo.find({
         select: ['id', 'parentId'],

@@ -1,25 +1,20 @@
-import { In, type DataSource } from 'typeorm';
-import type { CommentRow, CommentStatus } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
-import { assertReach } from '../../lib/access.js';
+import type { Database } from '../../db/database.js';
+import { In } from 'typeorm';
+import type { CommentRow, CommentStatus } from './entities.js';
+import { assertReach } from '../auth/policy.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { assertCan, requireViewer } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { DiscussionSettings } from '../discussion/discussion-settings.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { messages } from './messages.js';
-import {
-  parseId,
-  type CommentPipeline,
-  type CommentSubmission,
-  type RequestMeta,
-} from './pipeline.js';
+import type { CommentPipeline, CommentSubmission } from './pipeline.js';
+import { parseId } from '../../lib/ids.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import { insertComment, toCommentNode } from './store.js';
 import { PUBLIC_COMMENT_COLUMNS, Thread, type CommentNode } from './thread.js';
 import { validateCommentFields } from './validation.js';
 
-export { parseId } from './pipeline.js';
-export type { RequestMeta };
 export type SubmitCommentInput = CommentSubmission;
 
 export interface SubmitCommentResult {
@@ -31,15 +26,14 @@ export interface SubmitCommentResult {
 export class CommentsService {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       pipeline: CommentPipeline;
       posts: PostsService;
-      transaction: RunInTransaction;
     },
   ) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<CommentRow>('Comment');
+    return this.deps.db.read.getRepository<CommentRow>('Comment');
   }
 
   /** Approved comments of each post, in one statement. */
@@ -115,7 +109,7 @@ export class CommentsService {
       errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
     if (errors.length > 0) return { comment: null, errors };
 
-    const row = await this.deps.transaction((em) =>
+    const row = await this.deps.db.write((em) =>
       insertComment(em, {
         postId: post.id,
         parentId: parent.id,

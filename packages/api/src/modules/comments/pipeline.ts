@@ -1,9 +1,12 @@
+import type { Database } from '../../db/database.js';
 import { createHash } from 'node:crypto';
-import { Brackets, Not, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import type { CommentRow, CommentStatus, PostRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
+import type { CommentRow, CommentStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import { countLinks } from '../../lib/html.js';
+import { parseId } from '../../lib/ids.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
 import type { PostsService } from '../posts/posts.service.js';
@@ -23,22 +26,8 @@ export interface CommentSubmission {
   homepage?: string | null;
 }
 
-/** Who sent the request; kept with the comment for moderators, never published. */
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-}
-
 /** The stored comment, or why nothing was stored. */
 export type PipelineResult = { row: CommentRow; errors: [] } | { row: null; errors: UserError[] };
-
-/** Parses a GraphQL ID of ours (a positive integer that fits our integer id columns); anything else is null. */
-export function parseId(id: string | null | undefined): number | null {
-  if (id == null || !/^[1-9]\d{0,9}$/.test(id)) return null;
-  const n = Number(id);
-  // PostgreSQL's integer ends at 2^31 - 1; a larger id fails the statement rather than matching nothing.
-  return n <= 2 ** 31 - 1 ? n : null;
-}
 
 /** A submission whose fields, post and parent passed every check. */
 interface Checked {
@@ -83,9 +72,8 @@ function lockKey(name: string): string {
 export class CommentPipeline {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       posts: PostsService;
-      transaction: RunInTransaction;
     },
   ) {}
 
@@ -97,7 +85,7 @@ export class CommentPipeline {
     const checked = await this.checkInput(input, settings);
     if ('errors' in checked) return { row: null, errors: checked.errors };
 
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       await this.waitForOthersFromSameSender(em, checked, meta, settings);
       // Taken after the wait, so it is later than any comment the wait let finish.
       const now = new Date();
@@ -142,7 +130,7 @@ export class CommentPipeline {
       const parent =
         id === null
           ? null
-          : await this.deps.dataSource.getRepository<CommentRow>('Comment').findOne({
+          : await this.deps.db.read.getRepository<CommentRow>('Comment').findOne({
               select: ['id', 'postId', 'depth', 'status'],
               where: { id },
             });
@@ -192,7 +180,7 @@ export class CommentPipeline {
     meta: RequestMeta,
     settings: DiscussionSettings,
   ): Promise<void> {
-    if (this.deps.dataSource.options.type !== 'postgres') return;
+    if (this.deps.db.kind !== 'postgres') return;
     const flood = settings.minSecondsBetweenComments > 0;
     const names: string[] = [];
     if (flood || settings.refuseDuplicates) names.push(`email:${checked.fields.authorEmail}`);
@@ -235,7 +223,7 @@ export class CommentPipeline {
         .createQueryBuilder('c')
         .select(['c.id', 'c.createdAt'])
         .where('c.createdAt > :since', {
-          since: dbDate(this.deps.dataSource, new Date(now.getTime() - interval)),
+          since: dbDate(this.deps.db, new Date(now.getTime() - interval)),
         })
         .andWhere(
           new Brackets((w) => {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { CommentRow, CommentStatus } from '../../db/entities.js';
+import type { CommentRow, CommentStatus } from './entities.js';
 import { plainTextToHtml } from '../../lib/html.js';
-import type { RequestMeta } from './pipeline.js';
+import type { RequestMeta } from '../../lib/request-meta.js';
 import type { CommentNode } from './thread.js';
 import type { CommentFields } from './validation.js';
 

@@ -1,4 +1,4 @@
-import type { CommentRow } from '../../db/entities.js';
+import type { CommentRow } from './entities.js';
 
 /** The public face of a comment: never carries the email, IP or user agent. */
 export type CommentNode = Pick<

@@ -1,24 +1,12 @@
+import { clean, EMAIL } from '../../lib/text.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
-
-export type { UserError };
 
 export interface CommentFields {
   authorName: string;
   authorEmail: string;
   authorUrl: string | null;
   content: string;
-}
-
-export const EMAIL =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-// Control characters other than tab and newline have no place in a comment.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
-export function clean(value: string | null | undefined): string {
-  return (value ?? '').replace(CONTROL, '').trim();
 }
 
 /** The serialized URL when `raw` is an http(s) URL with a host and no credentials; null otherwise. */

@@ -1,4 +1,4 @@
-import type { PostRow } from '../../db/entities.js';
+import type { PostRow } from '../posts/entities.js';
 import type { SettingsSnapshot } from '../../db/settings.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { messages, WORD_LIST_LIMITS } from './messages.js';

@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type { JobRow } from '../../db/entities.js';
+import type { JobRow } from './entities.js';
 
 /** A running job whose process died is taken over after this long. */
 const STALE_AFTER_MS = 5 * 60_000;
@@ -18,10 +18,10 @@ const CLAIM_CANDIDATES = 5;
 export class JobQueue {
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly deps: { dataSource: DataSource; config: { jobs: JobsConfig } }) {}
+  constructor(private readonly deps: { db: Database; config: { jobs: JobsConfig } }) {}
 
   /** Tells this process's workers that jobs were committed (others find them by polling). */
-  notify(): void {
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 
@@ -31,33 +31,37 @@ export class JobQueue {
     return () => this.listeners.delete(listener);
   }
 
-  private repo(em?: EntityManager) {
-    return (em ?? this.deps.dataSource.manager).getRepository<JobRow>('Job');
+  private repo() {
+    return this.deps.db.read.getRepository<JobRow>('Job');
   }
 
-  /** Adds a job; pass the transaction's manager to enqueue atomically with other writes. */
-  enqueue(
-    kind: string,
-    payload: unknown,
-    options: { runAt?: Date; em?: EntityManager } = {},
-  ): Promise<JobRow> {
+  /**
+   * Adds a job. Inside a unit of work it joins it, so the job is stored with
+   * the writes it belongs to (or not at all); the workers hear of it once
+   * that has committed.
+   */
+  enqueue(kind: string, payload: unknown, options: { runAt?: Date } = {}): Promise<JobRow> {
     const now = new Date();
-    return this.repo(options.em).save({
-      kind,
-      payload: JSON.stringify(payload),
-      status: 'queued',
-      attempts: 0,
-      runAt: options.runAt ?? now,
-      lockedAt: null,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
+    return this.deps.db.write(async (em) => {
+      const job = await insertOne<JobRow>(em, 'Job', {
+        kind,
+        payload: JSON.stringify(payload),
+        status: 'queued',
+        attempts: 0,
+        runAt: options.runAt ?? now,
+        lockedAt: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      this.deps.db.afterCommit(() => this.notify());
+      return job;
     });
   }
 
   /** Takes one due job (or one whose worker vanished), marking it running; null when none is due. */
   async claim(now = new Date()): Promise<JobRow | null> {
-    const ds = this.deps.dataSource;
+    const ds = this.deps.db;
     const stale = new Date(now.getTime() - STALE_AFTER_MS);
     const candidates = await this.repo()
       .createQueryBuilder('j')
@@ -68,15 +72,20 @@ export class JobQueue {
       .take(CLAIM_CANDIDATES)
       .getMany();
     for (const job of candidates) {
-      const claim = this.repo()
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'running', lockedAt: now, updatedAt: now, attempts: () => 'attempts + 1' })
-        .where('id = :id', { id: job.id });
-      if (job.status === 'queued') claim.andWhere("status = 'queued'");
-      else
-        claim.andWhere("status = 'running' AND locked_at < :stale", { stale: dbDate(ds, stale) });
-      const result = await claim.execute();
+      const result = await this.deps.db.write((em) => {
+        const claim = em
+          .getRepository<JobRow>('Job')
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'running', lockedAt: now, updatedAt: now, attempts: () => 'attempts + 1' })
+          .where('id = :id', { id: job.id });
+        if (job.status === 'queued') claim.andWhere("status = 'queued'");
+        else
+          claim.andWhere("status = 'running' AND locked_at < :stale", {
+            stale: dbDate(ds, stale),
+          });
+        return claim.execute();
+      });
       if (result.affected === 1) {
         return { ...job, status: 'running', lockedAt: now, attempts: job.attempts + 1 };
       }
@@ -85,10 +94,16 @@ export class JobQueue {
   }
 
   async complete(job: JobRow): Promise<void> {
-    await this.repo().update(
-      { id: job.id },
-      { status: 'done', lockedAt: null, lastError: null, updatedAt: new Date() },
-    );
+    await this.update(job.id, {
+      status: 'done',
+      lockedAt: null,
+      lastError: null,
+      updatedAt: new Date(),
+    });
+  }
+
+  private async update(id: number, fields: Partial<JobRow>): Promise<void> {
+    await this.deps.db.write((em) => em.getRepository<JobRow>('Job').update({ id }, fields));
   }
 
   /**
@@ -100,17 +115,22 @@ export class JobQueue {
     const { retryBaseMs, maxAttempts } = this.deps.config.jobs;
     const now = new Date();
     if (job.attempts >= maxAttempts) {
-      await this.repo().update(
-        { id: job.id },
-        { status: 'failed', lockedAt: null, lastError: error.slice(0, 2000), updatedAt: now },
-      );
+      await this.update(job.id, {
+        status: 'failed',
+        lockedAt: null,
+        lastError: error.slice(0, 2000),
+        updatedAt: now,
+      });
       return 'failed';
     }
     const runAt = new Date(now.getTime() + retryBaseMs * 2 ** (job.attempts - 1));
-    await this.repo().update(
-      { id: job.id },
-      { status: 'queued', runAt, lockedAt: null, lastError: error.slice(0, 2000), updatedAt: now },
-    );
+    await this.update(job.id, {
+      status: 'queued',
+      runAt,
+      lockedAt: null,
+      lastError: error.slice(0, 2000),
+      updatedAt: now,
+    });
     return 'retry';
   }
 

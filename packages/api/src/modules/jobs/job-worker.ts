@@ -1,5 +1,5 @@
 import type { JobsConfig } from '../../config.js';
-import type { JobRow } from '../../db/entities.js';
+import type { JobRow } from './entities.js';
 import type { JobQueue } from './job-queue.js';
 
 export interface JobAttempt {

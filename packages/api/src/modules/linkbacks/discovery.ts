@@ -1,4 +1,4 @@
-import type { PingProtocol } from '../../db/entities.js';
+import type { PingProtocol } from './entities.js';
 import { decodeBody, mediaType, type RemoteResponse } from '../../lib/remote/fetch.js';
 import { readHtml, resolveUrl } from '../../lib/remote/html-document.js';
 import { httpUrl } from '../../lib/remote/plain-text.js';

@@ -1,15 +1,16 @@
-import type { DataSource } from 'typeorm';
-import type { CommentStatus, LinkbackRow } from '../../db/entities.js';
+import type { Database } from '../../db/database.js';
+import type { CommentStatus } from '../comments/entities.js';
+import type { LinkbackRow } from './entities.js';
 import {
   countByStatus,
   moderateInBulk,
   queueQuery,
   type ModeratedKind,
   type StatusCounts,
-} from '../../lib/moderation.js';
+} from '../moderation/moderation.js';
 import { pageNewestFirst, type Page, type PageArgs } from '../../lib/pagination.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { UserError } from '../comments/validation.js';
+import type { UserError } from '../../lib/user-errors.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { messages } from './messages.js';
 
@@ -30,11 +31,11 @@ export interface LinkbackQueueArgs extends PageArgs {
 
 /** The editors' side of linkbacks: the same queue and bulk moderation as comments, with linkback:moderate. */
 export class LinkbackModerationService {
-  constructor(private readonly deps: { dataSource: DataSource; posts: PostsService }) {}
+  constructor(private readonly deps: { db: Database; posts: PostsService }) {}
 
   private async scope(viewer: Viewer | null, postId: string | null | undefined) {
     const { qb } = await queueQuery<LinkbackRow>(
-      this.deps.dataSource,
+      this.deps.db,
       (id) => this.deps.posts.findAnyById(id),
       LINKBACKS,
       viewer,
@@ -61,7 +62,7 @@ export class LinkbackModerationService {
     status: CommentStatus,
   ): Promise<{ linkbacks: LinkbackRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<LinkbackRow>(
-      this.deps.dataSource,
+      this.deps.db,
       LINKBACKS,
       viewer,
       ids,

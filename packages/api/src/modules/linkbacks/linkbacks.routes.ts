@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { escapeHtml } from '../../lib/html.js';
 import { decodeBytes } from '../../lib/remote/fetch.js';
-import type { Services } from '../../services.js';
+import type { LinkbacksService } from './linkbacks.service.js';
+import type { PostsService } from '../posts/posts.service.js';
+import type { LinkbackReceiver } from './receiver.js';
 import { messages } from './messages.js';
 import { faultXml, parseMethodCall, responseXml, XMLRPC_FAULTS, XmlRpcError } from './xmlrpc.js';
 
@@ -84,7 +86,11 @@ function methodNotAllowed(_req: FastifyRequest, reply: FastifyReply) {
  */
 export async function registerLinkbackRoutes(
   app: FastifyInstance,
-  services: Services,
+  services: {
+    linkbackReceiver: LinkbackReceiver;
+    linkbacks: LinkbacksService;
+    posts: PostsService;
+  },
 ): Promise<void> {
   const receiver = services.linkbackReceiver;
 

@@ -1,15 +1,11 @@
+import type { Database, ReadRepository } from '../../db/database.js';
 import { randomBytes } from 'node:crypto';
-import { In, MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { In, MoreThan, type EntityManager } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type {
-  IncomingPingRow,
-  LinkbackKind,
-  LinkbackRow,
-  LinkbackStatus,
-  PostRow,
-  SettingRow,
-} from '../../db/entities.js';
+import type { IncomingPingRow, LinkbackKind, LinkbackRow, LinkbackStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
+import type { SettingRow } from '../../db/settings.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -52,20 +48,19 @@ export const LINKBACK_STATUSES: readonly LinkbackStatus[] = [
  * the record of received pings (status URLs and the per-host rate limit).
  */
 export class LinkbacksService {
-  constructor(
-    private readonly deps: { dataSource: DataSource; config: Config; posts: PostsService },
-  ) {}
+  constructor(private readonly deps: { db: Database; config: Config; posts: PostsService }) {}
 
-  private get ds() {
-    return this.deps.dataSource;
+  private get db() {
+    return this.deps.db;
   }
 
-  private linkbacks(em?: EntityManager) {
-    return (em ?? this.ds.manager).getRepository<LinkbackRow>('Linkback');
+  /** Reads, on the reader or inside a unit of work (to see what it wrote). */
+  private linkbacks(em?: EntityManager): ReadRepository<LinkbackRow> {
+    return (em ?? this.db.read).getRepository<LinkbackRow>('Linkback');
   }
 
-  private pings(em?: EntityManager) {
-    return (em ?? this.ds.manager).getRepository<IncomingPingRow>('IncomingPing');
+  private pings(): ReadRepository<IncomingPingRow> {
+    return this.db.read.getRepository<IncomingPingRow>('IncomingPing');
   }
 
   /** Approved linkbacks of each post, oldest first, in one statement. */
@@ -146,7 +141,7 @@ export class LinkbacksService {
   // --- Settings ------------------------------------------------------------------
 
   async settings(): Promise<LinkbackSettings> {
-    const rows = await this.ds
+    const rows = await this.db.read
       .getRepository<SettingRow>('Setting')
       .findBy({ key: In([SETTINGS.autoApprove, SETTINGS.maxPerHostPerHour]) });
     const value = (key: string) => rows.find((r) => r.key === key)?.value;
@@ -165,7 +160,7 @@ export class LinkbacksService {
     const qb = this.linkbacks().createQueryBuilder('l').where('l.status = :status', { status });
     if (args.after) {
       const after = decodeCursor(args.after);
-      const at = dbDate(this.ds, new Date(after.time));
+      const at = dbDate(this.db, new Date(after.time));
       qb.andWhere('(l.createdAt < :at OR (l.createdAt = :at AND l.id < :afterId))', {
         at,
         afterId: after.id,
@@ -191,9 +186,10 @@ export class LinkbacksService {
   /** Moves a linkback to another status (approve, spam, trash, back to pending); null when it does not exist. */
   async setStatus(id: number, status: LinkbackStatus): Promise<LinkbackRow | null> {
     if (!LINKBACK_STATUSES.includes(status)) throw new Error(`Unknown linkback status ${status}`);
-    const result = await this.linkbacks().update({ id }, { status });
-    if (!result.affected) return null;
-    return this.linkbacks().findOneBy({ id });
+    return this.db.write(async (em) => {
+      const result = await em.getRepository<LinkbackRow>('Linkback').update({ id }, { status });
+      return result.affected ? this.linkbacks(em).findOneBy({ id }) : null;
+    });
   }
 
   findById(id: number): Promise<LinkbackRow | null> {
@@ -211,7 +207,7 @@ export class LinkbacksService {
     const hourAgo = new Date(Date.now() - 3_600_000);
     return this.pings().countBy({
       sourceHost: host,
-      createdAt: MoreThan(dbDate(this.ds, hourAgo) as Date),
+      createdAt: MoreThan(dbDate(this.db, hourAgo) as Date),
     });
   }
 
@@ -224,26 +220,31 @@ export class LinkbacksService {
   recordPing(
     fields: Pick<IncomingPingRow, 'kind' | 'sourceUrl' | 'targetUrl' | 'postId' | 'status'> &
       Partial<Pick<IncomingPingRow, 'result' | 'reason' | 'linkbackId'>>,
-    em?: EntityManager,
   ): Promise<IncomingPingRow> {
     const now = new Date();
-    return this.pings(em).save({
-      token: randomBytes(18).toString('base64url'),
-      sourceHost: new URL(fields.sourceUrl).hostname,
-      result: null,
-      reason: null,
-      linkbackId: null,
-      createdAt: now,
-      updatedAt: now,
-      ...fields,
-    });
+    return this.db.write((em) =>
+      em.getRepository<IncomingPingRow>('IncomingPing').save({
+        token: randomBytes(18).toString('base64url'),
+        sourceHost: new URL(fields.sourceUrl).hostname,
+        result: null,
+        reason: null,
+        linkbackId: null,
+        createdAt: now,
+        updatedAt: now,
+        ...fields,
+      }),
+    );
   }
 
   async updatePing(
     id: number,
     fields: Partial<Pick<IncomingPingRow, 'status' | 'result' | 'reason' | 'linkbackId'>>,
   ): Promise<void> {
-    await this.pings().update({ id }, { ...fields, updatedAt: new Date() });
+    await this.db.write((em) =>
+      em
+        .getRepository<IncomingPingRow>('IncomingPing')
+        .update({ id }, { ...fields, updatedAt: new Date() }),
+    );
   }
 
   findPing(id: number): Promise<IncomingPingRow | null> {
@@ -269,21 +270,27 @@ export class LinkbacksService {
     } & SourceEvidence,
   ): Promise<LinkbackRow> {
     const { autoApprove } = await this.settings();
-    return this.linkbacks().save({
-      blogName: null,
-      ...fields,
-      status: autoApprove ? 'APPROVED' : 'PENDING',
-      createdAt: new Date(),
-      updatedAt: null,
-    });
+    return this.db.write((em) =>
+      em.getRepository<LinkbackRow>('Linkback').save({
+        blogName: null,
+        ...fields,
+        status: autoApprove ? 'APPROVED' : 'PENDING',
+        createdAt: new Date(),
+        updatedAt: null,
+      }),
+    );
   }
 
   /** Refreshes what a linkback shows from its source (a repeated webmention); its status stays. */
   async refresh(id: number, evidence: SourceEvidence): Promise<void> {
-    await this.linkbacks().update({ id }, { ...evidence, updatedAt: new Date() });
+    await this.db.write((em) =>
+      em
+        .getRepository<LinkbackRow>('Linkback')
+        .update({ id }, { ...evidence, updatedAt: new Date() }),
+    );
   }
 
   async remove(id: number): Promise<void> {
-    await this.linkbacks().delete({ id });
+    await this.db.write((em) => em.getRepository<LinkbackRow>('Linkback').delete({ id }));
   }
 }

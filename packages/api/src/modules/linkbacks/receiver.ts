@@ -1,9 +1,10 @@
-import type { IncomingPingRow, LinkbackKind, PostRow } from '../../db/entities.js';
+import type { Database } from '../../db/database.js';
+import type { IncomingPingRow, LinkbackKind } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { RunInTransaction } from '../../db/transactions.js';
 import { comparableUrl } from '../../lib/remote/html-document.js';
 import { httpUrl, remoteText } from '../../lib/remote/plain-text.js';
-import { parseId } from '../comments/comments.service.js';
+import { parseId } from '../../lib/ids.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { PostsService } from '../posts/posts.service.js';
 import type { LinkbacksService } from './linkbacks.service.js';
@@ -56,11 +57,11 @@ export interface WebmentionStatus {
 export class LinkbackReceiver {
   constructor(
     private readonly deps: {
+      db: Database;
       linkbacks: LinkbacksService;
       posts: PostsService;
       verifier: SourceVerifier;
       jobs: JobQueue;
-      transaction: RunInTransaction;
     },
   ) {}
 
@@ -180,7 +181,7 @@ export class LinkbackReceiver {
     source: string | undefined,
     target: string | undefined,
   ): Promise<WebmentionResult> {
-    const { linkbacks, jobs, transaction } = this.deps;
+    const { linkbacks, jobs, db } = this.deps;
     const bad = (message: string): WebmentionResult => ({ ok: false, status: 400, message });
     if (!source?.trim()) return bad(messages.sourceRequired);
     if (!target?.trim()) return bad(messages.targetRequired);
@@ -197,15 +198,17 @@ export class LinkbackReceiver {
       return { ok: false, status: 429, message: messages.rateLimited };
     }
 
-    const ping = await transaction(async (em) => {
-      const row = await linkbacks.recordPing(
-        { kind: 'WEBMENTION', sourceUrl, targetUrl, postId: lookup.post.id, status: 'QUEUED' },
-        em,
-      );
-      await jobs.enqueue(WEBMENTION_JOB, { pingId: row.id }, { em });
+    const ping = await db.write(async () => {
+      const row = await linkbacks.recordPing({
+        kind: 'WEBMENTION',
+        sourceUrl,
+        targetUrl,
+        postId: lookup.post.id,
+        status: 'QUEUED',
+      });
+      await jobs.enqueue(WEBMENTION_JOB, { pingId: row.id });
       return row;
     });
-    jobs.notify();
     return { ok: true, token: ping.token };
   }
 

@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db/database.js';
 import type { Config } from '../../config.js';
-import type { OutgoingPingRow, OutgoingPingStatus, PostRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
+import type { OutgoingPingRow, OutgoingPingStatus } from './entities.js';
+import type { PostRow } from '../posts/entities.js';
 import {
   decodeBody,
   RemoteFetchError,
@@ -43,17 +43,16 @@ function describeResponse(response: RemoteResponse, detail?: string): string {
 export class LinkbackSender {
   constructor(
     private readonly deps: {
-      dataSource: DataSource;
+      db: Database;
       config: Config;
       posts: PostsService;
       jobs: JobQueue;
       fetcher: RemoteFetcher;
-      transaction: RunInTransaction;
     },
   ) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<OutgoingPingRow>('OutgoingPing');
+    return this.deps.db.read.getRepository<OutgoingPingRow>('OutgoingPing');
   }
 
   /** The http(s) links of a post's HTML to other sites (ours are left out), without fragments, deduplicated. */
@@ -116,7 +115,7 @@ export class LinkbackSender {
     targets: { url: string; removed: boolean }[],
   ): Promise<OutgoingPingRow[]> {
     if (targets.length === 0) return [];
-    const rows = await this.deps.transaction(async (em) => {
+    const rows = await this.deps.db.write(async (em) => {
       const repo = em.getRepository<OutgoingPingRow>('OutgoingPing');
       const saved: OutgoingPingRow[] = [];
       for (const target of targets) {
@@ -133,12 +132,11 @@ export class LinkbackSender {
           lastError: null,
           updatedAt: now,
         });
-        await this.deps.jobs.enqueue(SEND_JOB, { outgoingPingId: row.id }, { em });
+        await this.deps.jobs.enqueue(SEND_JOB, { outgoingPingId: row.id });
         saved.push(row);
       }
       return saved;
     });
-    this.deps.jobs.notify();
     return rows;
   }
 
@@ -178,17 +176,19 @@ export class LinkbackSender {
     }
 
     const retry = outcome.status === 'RETRY' && !attempt.last;
-    await this.repo.update(
-      { id: ping.id },
-      {
-        endpoint: endpoint?.url ?? null,
-        protocol: endpoint?.protocol ?? null,
-        status: outcome.status === 'RETRY' ? (retry ? 'RETRYING' : 'FAILED') : outcome.status,
-        attempts: attempt.attempt,
-        lastResponse: outcome.response ?? null,
-        lastError: outcome.error ?? null,
-        updatedAt: new Date(),
-      },
+    await this.deps.db.write((em) =>
+      em.getRepository<OutgoingPingRow>('OutgoingPing').update(
+        { id: ping.id },
+        {
+          endpoint: endpoint?.url ?? null,
+          protocol: endpoint?.protocol ?? null,
+          status: outcome.status === 'RETRY' ? (retry ? 'RETRYING' : 'FAILED') : outcome.status,
+          attempts: attempt.attempt,
+          lastResponse: outcome.response ?? null,
+          lastError: outcome.error ?? null,
+          updatedAt: new Date(),
+        },
+      ),
     );
     if (retry) throw new Error(outcome.error ?? outcome.response ?? 'retry');
   }

@@ -1,5 +1,5 @@
 import { mf2 } from 'microformats-parser';
-import type { MentionType } from '../../db/entities.js';
+import type { MentionType } from './entities.js';
 import {
   decodeBody,
   mediaType,

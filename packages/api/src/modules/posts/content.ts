@@ -1,5 +1,5 @@
 import { Marked } from 'marked';
-import type { ContentFormat } from '../../db/entities.js';
+import type { ContentFormat } from './entities.js';
 import { htmlToText, sanitizePostHtml, truncateText } from '../../lib/html.js';
 
 // One instance with its own options: marked's global defaults are shared by

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/graphql.js';
-import { editorStatus } from './post-editor.service.js';
+import { editorStatus } from './visibility.js';
 
 export const postEditorResolvers: Resolvers = {
   Query: {

@@ -1,7 +1,8 @@
-import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { Database } from '../../db/database.js';
+import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
-import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../../db/entities.js';
+import type { AuthorRow, PostRow, PostTagRow, TagRow } from './entities.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -9,25 +10,26 @@ import {
   type Page,
   type PageArgs,
 } from '../../lib/pagination.js';
+import { visibleCondition } from './visibility.js';
 
 export interface PostListArgs extends PageArgs {
   tag?: string | null;
 }
 
 export class PostsService {
-  constructor(private readonly deps: { dataSource: DataSource; config: Config }) {}
+  constructor(private readonly deps: { db: Database; config: Config }) {}
 
-  private get ds() {
-    return this.deps.dataSource;
+  private get db() {
+    return this.deps.db;
   }
 
-  /** Posts a reader may see: published, with a publication time that has come. */
+  /** Posts a reader may see (the rule in ./visibility.ts). */
   private visible(alias = 'p'): SelectQueryBuilder<PostRow> {
-    return this.ds
+    const visible = visibleCondition(alias, this.db);
+    return this.db.read
       .getRepository<PostRow>('Post')
       .createQueryBuilder(alias)
-      .where(`${alias}.status = :published`, { published: 'PUBLISHED' })
-      .andWhere(`${alias}.publishedAt <= :now`, { now: dbDate(this.ds, new Date()) });
+      .where(visible.where, visible.parameters);
   }
 
   findPublishedBySlug(slug: string): Promise<PostRow | null> {
@@ -40,12 +42,12 @@ export class PostsService {
 
   /** A post whatever its status: for editors' paths, which check rights themselves. */
   findAnyById(id: number): Promise<PostRow | null> {
-    return this.ds.getRepository<PostRow>('Post').findOneBy({ id });
+    return this.db.read.getRepository<PostRow>('Post').findOneBy({ id });
   }
 
   /** Posts whatever their status, by id (for the editors' per-request loader). */
   async byIds(ids: readonly number[]): Promise<Map<number, PostRow>> {
-    const rows = await this.ds.getRepository<PostRow>('Post').findBy({ id: In([...ids]) });
+    const rows = await this.db.read.getRepository<PostRow>('Post').findBy({ id: In([...ids]) });
     return new Map(rows.map((p) => [p.id, p]));
   }
 
@@ -55,7 +57,7 @@ export class PostsService {
     const qb = this.visible();
     if (args.after) {
       const after = decodeCursor(args.after);
-      const at = dbDate(this.ds, new Date(after.time));
+      const at = dbDate(this.db, new Date(after.time));
       qb.andWhere(
         new Brackets((w) =>
           w
@@ -88,12 +90,12 @@ export class PostsService {
   }
 
   async authorsByIds(ids: readonly number[]): Promise<Map<number, AuthorRow>> {
-    const rows = await this.ds.getRepository<AuthorRow>('Author').findBy({ id: In([...ids]) });
+    const rows = await this.db.read.getRepository<AuthorRow>('Author').findBy({ id: In([...ids]) });
     return new Map(rows.map((a) => [a.id, a]));
   }
 
   async tagsByPostIds(postIds: readonly number[]): Promise<Map<number, TagRow[]>> {
-    const rows = await this.ds
+    const rows = await this.db.read
       .createQueryBuilder()
       .select(['pt.post_id AS "postId"', 't.id AS "id"', 't.name AS "name"', 't.slug AS "slug"'])
       .from('post_tags', 'pt')

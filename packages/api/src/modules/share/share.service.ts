@@ -1,10 +1,10 @@
-import type { DataSource } from 'typeorm';
-import type { ShareTargetRow } from '../../db/entities.js';
-import type { RunInTransaction } from '../../db/transactions.js';
+import type { Database } from '../../db/database.js';
+import type { ShareTargetRow } from './entities.js';
 import { SLUG } from '../../lib/slug.js';
 import { assertCan } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 
 export interface ShareTargetInput {
@@ -79,10 +79,10 @@ const err = (field: string, code: string, message: string): UserError => ({
 });
 
 export class ShareService {
-  constructor(private readonly deps: { dataSource: DataSource; transaction: RunInTransaction }) {}
+  constructor(private readonly deps: { db: Database }) {}
 
   private get repo() {
-    return this.deps.dataSource.getRepository<ShareTargetRow>('ShareTarget');
+    return this.deps.db.read.getRepository<ShareTargetRow>('ShareTarget');
   }
 
   /** Every target, retired and disabled ones included, in display order. */
@@ -101,7 +101,7 @@ export class ShareService {
     else if (!SLUG.test(key)) errors.push(err('key', 'INVALID_KEY', messages.keyInvalid));
     const fields = this.check(input, null, errors);
     if (errors.length > 0) return { shareTarget: null, errors };
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       const repo = em.getRepository<ShareTargetRow>('ShareTarget');
       if (await repo.existsBy({ key }))
         return { shareTarget: null, errors: [err('key', 'KEY_TAKEN', messages.keyTaken)] };
@@ -124,7 +124,10 @@ export class ShareService {
     const errors: UserError[] = [];
     const fields = this.check(input, target, errors);
     if (errors.length > 0) return { shareTarget: null, errors };
-    return { shareTarget: await this.repo.save({ ...target, ...fields }), errors: [] };
+    const shareTarget = await this.deps.db.write((em) =>
+      em.getRepository<ShareTargetRow>('ShareTarget').save({ ...target, ...fields }),
+    );
+    return { shareTarget, errors: [] };
   }
 
   /**
@@ -136,7 +139,7 @@ export class ShareService {
     keys: readonly string[],
   ): Promise<{ shareTargets: ShareTargetRow[]; errors: UserError[] }> {
     assertCan(viewer, 'shareTarget:manage');
-    return this.deps.transaction(async (em) => {
+    return this.deps.db.write(async (em) => {
       const repo = em.getRepository<ShareTargetRow>('ShareTarget');
       const all = await repo.find({ order: { position: 'ASC', id: 'ASC' } });
       const byKey = new Map(all.map((t) => [t.key, t]));
@@ -151,7 +154,11 @@ export class ShareService {
       if (errors.length > 0) return { shareTargets: [], errors };
       const ordered = [...keys.map((k) => byKey.get(k)!), ...all.filter((t) => !seen.has(t.key))];
       const shareTargets = ordered.map((t, position) => ({ ...t, position }));
-      await repo.save(shareTargets);
+      // One statement at a time: save() of an array sends them all at once, on one connection.
+      for (const t of shareTargets) {
+        if (byKey.get(t.key)!.position !== t.position)
+          await repo.update({ id: t.id }, { position: t.position });
+      }
       return { shareTargets, errors: [] };
     });
   }
@@ -195,7 +202,7 @@ export class ShareService {
 
   /** Enabled, non-retired targets in display order. */
   enabledTargets(): Promise<ShareTargetRow[]> {
-    return this.deps.dataSource
+    return this.deps.db.read
       .getRepository<ShareTargetRow>('ShareTarget')
       .find({ where: { enabled: true, retired: false }, order: { position: 'ASC', id: 'ASC' } });
   }

@@ -1,10 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../db/database.js';
 import { parsePublicUrl, type Config } from '../../config.js';
-import type { SettingRow } from '../../db/entities.js';
+import type { SettingRow } from '../../db/settings.js';
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
 import { assertCan } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
-import { clean, type UserError } from '../comments/validation.js';
+import { clean } from '../../lib/text.js';
+import type { UserError } from '../../lib/user-errors.js';
 import { LIMITS, messages } from './messages.js';
 
 export interface Site {
@@ -30,9 +31,11 @@ const KEYS = { title: 'site.title', description: 'site.description', publicUrl: 
  * updateSite becomes the process's public URL (at start-up; the process
  * that saves it applies it at once).
  */
-export async function applyStoredPublicUrl(config: Config, ds: DataSource): Promise<void> {
+export async function applyStoredPublicUrl(config: Config, db: Database): Promise<void> {
   if (config.publicUrlSource === 'env') return;
-  const stored = await ds.getRepository<SettingRow>('Setting').findOneBy({ key: KEYS.publicUrl });
+  const stored = await db.read
+    .getRepository<SettingRow>('Setting')
+    .findOneBy({ key: KEYS.publicUrl });
   const url = stored ? parsePublicUrl(stored.value) : null;
   if (url) {
     config.publicUrl = url;

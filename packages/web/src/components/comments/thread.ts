@@ -23,7 +23,11 @@ export type SubmitCommentResult = SubmitCommentMutation['submitComment'];
 export type SubmittedComment = NonNullable<SubmitCommentResult['comment']>;
 export type { UserError };
 
-/** A comment the visitor has just submitted, kept until the thread contains it. */
+/**
+ * A comment the visitor has just submitted that the public thread does not
+ * show: a pending one (only its author sees it, on this page), or an approved
+ * one the cache had no list for. Kept until the thread contains it.
+ */
 export interface OwnComment {
   comment: SubmittedComment;
   status: CommentStatus | null;
@@ -49,7 +53,11 @@ interface CommentConnectionLike {
   edges: ReadonlyArray<{ node: CommentNodeLike }>;
 }
 
-function toThreadComment(node: CommentNodeLike): ThreadComment {
+function toThreadComment(
+  node: CommentFieldsFragment,
+  replies: ThreadComment[],
+  awaitingModeration = false,
+): ThreadComment {
   return {
     id: node.id,
     depth: node.depth,
@@ -57,14 +65,16 @@ function toThreadComment(node: CommentNodeLike): ThreadComment {
     authorUrl: node.authorUrl ?? null,
     content: node.content,
     createdAt: node.createdAt,
-    awaitingModeration: false,
-    replies: node.replies ? toThread(node.replies) : [],
+    awaitingModeration,
+    replies,
   };
 }
 
 /** Flattens the connection/edge nesting of the query into a plain tree. */
 export function toThread(connection: CommentConnectionLike): ThreadComment[] {
-  return connection.edges.map((edge) => toThreadComment(edge.node));
+  return connection.edges.map(({ node }) =>
+    toThreadComment(node, node.replies ? toThread(node.replies) : []),
+  );
 }
 
 function collectIds(comments: readonly ThreadComment[], ids: Set<string>): Set<string> {
@@ -97,8 +107,8 @@ function appendReply(
 
 /**
  * Shows the visitor's own submissions in place: a reply under its parent, a
- * new comment at the end. Ones the thread already contains (approved and
- * refetched) are skipped so nothing shows twice. Returns a new tree.
+ * new comment at the end. Ones the thread already contains (approved since,
+ * and loaded again) are skipped so nothing shows twice. Returns a new tree.
  */
 export function withOwnComments(
   thread: readonly ThreadComment[],
@@ -108,10 +118,8 @@ export function withOwnComments(
   let result = [...thread];
   for (const { comment, status } of own) {
     if (present.has(comment.id)) continue;
-    const node: ThreadComment = {
-      ...toThreadComment(comment),
-      awaitingModeration: status !== 'APPROVED',
-    };
+    // Just written: it has no replies yet.
+    const node = toThreadComment(comment, [], status !== 'APPROVED');
     const parentId = comment.parent?.id;
     const appended = parentId
       ? appendReply(result, parentId, node)

@@ -1,10 +1,11 @@
-import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import type { CommentStatus, PostRow } from '../db/entities.js';
-import { assertCan } from '../modules/auth/policy.js';
-import type { Viewer } from '../modules/auth/viewer.js';
-import { parseId } from '../modules/comments/comments.service.js';
-import type { UserError } from '../modules/comments/validation.js';
-import { assertReach } from './access.js';
+import { In, type SelectQueryBuilder } from 'typeorm';
+import type { Database } from '../../db/database.js';
+import type { CommentStatus } from '../comments/entities.js';
+import type { PostRow } from '../posts/entities.js';
+import { assertCan, assertReach } from '../auth/policy.js';
+import type { Viewer } from '../auth/viewer.js';
+import { parseId } from '../../lib/ids.js';
+import type { UserError } from '../../lib/user-errors.js';
 
 /** Most ids one bulk moderation takes. */
 export const MAX_BULK = 100;
@@ -26,14 +27,14 @@ export type StatusCounts = Record<'pending' | 'approved' | 'spam' | 'trash', num
  * FORBIDDEN for a post the viewer may not moderate, rather than an empty list.
  */
 export async function queueQuery<T extends Moderated & { postId: number }>(
-  ds: DataSource,
+  db: Database,
   findPost: (id: number) => Promise<PostRow | null>,
   kind: Pick<ModeratedKind, 'entity' | 'action'>,
   viewer: Viewer | null,
   postIdInput: string | null | undefined,
 ): Promise<{ qb: SelectQueryBuilder<T>; viewer: Viewer }> {
   const { viewer: me, reach } = assertReach(viewer, kind.action);
-  const qb = ds
+  const qb = db.read
     .getRepository<T>(kind.entity)
     .createQueryBuilder('x')
     .innerJoin('Post', 'p', 'p.id = x.postId');
@@ -67,7 +68,7 @@ export async function countByStatus<T extends Moderated>(
  * the whole request); then one statement moves them all.
  */
 export async function moderateInBulk<T extends Moderated>(
-  ds: DataSource,
+  db: Database,
   kind: ModeratedKind,
   viewer: Viewer | null,
   idsInput: readonly string[],
@@ -85,7 +86,7 @@ export async function moderateInBulk<T extends Moderated>(
   const owners =
     known.length === 0
       ? []
-      : await ds
+      : await db.read
           .getRepository<Moderated & { postId: number }>(kind.entity)
           .createQueryBuilder('x')
           .innerJoin('Post', 'p', 'p.id = x.postId')
@@ -95,8 +96,10 @@ export async function moderateInBulk<T extends Moderated>(
   if (owners.length !== ids.length) return fail('NOT_FOUND', kind.messages.notFound);
   for (const { authorId } of owners) assertCan(viewer, kind.action, { authorId: Number(authorId) });
 
-  const repo = ds.getRepository<Moderated>(kind.entity);
-  await repo.update({ id: In(known) }, { status });
-  const items = await repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
+  const items = await db.write(async (em) => {
+    const repo = em.getRepository<Moderated>(kind.entity);
+    await repo.update({ id: In(known) }, { status });
+    return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
+  });
   return { items: items as T[], errors: [] };
 }

@@ -1,0 +1,214 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type {
+  DataSource,
+  EntityManager,
+  ObjectLiteral,
+  QueryRunner,
+  Repository,
+  SelectQueryBuilder,
+} from 'typeorm';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+/** What a reader may do with a repository: find and count, never write. */
+export type ReadRepository<T extends ObjectLiteral> = Pick<
+  Repository<T>,
+  | 'find'
+  | 'findBy'
+  | 'findOne'
+  | 'findOneBy'
+  | 'findOneOrFail'
+  | 'findOneByOrFail'
+  | 'findAndCount'
+  | 'count'
+  | 'countBy'
+  | 'exists'
+  | 'existsBy'
+  | 'createQueryBuilder'
+  | 'metadata'
+>;
+
+/** Reads outside any transaction, on a connection that cannot write. */
+export interface Reader {
+  getRepository<T extends ObjectLiteral>(entity: string): ReadRepository<T>;
+  createQueryBuilder(): SelectQueryBuilder<ObjectLiteral>;
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
+}
+
+/** Work done inside the unit of work; `em` is the transaction's manager. */
+export type Work<T> = (em: EntityManager) => Promise<T>;
+
+/**
+ * The database as the app sees it: reads on one side, and one unit of work
+ * through which every write goes.
+ *
+ * - `write(work)` runs `work` in a transaction and commits it, or rolls it
+ *   back when `work` throws. Called while a unit of work is already open in
+ *   the same async context, it joins that one (no nesting, no deadlock).
+ * - On SQLite the writes go through a connection of their own, one
+ *   transaction at a time (`BEGIN IMMEDIATE`, so the write lock is taken up
+ *   front and another process holding it is waited for, up to the busy
+ *   timeout, rather than failing at the first write after a read). Reads go
+ *   through a second, read-only connection: WAL lets them run beside the
+ *   writer, and they never see a write that has not been committed.
+ * - On PostgreSQL each unit of work takes a pooled connection; reads use a
+ *   pool whose sessions are read-only by default.
+ *
+ * A write attempted on the read side fails (read-only connection), so a
+ * write that bypasses the unit of work cannot go unnoticed; lint keeps such
+ * code from being written in the first place.
+ */
+export interface Database {
+  readonly kind: DbKind;
+  readonly read: Reader;
+  write<T>(work: Work<T>): Promise<T>;
+  /**
+   * Runs `fn` once the open unit of work has committed (never after a
+   * rollback), before `write()` resolves; outside a unit of work, at once.
+   * Failures are reported to `onError`, never to the writer: the write has
+   * happened.
+   */
+  afterCommit(fn: () => unknown): void;
+  /** True inside an open unit of work. */
+  readonly inTransaction: boolean;
+  /** The underlying connections: for migrations, the seed and tests only. */
+  readonly writer: DataSource;
+  readonly reader: DataSource;
+  close(): Promise<void>;
+}
+
+interface OpenUnit {
+  em: EntityManager;
+  open: boolean;
+  afterCommit: (() => unknown)[];
+}
+
+interface Committed<T> {
+  result: T;
+  afterCommit: (() => unknown)[];
+}
+
+/** A SQLite query runner whose transaction state we set ourselves (BEGIN IMMEDIATE). */
+type SqliteRunner = Omit<QueryRunner, 'isTransactionActive'> & {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+};
+
+export class TypeOrmDatabase implements Database {
+  readonly kind: DbKind;
+  readonly read: Reader;
+  private readonly ambient = new AsyncLocalStorage<OpenUnit>();
+  /** SQLite: the tail of the queue of units of work (one at a time on the one write connection). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly writer: DataSource,
+    readonly reader: DataSource,
+    private readonly onError: (message: string) => void = () => {},
+  ) {
+    this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    this.read = reader.manager as unknown as Reader;
+  }
+
+  get inTransaction(): boolean {
+    return this.ambient.getStore()?.open === true;
+  }
+
+  write<T>(work: Work<T>): Promise<T> {
+    const current = this.ambient.getStore();
+    // A unit of work that has ended can still be the async context of work it
+    // started (a promise left running); that work gets a unit of its own.
+    if (current?.open) return work(current.em);
+    let committed: Promise<Committed<T>>;
+    if (this.kind === 'postgres') committed = this.runPostgres(work);
+    else {
+      committed = this.tail.then(() => this.runSqlite(work));
+      this.tail = committed.catch(() => undefined);
+    }
+    // The callbacks run after the SQLite queue has moved on, so writes they make cannot wait on themselves.
+    return committed.then(async ({ result, afterCommit }) => {
+      await this.runCallbacks(afterCommit);
+      return result;
+    });
+  }
+
+  afterCommit(fn: () => unknown): void {
+    const current = this.ambient.getStore();
+    if (current?.open) current.afterCommit.push(fn);
+    else void this.runCallbacks([fn]);
+  }
+
+  private async runPostgres<T>(work: Work<T>): Promise<Committed<T>> {
+    let unit: OpenUnit | undefined;
+    const result = await this.writer.transaction((em) => {
+      unit = { em, open: true, afterCommit: [] };
+      return this.ambient
+        .run(unit, () => work(em))
+        .finally(() => {
+          if (unit) unit.open = false;
+        });
+    });
+    return { result, afterCommit: unit?.afterCommit ?? [] };
+  }
+
+  private async runSqlite<T>(work: Work<T>): Promise<Committed<T>> {
+    // TypeORM's SQLite driver has one query runner per DataSource; this one is ours alone.
+    const runner = this.writer.createQueryRunner() as unknown as SqliteRunner;
+    await runner.query('BEGIN IMMEDIATE');
+    // What startTransaction() would have set: save() then joins this transaction.
+    runner.isTransactionActive = true;
+    runner.transactionDepth = 1;
+    const unit: OpenUnit = { em: runner.manager, open: true, afterCommit: [] };
+    let result: T;
+    try {
+      result = await this.ambient.run(unit, () => work(runner.manager));
+      await runner.query('COMMIT');
+    } catch (error) {
+      try {
+        await runner.query('ROLLBACK');
+      } catch {
+        // SQLite may have rolled back already (e.g. after SQLITE_FULL); nothing is left open.
+      }
+      throw error;
+    } finally {
+      unit.open = false;
+      runner.isTransactionActive = false;
+      runner.transactionDepth = 0;
+    }
+    return { result, afterCommit: unit.afterCommit };
+  }
+
+  private async runCallbacks(callbacks: readonly (() => unknown)[]): Promise<void> {
+    for (const fn of callbacks) {
+      try {
+        // Outside the finished unit's context, so that writes they make open their own.
+        await this.ambient.exit(async () => fn());
+      } catch (error) {
+        this.onError(
+          `after-commit callback failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
+    if (this.writer.isInitialized) await this.writer.destroy();
+  }
+}
+
+/**
+ * Inserts one row inside a unit of work and returns it with its new id: one
+ * INSERT, where save() would also read the row back.
+ */
+export async function insertOne<T extends { id: number }>(
+  em: EntityManager,
+  entity: string,
+  values: Omit<T, 'id'>,
+): Promise<T> {
+  const result = await em.getRepository<T>(entity).insert(values as never);
+  const id = (result.identifiers[0] as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'number') throw new Error(`INSERT into ${entity} returned no id`);
+  return { ...values, id } as T;
+}

@@ -1,0 +1,23 @@
+import { defineModule } from '../module.js';
+import { ApiTokensService } from './api-tokens.service.js';
+import { authTypeDefs } from './auth.graphql.js';
+import { authResolvers } from './auth.resolvers.js';
+import { AuthService } from './auth.service.js';
+import { authEntities } from './entities.js';
+import { UsersService } from './users.service.js';
+
+/** Accounts, sessions, API tokens and the policy that decides who may do what. */
+export const authModule = defineModule({
+  name: 'auth',
+  typeDefs: [authTypeDefs],
+  resolvers: [authResolvers],
+  entities: authEntities,
+  mappers: {
+    Viewer: 'viewer.js#Viewer as ViewerModel',
+    ApiToken: 'entities.js#ApiTokenRow',
+  },
+  services: ({ db }) => {
+    const users = new UsersService({ db });
+    return { users, auth: new AuthService({ db, users }), apiTokens: new ApiTokensService({ db }) };
+  },
+});

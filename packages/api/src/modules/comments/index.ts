@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import { fromMap } from '../../lib/loaders.js';
+import { defineModule, type ModuleDeps } from '../module.js';
+import type { PostsService } from '../posts/posts.service.js';
+import { commentModerationTypeDefs } from './comment-moderation.graphql.js';
+import { commentModerationResolvers } from './comment-moderation.resolvers.js';
+import { CommentModerationService } from './comment-moderation.service.js';
+import { commentsTypeDefs } from './comments.graphql.js';
+import { commentsResolvers } from './comments.resolvers.js';
+import { CommentsService } from './comments.service.js';
+import { commentEntities } from './entities.js';
+import { CommentPipeline } from './pipeline.js';
+import type { Thread } from './thread.js';
+
+/** Comments: the reader's thread, the submission pipeline, the moderation queue. */
+export const commentsModule = defineModule({
+  name: 'comments',
+  typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
+  resolvers: [commentsResolvers, commentModerationResolvers],
+  entities: commentEntities,
+  mappers: {
+    Comment: 'thread.js#CommentNode',
+    EditorComment: 'entities.js#CommentRow',
+  },
+  services: ({ db, posts }: ModuleDeps<{ posts: PostsService }>) => ({
+    comments: new CommentsService({ db, posts, pipeline: new CommentPipeline({ db, posts }) }),
+    commentModeration: new CommentModerationService({ db, posts }),
+  }),
+  loaders: ({ comments }) => ({
+    thread: new DataLoader<number, Thread>(
+      fromMap(
+        (ids) => comments.threadsByPostIds(ids),
+        (id) => new Error(`Thread ${id} not loaded`),
+      ),
+    ),
+  }),
+});

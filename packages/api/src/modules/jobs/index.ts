@@ -1,0 +1,13 @@
+import { defineModule } from '../module.js';
+import { jobEntities } from './entities.js';
+import { JobQueue } from './job-queue.js';
+
+/**
+ * The durable job queue (the `jobs` table). Modules declare their handlers
+ * (ColloquyModule.jobs); the app's worker runs them.
+ */
+export const jobsModule = defineModule({
+  name: 'jobs',
+  entities: jobEntities,
+  services: ({ db, config }) => ({ jobs: new JobQueue({ db, config }) }),
+});

@@ -1,0 +1,62 @@
+import DataLoader from 'dataloader';
+import { fromMap } from '../../lib/loaders.js';
+import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
+import { defineModule, type ModuleDeps } from '../module.js';
+import { postEntities, type AuthorRow, type PostRow, type TagRow } from './entities.js';
+import type { EditorialHooks } from './hooks.js';
+import { postEditorTypeDefs } from './post-editor.graphql.js';
+import { postEditorResolvers } from './post-editor.resolvers.js';
+import { PostEditorService } from './post-editor.service.js';
+import { postsTypeDefs } from './posts.graphql.js';
+import { postsResolvers } from './posts.resolvers.js';
+import { PostsService } from './posts.service.js';
+
+/** Posts, their authors and tags: what readers read and editors write. */
+export const postsModule = defineModule({
+  name: 'posts',
+  typeDefs: [postsTypeDefs, postEditorTypeDefs],
+  resolvers: [postsResolvers, postEditorResolvers],
+  entities: postEntities,
+  mappers: {
+    Post: 'entities.js#PostRow',
+    Author: 'entities.js#AuthorRow',
+    Tag: 'entities.js#TagRow',
+    PostRevision: 'entities.js#PostRevisionRow',
+  },
+  services: (
+    deps: ModuleDeps<{
+      discussionSettings: DiscussionSettingsService;
+      editorialHooks?: EditorialHooks;
+    }>,
+  ) => {
+    const { db, config, discussionSettings } = deps;
+    // Filled in by later modules (linkbacks pings on publication), or handed in by tests.
+    const editorialHooks: EditorialHooks = 'editorialHooks' in deps ? deps.editorialHooks! : {};
+    return {
+      posts: new PostsService({ db, config }),
+      postEditor: new PostEditorService({ db, hooks: editorialHooks, discussionSettings }),
+      editorialHooks,
+    };
+  },
+  loaders: ({ posts }) => ({
+    author: new DataLoader<number, AuthorRow>(
+      fromMap(
+        (ids) => posts.authorsByIds(ids),
+        (id) => new Error(`Author ${id} not found`),
+      ),
+    ),
+    tags: new DataLoader<number, TagRow[]>(
+      fromMap(
+        (ids) => posts.tagsByPostIds(ids),
+        () => [],
+      ),
+    ),
+    /** Posts whatever their status: only for editors' types, whose services checked rights. */
+    anyPost: new DataLoader<number, PostRow>(
+      fromMap(
+        (ids) => posts.byIds(ids),
+        (id) => new Error(`Post ${id} not found`),
+      ),
+    ),
+  }),
+});

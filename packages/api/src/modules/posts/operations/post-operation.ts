@@ -1,0 +1,75 @@
+import type { Database } from '../../../db/database.js';
+import type { PostRow } from '../entities.js';
+import { assertReach } from '../../auth/policy.js';
+import { assertCan, requireViewer } from '../../auth/policy.js';
+import type { Viewer } from '../../auth/viewer.js';
+import { parseId } from '../../../lib/ids.js';
+import type { UserError } from '../../../lib/user-errors.js';
+import type { DiscussionSettingsService } from '../../discussion/discussion-settings.service.js';
+import type { EditorialHooks } from '../hooks.js';
+import { messages } from '../messages.js';
+
+/** What the post operations work with: handed in once, by PostEditorService. */
+export interface PostEditorDeps {
+  db: Database;
+  hooks: EditorialHooks;
+  discussionSettings: DiscussionSettingsService;
+}
+
+export interface PostPayload {
+  post: PostRow | null;
+  errors: UserError[];
+}
+
+export const userError = (field: string | null, code: string, message: string): UserError => ({
+  field,
+  code,
+  message,
+});
+
+export const fail = (...errors: UserError[]): PostPayload => ({ post: null, errors });
+
+/** Any post by its GraphQL id, read outside the unit of work; null for an unknown or malformed id. */
+export async function loadPost(db: Database, id: string): Promise<PostRow | null> {
+  const postId = parseId(id);
+  return postId === null ? null : db.read.getRepository<PostRow>('Post').findOneBy({ id: postId });
+}
+
+/**
+ * Loads the post, asks the policy whether the viewer may do `action` to it
+ * (FORBIDDEN otherwise), refuses trashed posts unless told, then runs `work`.
+ * The checks come before `work` opens its unit of work, so a refused or
+ * invalid request never waits for (or takes) the write lock.
+ */
+export async function withPost(
+  db: Database,
+  viewer: Viewer | null,
+  id: string,
+  action: 'post:edit' | 'post:publish' | 'post:delete',
+  work: (post: PostRow, me: Viewer) => Promise<PostPayload>,
+  options: { allowTrash?: boolean } = {},
+): Promise<PostPayload> {
+  requireViewer({ viewer });
+  const post = await loadPost(db, id);
+  if (!post) {
+    assertReach(viewer, action);
+    return fail(userError('id', 'NOT_FOUND', messages.postNotFound));
+  }
+  const me = assertCan(viewer, action, { authorId: post.authorId });
+  if (post.status === 'TRASH' && !options.allowTrash)
+    return fail(userError('id', 'IN_TRASH', messages.inTrash));
+  return work(post, me);
+}
+
+/** Moves the post to `status` (unpublish, trash, restore): its own unit of work. */
+export async function setStatus(
+  db: Database,
+  post: PostRow,
+  status: PostRow['status'],
+  publishedAt: Date | null,
+): Promise<PostPayload> {
+  const saved = await db.write((em) =>
+    em.getRepository<PostRow>('Post').save({ ...post, status, publishedAt, updatedAt: new Date() }),
+  );
+  return { post: saved, errors: [] };
+}

@@ -1,0 +1,17 @@
+import { defineModule } from '../module.js';
+import { siteTypeDefs } from './site.graphql.js';
+import { siteResolvers } from './site.resolvers.js';
+import { SITE_SETTINGS_PREFIX, SiteService, type Site } from './site.service.js';
+
+/** The site itself: title, description, public URL. */
+export const siteModule = defineModule({
+  name: 'site',
+  typeDefs: [siteTypeDefs],
+  resolvers: [siteResolvers],
+  settingsPrefixes: [SITE_SETTINGS_PREFIX],
+  services: ({ config, settings }) => ({ site: new SiteService({ config, settings }) }),
+  loaders: ({ site }, core) => {
+    let loaded: Promise<Site> | undefined;
+    return { site: () => (loaded ??= core.settings().then((s) => site.fromSettings(s))) };
+  },
+});
