@@ -1,8 +1,12 @@
 // `pnpm bench`: throughput, latency and SQL statements per request for what
 // readers do most, on SQLite (and PostgreSQL when its binaries are present),
-// plus the SPA bundle size. Writes the figures to docs/benchmarks.md.
+// plus the SPA bundle size. Every scenario is measured beside a bare
+// node:http server answering the same bytes, in interleaved rounds, and
+// reported as a ratio to it: this machine is shared, so only ratios from one
+// run compare. Writes the figures to docs/benchmarks.md.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -22,6 +26,8 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const apiMain = path.resolve(import.meta.dirname, '../dist/main.js');
 const webDist = path.resolve(import.meta.dirname, '../../web/dist');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+/** Rounds per scenario; each round loads the bare server, then Colloquy, for DURATION / ROUNDS seconds. */
+const ROUNDS = 2;
 const CONNECTIONS = 10;
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
 const POST_PAGE = ['posts.graphql', 'comments.graphql']
@@ -106,11 +112,47 @@ interface Row {
   scenario: string;
   rps: number;
   p50: number;
-  p90: number;
   p99: number;
+  bareRps: number;
+  bareP50: number;
+  bareP99: number;
+  bytes: number;
   sql: number;
   errors: number;
 }
+
+/** The bare limit: node:http answering the bytes Colloquy answered, with nothing else to do. */
+async function bareServer(
+  body: Buffer,
+  contentType: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': contentType, 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What Colloquy answers for the scenario, byte for byte (one warm request). */
+async function responseOf(url: string, s: Scenario): Promise<{ body: Buffer; type: string }> {
+  const res = await fetch(url + s.path, { method: s.method, headers: s.headers, body: s.body });
+  return {
+    body: Buffer.from(await res.arrayBuffer()),
+    type: res.headers.get('content-type') ?? 'application/octet-stream',
+  };
+}
+
+const mean = (values: number[]) =>
+  Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+const ratio = (r: Pick<Row, 'rps' | 'bareRps'>) => (r.rps / r.bareRps).toFixed(4);
 
 /** SQL statements one request costs, measured in-process with the same app. */
 async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
@@ -175,7 +217,7 @@ async function load(url: string, s: Scenario) {
     body: s.body,
     connections: CONNECTIONS,
     // Bounded by time (autocannon ignores `duration` when `amount` is set).
-    duration: DURATION,
+    duration: DURATION / ROUNDS,
   });
 }
 
@@ -186,19 +228,35 @@ async function benchDatabase(label: string, db: DatabaseConfig, url: string): Pr
   const rows: Row[] = [];
   try {
     for (const [i, s] of scenarios.entries()) {
-      const r = await load(server.url, s);
-      rows.push({
+      const answer = await responseOf(server.url, s);
+      const bare = await bareServer(answer.body, answer.type);
+      const ours: autocannon.Result[] = [];
+      const limit: autocannon.Result[] = [];
+      try {
+        // Interleaved, so a change in the machine's load hits both alike.
+        for (let round = 0; round < ROUNDS; round++) {
+          limit.push(await load(bare.url, s));
+          ours.push(await load(server.url, s));
+        }
+      } finally {
+        await bare.stop();
+      }
+      const row: Row = {
         db: label,
         scenario: s.name,
-        rps: Math.round(r.requests.average),
-        p50: r.latency.p50,
-        p90: r.latency.p90,
-        p99: r.latency.p99,
+        rps: Math.round(mean(ours.map((r) => r.requests.average))),
+        p50: mean(ours.map((r) => r.latency.p50)),
+        p99: mean(ours.map((r) => r.latency.p99)),
+        bareRps: Math.round(mean(limit.map((r) => r.requests.average))),
+        bareP50: mean(limit.map((r) => r.latency.p50)),
+        bareP99: mean(limit.map((r) => r.latency.p99)),
+        bytes: answer.body.length,
         sql: sql[i]!,
-        errors: r.errors + r.non2xx,
-      });
+        errors: ours.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      };
+      rows.push(row);
       console.log(
-        `${label.padEnd(10)} ${s.name.padEnd(42)} ${String(rows.at(-1)!.rps).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ${sql[i]} SQL`,
+        `${label.padEnd(10)} ${s.name.padEnd(42)} ${String(row.rps).padStart(6)} req/s (${ratio(row)} × bare ${row.bareRps})  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.sql} SQL`,
       );
     }
   } finally {
@@ -271,13 +329,13 @@ async function main() {
     '',
     `Latest \`pnpm bench\` run: ${new Date().toISOString().slice(0, 10)}, on ${machine}.`,
     '',
-    `Load: autocannon on the same machine, ${CONNECTIONS} connections, ${DURATION} s per scenario, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process. SQL statements per request are counted by the database logger for one warm request. The load generator shares the two cores with the server, so requests per second vary from run to run (about ±30 % between two runs here); the SQL counts do not.`,
+    `Load: autocannon on the same machine, ${CONNECTIONS} connections, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process; beside it, a bare \`node:http\` server answering the very bytes Colloquy answered for the scenario (the limit: no parsing, no database). Each scenario runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s on each (bare, Colloquy, bare, Colloquy), and the figures are their means. The load generator shares the two cores with the servers and the machine is shared, so absolute requests per second vary from run to run; compare the ratios (× bare) of one run. SQL statements per request are counted by the database logger for one warm request; they do not vary.`,
     '',
-    '| Database | Scenario | Requests/s | p50 ms | p90 ms | p99 ms | SQL statements / request | Errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Database | Scenario | Requests/s | × bare | p50 ms | p99 ms | Bare req/s | Bare p50 / p99 ms | Response bytes | SQL / request | Errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.db} | ${r.scenario} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.sql} | ${r.errors} |`,
+        `| ${r.db} | ${r.scenario} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.bareRps} | ${r.bareP50} / ${r.bareP99} | ${r.bytes} | ${r.sql} | ${r.errors} |`,
     ),
     '',
     'The comment scenario stores a comment per request (all from one new email address, so all are held as pending; the flood and duplicate rules are turned off for it); it measures the whole write path, the comment pipeline included.',
