@@ -6,7 +6,12 @@ import { createDatabase, openDatabase } from '../../src/db/data-source.js';
 import { tables } from '../../src/modules/index.js';
 import type { CommentRow } from '../../src/modules/comments/entities.js';
 import { In } from 'typeorm';
-import { prepareDatabase, runBounded, spawnServer, type ServerProcess } from '../support/process.js';
+import {
+  prepareDatabase,
+  runBounded,
+  spawnServer,
+  type ServerProcess,
+} from '../support/process.js';
 import { databaseKinds, freshDatabase } from '../support/server.js';
 
 // What held under attack, kept by tests: the real server in its own process,
