@@ -1,13 +1,79 @@
 import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
+import { SETTINGS } from '../../src/modules/linkbacks/messages.js';
+import type { PostRow } from '../../src/modules/posts/entities.js';
 import type { SettingRow } from '../../src/db/settings.js';
-import type { TestServer } from './server.js';
+import { html, startFixtureSite, type FixtureSite } from './fixture-site.js';
+import { insertPost } from './fixtures.js';
+import { startServer, TEST_PUBLIC_URL, type DbKind, type TestServer } from './server.js';
 
 /** Environment that lets the server fetch the loopback fixture sites (test-only setting). */
 export const LOOPBACK_ENV = { COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH: '1' };
+
+/** A post's public URL, as the server knows it (TEST_PUBLIC_URL). */
+export const postUrl = (slug: string) => `${TEST_PUBLIC_URL}/posts/${slug}`;
+
+/**
+ * The set-up of the linkbacks/ tests that receive pings. Call inside a
+ * `describe.each(databaseKinds())` block: for the block, a server on `kind`
+ * that may fetch the loopback fixture site (jobs polled every 50 ms) and that
+ * site; before each test, the per-host limit out of the way and auto-approve
+ * off. `server` and `site` are read through the returned object, since they
+ * are only there once the block's beforeAll has run.
+ */
+export function receivingLinkbacks(kind: DbKind) {
+  let server: TestServer;
+  let site: FixtureSite;
+  let slugs = 0;
+
+  /** A fresh published post (pings open unless told otherwise) with its public URL. */
+  async function newPost(fields: Partial<PostRow> = {}) {
+    const post = await insertPost(server.db, { slug: `post-${++slugs}`, ...fields });
+    return { post, url: postUrl(post.slug) };
+  }
+
+  /** Serves a source page at a fresh path on the fixture site; returns its URL. */
+  let pages = 0;
+  function servePage(body: string | ((path: string) => void)): string {
+    const path = `/source-${++pages}`;
+    if (typeof body === 'string') site.route(path, html(body));
+    else body(path);
+    return `${site.origin}${path}`;
+  }
+
+  beforeAll(async () => {
+    server = await startServer(kind, {
+      env: LOOPBACK_ENV,
+      configure: (c) => {
+        c.jobs.pollIntervalMs = 50;
+      },
+    });
+    site = await startFixtureSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    // Every fixture source lives on 127.0.0.1: keep the per-host limit out of the way.
+    await setSetting(server.db, SETTINGS.maxPerHostPerHour, '10000');
+    await setSetting(server.db, SETTINGS.autoApprove, 'false');
+  });
+
+  return {
+    get server() {
+      return server;
+    },
+    get site() {
+      return site;
+    },
+    newPost,
+    servePage,
+  };
+}
 
 /** A source page that links to `targets`, with an optional h-entry wrapper. */
 export function sourcePage(options: {
