@@ -158,10 +158,10 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
       }
     });
 
-    // BUG (GraphQL layer, src/app.ts formatError): when the input object fails GraphQL
-    // coercion (e.g. a required field is missing), graphql-js echoes the whole input value
-    // in the error message — `Variable "$input" got invalid value { …, authorEmail: "…" }` —
-    // so an error message carries the commenter's email, against the design rule.
+    // A regression test (fixed in graphql/server-options.ts, formatError): when the input
+    // object fails GraphQL coercion (e.g. a required field is missing), graphql-js echoes the
+    // whole input value in its message — `Variable "$input" got invalid value { …,
+    // authorEmail: "…" }` — which would carry the commenter's email, against the design rule.
     it('does not repeat the email when the input fails GraphQL type checks', async () => {
       const res = await fetch(`${env.server.url}/graphql`, {
         method: 'POST',
