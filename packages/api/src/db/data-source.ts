@@ -74,6 +74,13 @@ export interface CreateDatabaseOptions {
   onError?: (message: string) => void;
 }
 
+/**
+ * The sqlite3 module as TypeORM gets it. TypeORM calls `verbose()` on the
+ * driver, which wraps every statement to record a long stack trace: a cost
+ * on each query that only helps while debugging the driver itself.
+ */
+const SQLITE_WITHOUT_TRACES = { ...sqlite3, verbose: () => sqlite3 };
+
 /** The size the SQLite WAL file is truncated to after a checkpoint, in bytes. */
 export const SQLITE_WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
@@ -96,6 +103,7 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       new DataSource({
         type: 'sqlite',
         database: db.file,
+        driver: SQLITE_WITHOUT_TRACES,
         ...(flags === undefined ? {} : { flags }),
         entities,
         migrations,

@@ -35,17 +35,28 @@ export function holdsNul(value: unknown): boolean {
   return false;
 }
 
+/** A NUL in the query text: as itself, or written as the escape \u0000 in a string. */
+// eslint-disable-next-line no-control-regex -- the NUL character is what it looks for
+const NUL_IN_SOURCE = /\u0000|\\u0000/i;
+
 /**
  * Throws BAD_USER_INPUT (HTTP 400) when a string literal of the document, or
- * any variable value, holds a NUL character.
+ * any variable value, holds a NUL character. Given the query's text, the
+ * document is walked only when the text holds one (a scan, on every request).
  */
-export function rejectNulInput(document: DocumentNode, variables: Record<string, unknown>): void {
+export function rejectNulInput(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  source?: string,
+): void {
   let literal: ASTNode | undefined;
-  visit(document, {
-    StringValue: (node) => {
-      if (!literal && node.value.includes(NUL)) literal = node;
-    },
-  });
+  if (source === undefined || NUL_IN_SOURCE.test(source)) {
+    visit(document, {
+      StringValue: (node) => {
+        if (!literal && node.value.includes(NUL)) literal = node;
+      },
+    });
+  }
   if (literal) throw refuse(`A string in the query ${NUL_MESSAGE}`, [literal]);
   for (const [name, value] of Object.entries(variables)) {
     if (name.includes(NUL) || holdsNul(value)) {

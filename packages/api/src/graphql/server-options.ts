@@ -14,7 +14,7 @@ export const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
       async didResolveOperation({ operation, document, request }) {
         const variables = request.variables ?? {};
         if (operation) enforceLimits(document, operation, variables);
-        rejectNulInput(document, variables);
+        rejectNulInput(document, variables, request.query);
       },
     };
   },
