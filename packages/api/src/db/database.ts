@@ -212,3 +212,20 @@ export async function insertOne<T extends { id: number }>(
   if (typeof id !== 'number') throw new Error(`INSERT into ${entity} returned no id`);
   return { ...values, id } as T;
 }
+
+/**
+ * Changes only the named columns of one row inside a unit of work and returns
+ * the row as it now is. Unlike save({ ...row, … }) of a row read earlier, it
+ * cannot write back stale values of the other columns over a change that
+ * another request committed meanwhile.
+ */
+export async function updateOne<T extends { id: number }>(
+  em: EntityManager,
+  entity: string,
+  id: number,
+  changes: Partial<Omit<T, 'id'>>,
+): Promise<T> {
+  const repo = em.getRepository<T>(entity);
+  await repo.update(id, changes as never);
+  return repo.findOneByOrFail({ id } as never);
+}

@@ -281,6 +281,46 @@ describe.each(databaseKinds())('one unit of work for every write on %s', (kind) 
     expect(await server.repo<TagRow>('Tag').existsBy({ slug: `rolled-back-${tag}` })).toBe(false);
   });
 
+  it('keeps a change committed while an edit of the same row was waiting (no stale row written back)', async () => {
+    const post = await insertPost(server.db, { slug: `uow-stale-${++n}` });
+    const comment = await insertComment(server.db, { postId: post.id, createdAt: new Date() });
+    // Another request's unit of work trashes the post and marks the comment as spam, and holds.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const moderation = server.db.write(async (em) => {
+      await em.getRepository<PostRow>('Post').update({ id: post.id }, { status: 'TRASH' });
+      await em.getRepository<CommentRow>('Comment').update({ id: comment.id }, { status: 'SPAM' });
+      opened();
+      await released;
+    });
+    await open;
+    // Editors edit the same post and comment meanwhile, from what they read before that commit.
+    const edits = Promise.all([
+      ok(
+        asAdmin('mutation($i: UpdatePostInput!) { updatePost(input: $i) { errors { code } } }', {
+          i: { id: String(post.id), title: 'Edited while trashed' },
+        }),
+      ),
+      ok(
+        asAdmin('mutation($i: EditCommentInput!) { editComment(input: $i) { errors { code } } }', {
+          i: { id: String(comment.id), authorName: 'Edited Name', content: 'Edited text.' },
+        }),
+      ),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await moderation;
+    await edits;
+    const stored = await server.repo<PostRow>('Post').findOneByOrFail({ id: post.id });
+    expect([stored.title, stored.status]).toEqual(['Edited while trashed', 'TRASH']);
+    const storedComment = await server
+      .repo<CommentRow>('Comment')
+      .findOneByOrFail({ id: comment.id });
+    expect([storedComment.contentText, storedComment.status]).toEqual(['Edited text.', 'SPAM']);
+  });
+
   it('rolls back only the unit that failed: a write made in another request is never undone with it', async () => {
     // The bug this guards against: on SQLite a bare save() joined whatever transaction was open.
     const post = await insertPost(server.db, { slug: `uow-bystander-${++n}` });

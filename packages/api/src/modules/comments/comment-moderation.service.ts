@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js';
+import { updateOne, type Database } from '../../db/database.js';
 import { Brackets, In } from 'typeorm';
 import type { CommentRow, CommentStatus } from './entities.js';
 import type { PostRow } from '../posts/entities.js';
@@ -146,8 +146,8 @@ export class CommentModerationService {
     });
     if (errors.length > 0) return { comment: null, errors };
     const saved = await this.deps.db.write((em) =>
-      em.getRepository<CommentRow>('Comment').save({
-        ...comment,
+      // Only what is edited: a moderation committed meanwhile keeps its status.
+      updateOne<CommentRow>(em, 'Comment', comment.id, {
         authorName: value.authorName,
         authorUrl: value.authorUrl,
         contentText: value.content,

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js';
+import { updateOne, type Database } from '../../db/database.js';
 import type { ShareTargetRow } from './entities.js';
 import { SLUG } from '../../lib/slug.js';
 import { assertCan } from '../auth/policy.js';
@@ -125,7 +125,7 @@ export class ShareService {
     const fields = this.check(input, target, errors);
     if (errors.length > 0) return { shareTarget: null, errors };
     const shareTarget = await this.deps.db.write((em) =>
-      em.getRepository<ShareTargetRow>('ShareTarget').save({ ...target, ...fields }),
+      updateOne<ShareTargetRow>(em, 'ShareTarget', target.id, fields),
     );
     return { shareTarget, errors: [] };
   }

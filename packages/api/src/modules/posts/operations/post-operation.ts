@@ -1,4 +1,4 @@
-import type { Database } from '../../../db/database.js';
+import { updateOne, type Database } from '../../../db/database.js';
 import type { PostRow } from '../entities.js';
 import { assertReach } from '../../auth/policy.js';
 import { assertCan, requireViewer } from '../../auth/policy.js';
@@ -69,7 +69,7 @@ export async function setStatus(
   publishedAt: Date | null,
 ): Promise<PostPayload> {
   const saved = await db.write((em) =>
-    em.getRepository<PostRow>('Post').save({ ...post, status, publishedAt, updatedAt: new Date() }),
+    updateOne<PostRow>(em, 'Post', post.id, { status, publishedAt, updatedAt: new Date() }),
   );
   return { post: saved, errors: [] };
 }

@@ -11,6 +11,7 @@ import {
   type PostEditorDeps,
   type PostPayload,
 } from './post-operation.js';
+import { updateOne } from '../../../db/database.js';
 
 const TEN_YEARS_MS = 10 * 366 * 24 * 3600_000;
 
@@ -35,8 +36,7 @@ export function publishPost(
     }
     const publishedAt = publishAt ?? (isVisible(post, now) ? post.publishedAt! : now);
     const saved = await deps.db.write(async (em) => {
-      const row = await em.getRepository<PostRow>('Post').save({
-        ...post,
+      const row = await updateOne<PostRow>(em, 'Post', post.id, {
         status: 'PUBLISHED',
         publishedAt,
         updatedAt: now,

@@ -1,3 +1,4 @@
+import { updateOne } from '../../../db/database.js';
 import type { PostRow } from '../entities.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { renderPostContent } from '../content.js';
@@ -47,8 +48,8 @@ export function writePostText(
     const slug = await resolveSlug(em, checked.slug, text.title, post.id);
     if (!slug) return fail(userError('slug', 'SLUG_TAKEN', messages.slugTaken));
     const before = await textOf(em, post);
-    const saved = await em.getRepository<PostRow>('Post').save({
-      ...post,
+    // Only the columns this operation owns: a status change committed meanwhile stays.
+    const saved = await updateOne<PostRow>(em, 'Post', post.id, {
       slug,
       title: text.title,
       contentSource: text.contentSource,
