@@ -132,6 +132,8 @@ describe('SQLite pragmas', () => {
       expect(await database.writer.query('PRAGMA journal_size_limit')).toEqual([
         { journal_size_limit: SQLITE_WAL_SIZE_LIMIT },
       ]);
+      // An acknowledged write is on disk (FULL), not only in the WAL's page cache.
+      expect(await database.writer.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
       // Automatic checkpoints on (PASSIVE: they never block readers).
       expect(await database.writer.query('PRAGMA wal_autocheckpoint')).toEqual([
         { wal_autocheckpoint: 1000 },
