@@ -15,18 +15,26 @@ import {
 } from '../support/fixtures.js';
 import { databaseKinds, startServer, type TestServer } from '../support/server.js';
 
-/** A unit of work held open until `release()`, then rolled back. */
-function heldRollback(server: TestServer, marker: string) {
+/**
+ * Another request's unit of work: it runs `work`, then is held open until
+ * `release()`, then commits (or, with `rollBack`, throws and rolls back).
+ * `done` says which happened.
+ */
+function heldUnit(
+  server: TestServer,
+  work: (em: EntityManager) => Promise<unknown>,
+  options: { rollBack?: boolean } = {},
+) {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let opened!: () => void;
   const open = new Promise<void>((resolve) => (opened = resolve));
   const done = server.db
-    .write(async (em: EntityManager) => {
-      await em.getRepository<TagRow>('Tag').insert({ name: marker, slug: marker });
+    .write(async (em) => {
+      await work(em);
       opened();
       await released;
-      throw new Error('rolled back on purpose');
+      if (options.rollBack) throw new Error('rolled back on purpose');
     })
     .then(
       () => 'committed',
@@ -34,6 +42,12 @@ function heldRollback(server: TestServer, marker: string) {
     );
   return { open, release, done };
 }
+
+/** A unit of work that inserts the tag `marker`, is held open until `release()`, then rolls back. */
+const heldRollback = (server: TestServer, marker: string) =>
+  heldUnit(server, (em) => em.getRepository<TagRow>('Tag').insert({ name: marker, slug: marker }), {
+    rollBack: true,
+  });
 
 describe.each(databaseKinds())('one unit of work for every write on %s', (kind) => {
   let server: TestServer;
@@ -285,17 +299,11 @@ describe.each(databaseKinds())('one unit of work for every write on %s', (kind) 
     const post = await insertPost(server.db, { slug: `uow-stale-${++n}` });
     const comment = await insertComment(server.db, { postId: post.id, createdAt: new Date() });
     // Another request's unit of work trashes the post and marks the comment as spam, and holds.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let opened!: () => void;
-    const open = new Promise<void>((resolve) => (opened = resolve));
-    const moderation = server.db.write(async (em) => {
+    const moderation = heldUnit(server, async (em) => {
       await em.getRepository<PostRow>('Post').update({ id: post.id }, { status: 'TRASH' });
       await em.getRepository<CommentRow>('Comment').update({ id: comment.id }, { status: 'SPAM' });
-      opened();
-      await released;
     });
-    await open;
+    await moderation.open;
     // Editors edit the same post and comment meanwhile, from what they read before that commit.
     const edits = Promise.all([
       ok(
@@ -310,8 +318,8 @@ describe.each(databaseKinds())('one unit of work for every write on %s', (kind) 
       ),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    release();
-    await moderation;
+    moderation.release();
+    expect(await moderation.done).toBe('committed');
     await edits;
     const stored = await server.repo<PostRow>('Post').findOneByOrFail({ id: post.id });
     expect([stored.title, stored.status]).toEqual(['Edited while trashed', 'TRASH']);
