@@ -1,14 +1,19 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
-// The API serves /graphql; in development Vite forwards to it so the SPA can
-// use the same relative URL as in production (one origin, no CORS).
-const apiTarget = process.env.COLLOQUY_API ?? 'http://127.0.0.1:4000';
-const proxy = { '/graphql': { target: apiTarget, changeOrigin: true } };
-
+// Two builds of one app (see `pnpm build`): the browser's (dist/client, which
+// the API serves) and the server renderer's (dist/server/entry-server.js,
+// which the API imports). In development the API runs Vite in middleware
+// mode instead, with hot reload (packages/api/src/web/renderer.ts).
 export default defineConfig({
   plugins: [vue()],
-  server: { proxy },
-  preview: { proxy },
-  build: { outDir: 'dist', emptyOutDir: true },
+  define: {
+    // Production builds leave out Apollo Client's and Vue's development-only
+    // code (messages, devtools hooks, the Options API we do not use).
+    ...(process.env.NODE_ENV === 'test' ? {} : { 'globalThis.__DEV__': 'false' }),
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
+  build: { outDir: 'dist/client', emptyOutDir: true },
 });

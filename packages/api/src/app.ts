@@ -1,13 +1,12 @@
-import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
-import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
+import type { Viewer } from './modules/auth/viewer.js';
 import { MAX_TOKENS } from './graphql/limits.js';
 import { formatError, limitsPlugin } from './graphql/server-options.js';
 import { buildResolvers } from './graphql/resolvers.js';
@@ -17,8 +16,14 @@ import { refuseNulInUrls } from './lib/url-guard.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
-import type { Site } from './modules/site/site.service.js';
-import { SpaShell, type PageMeta } from './spa.js';
+import { registerReaderPages } from './web/pages.js';
+import {
+  loadBuiltRenderer,
+  startDevRenderer,
+  type ExecuteOperation,
+  type PageRenderer,
+} from './web/renderer.js';
+import { FormSigner, loadSigningSecret } from './web/signing.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,102 +39,6 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream;
   /** The modules to serve (modules/index.ts unless told otherwise; the database must hold their tables). */
   modules?: readonly AnyModule[];
-}
-
-async function registerSpa(
-  app: FastifyInstance,
-  config: Config,
-  services: Services,
-): Promise<void> {
-  const shell = SpaShell.load(config.webRoot);
-  if (shell) {
-    await app.register(fastifyStatic, {
-      root: config.webRoot,
-      wildcard: false,
-      index: false,
-      cacheControl: false,
-      setHeaders: (res, filePath) => {
-        // Vite puts content hashes in asset names, so they never change; other files may.
-        const hashed = filePath.startsWith(path.join(config.webRoot, 'assets') + path.sep);
-        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-  }
-
-  const send = async (
-    reply: FastifyReply,
-    status: number,
-    // A function when the page's meta depends on the site (read once per request, here).
-    meta: Partial<PageMeta> | ((site: Site) => Partial<PageMeta>) = {},
-    headers: Record<string, string> = {},
-  ) => {
-    if (!shell) {
-      return reply
-        .code(503)
-        .type('text/plain')
-        .send('The web app has not been built: run `pnpm build`.\n');
-    }
-    const site = await services.site.getSite();
-    const page: PageMeta = {
-      title: site.title,
-      description: site.description,
-      canonicalUrl: `${config.publicUrl}/`,
-      siteName: site.title,
-      type: 'website',
-      ...(typeof meta === 'function' ? meta(site) : meta),
-    };
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .headers(headers)
-      .send(shell.render(page));
-  };
-
-  app.get('/', (_req, reply) => send(reply, 200));
-  app.get('/tag/:slug', (req: FastifyRequest<{ Params: { slug: string } }>, reply) =>
-    send(reply, 200, {
-      canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}`,
-    }),
-  );
-  app.get('/posts/:slug', async (req: FastifyRequest<{ Params: { slug: string } }>, reply) => {
-    const post = await services.posts.findPublishedBySlug(req.params.slug);
-    if (!post)
-      return send(reply, 404, {
-        title: 'Page not found',
-        canonicalUrl: `${config.publicUrl}${req.url}`,
-      });
-    const discovery = services.linkbacks.discovery(post);
-    return send(
-      reply,
-      200,
-      (site) => ({
-        title: `${post.title} — ${site.title}`,
-        description: post.excerpt,
-        canonicalUrl: services.posts.postUrl(post),
-        type: 'article',
-        publishedAt: post.publishedAt,
-        links: discovery.links,
-        trackback: discovery.trackback,
-      }),
-      discovery.headers,
-    );
-  });
-
-  app.setNotFoundHandler((req, reply) => {
-    if (
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      (req.headers.accept ?? '').includes('text/html')
-    ) {
-      return send(reply, 404, {
-        title: 'Page not found',
-        canonicalUrl: `${config.publicUrl}${req.url}`,
-      });
-    }
-    return reply
-      .code(404)
-      .send({ error: 'Not Found', message: `No route for ${req.method} ${req.url.split('?')[0]}` });
-  });
 }
 
 /** The whole HTTP application: GraphQL API and SPA, on a database that is already open and migrated. */
@@ -193,20 +102,41 @@ export async function buildApp({
     maxAge: 86400,
   });
 
+  const contextFor = (request: FastifyRequest, viewer: Viewer | null): GraphQLContext => ({
+    config,
+    services,
+    loaders: composeLoaders(modules, services) as Loaders,
+    request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
+    viewer,
+  });
+
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({
-        config,
-        services,
-        loaders: composeLoaders(modules, services) as Loaders,
-        request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
+      context: async (request) =>
         // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
-        viewer: await services.auth.authenticate(request.headers.authorization),
-      }),
+        contextFor(request, await services.auth.authenticate(request.headers.authorization)),
     }),
   });
+
+  // Reader pages run their queries in-process, through the same server (its
+  // limits and error formatting), as an anonymous reader: a page is the same
+  // for everyone who is not its author. One context per page: its
+  // operations share one request's loaders.
+  const pageData = (request: FastifyRequest) => {
+    const context = contextFor(request, null);
+    const execute: ExecuteOperation = async ({ query, variables, operationName }) => {
+      const response = await apollo.executeOperation(
+        { query, variables, operationName },
+        { contextValue: context },
+      );
+      if (response.body.kind !== 'single')
+        throw new Error('Reader pages use no incremental delivery');
+      return response.body.singleResult;
+    };
+    return { execute, loaders: context.loaders };
+  };
 
   app.get('/healthz', async (_req, reply) => {
     await db.read.query('SELECT 1');
@@ -214,6 +144,18 @@ export async function buildApp({
   });
 
   for (const module of modules) await module.routes?.(app, services);
-  await registerSpa(app, config, services);
+
+  const renderer: PageRenderer | null = config.webDev
+    ? await startDevRenderer(app, config.webRoot)
+    : await loadBuiltRenderer(config.webRoot);
+  if (renderer) app.addHook('onClose', () => renderer.close());
+  await registerReaderPages(app, {
+    config,
+    services,
+    renderer,
+    signer: new FormSigner(await loadSigningSecret(db, services.settings)),
+    pageData,
+    serveBuiltAssets: !config.webDev,
+  });
   return app;
 }

@@ -13,8 +13,16 @@ export interface Config {
    */
   publicUrlSource: 'env' | 'setting' | 'default';
   database: DatabaseConfig;
-  /** Directory holding the built SPA (index.html and assets). */
+  /**
+   * The web app's build: client/ (index.html and the assets the browser
+   * loads) and server/entry-server.js (the server renderer).
+   */
   webRoot: string;
+  /**
+   * Development (COLLOQUY_WEB_DEV=1, set by `pnpm dev`): render and serve the
+   * web app from its sources through Vite, with hot reload, instead of the build.
+   */
+  webDev: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -152,6 +160,7 @@ export function loadConfig(
     publicUrlSource: fromEnv ? 'env' : 'default',
     database,
     webRoot: options.webRoot ?? path.resolve(import.meta.dirname, '../../web/dist'),
+    webDev: env.COLLOQUY_WEB_DEV === '1',
     bodyLimit: 100 * 1024,
     logLevel,
     remoteFetch: {

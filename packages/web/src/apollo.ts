@@ -1,3 +1,4 @@
+import type { ApolloLink } from '@apollo/client/core';
 import {
   ApolloClient,
   HttpLink,
@@ -15,6 +16,12 @@ export function createCache(): InMemoryCache {
           posts: relayStylePagination(['tag']),
         },
       },
+      Post: {
+        fields: {
+          // "Newer comments" appends the next page of the thread in place.
+          comments: relayStylePagination(false),
+        },
+      },
       // One site per API: merge what different queries ask for about it.
       Site: { merge: true },
       ShareTarget: { keyFields: ['key'] },
@@ -22,10 +29,24 @@ export function createCache(): InMemoryCache {
   });
 }
 
+export interface ApolloClientOptions {
+  /** How operations reach the API: over HTTP (the browser) or in-process (server rendering). */
+  link?: ApolloLink;
+  /** The cache the server rendered the page with, restored before hydration. */
+  state?: NormalizedCacheObject;
+  /** On the server: one render, no polling or refetching. */
+  ssrMode?: boolean;
+}
+
 /** The one client of the app; server state lives in its cache only. */
-export function createApolloClient(uri = '/graphql'): ApolloClient<NormalizedCacheObject> {
+export function createApolloClient(
+  options: ApolloClientOptions = {},
+): ApolloClient<NormalizedCacheObject> {
+  const cache = createCache();
+  if (options.state) cache.restore(options.state);
   return new ApolloClient({
-    link: new HttpLink({ uri }),
-    cache: createCache(),
+    link: options.link ?? new HttpLink({ uri: '/graphql' }),
+    cache,
+    ssrMode: options.ssrMode ?? false,
   });
 }

@@ -1,25 +1,49 @@
-import { createRouter, createWebHistory, type RouterHistory } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  type LocationQueryValue,
+  type RouterHistory,
+} from 'vue-router';
 import HomePage from './pages/HomePage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 import PostPage from './pages/PostPage.vue';
 import { waitForElement } from './lib/dom';
 
+function queryString(value: LocationQueryValue | LocationQueryValue[] | undefined): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 export function createAppRouter(history: RouterHistory = createWebHistory()) {
   return createRouter({
     history,
     routes: [
-      { path: '/', name: 'home', component: HomePage },
+      {
+        path: '/',
+        name: 'home',
+        component: HomePage,
+        // ?after=<cursor>: older posts, without JavaScript.
+        props: (route) => ({ after: queryString(route.query.after) }),
+      },
       {
         path: '/posts/:slug',
         name: 'post',
         component: PostPage,
-        props: (route) => ({ slug: String(route.params.slug) }),
+        // ?comments=<cursor>: a later page of the thread; ?replytocom=<id>: the
+        // reply form under that comment. Both work without JavaScript.
+        props: (route) => ({
+          slug: String(route.params.slug),
+          after: queryString(route.query.comments),
+          replyToId: queryString(route.query.replytocom),
+        }),
       },
       {
         path: '/tag/:slug',
         name: 'tag',
         component: HomePage,
-        props: (route) => ({ tag: String(route.params.slug) }),
+        props: (route) => ({
+          tag: String(route.params.slug),
+          after: queryString(route.query.after),
+        }),
       },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage },
     ],

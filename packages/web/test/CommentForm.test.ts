@@ -28,7 +28,12 @@ function mountForm(
 ) {
   return mount(CommentForm, {
     attachTo: document.body,
-    props: { rules: formRules(), draft: { ...empty, content: 'Hello' }, ...props },
+    props: {
+      rules: formRules(),
+      draft: { ...empty, content: 'Hello' },
+      action: '/posts/p#respond',
+      ...props,
+    },
   });
 }
 
@@ -178,7 +183,7 @@ describe('CommentForm', () => {
     const wrapper = mountForm({ replyingTo: 'Dave Briggs' });
     expect(wrapper.text()).toContain('Replying to Dave Briggs');
     expect(document.activeElement).toBe(field(wrapper, 'content').element);
-    const cancel = wrapper.get('button[type="button"]');
+    const cancel = wrapper.get('.comment-form__replying a');
     expect(cancel.text()).toBe('Cancel reply');
     await cancel.trigger('click');
     expect(wrapper.emitted('cancelReply')).toHaveLength(1);

@@ -5,10 +5,18 @@ import CommentsSection from '../src/components/comments/CommentsSection.vue';
 import { mockApollo } from './apollo';
 import { comment, discussionRules, nestedThread } from './helpers';
 
+const replyHref = (id: string) => `/posts/p?replytocom=${id}#respond`;
+
 describe('CommentThread', () => {
   it('renders replies as nested ordered lists', () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
+      props: {
+        comments: nestedThread(),
+        replyToId: null,
+        canReply: true,
+        threadDepth: 5,
+        replyHref,
+      },
     });
 
     const top = wrapper.get('ol.comment-list');
@@ -28,7 +36,13 @@ describe('CommentThread', () => {
 
   it('shows author, date and sanitized content of a comment', () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
+      props: {
+        comments: nestedThread(),
+        replyToId: null,
+        canReply: true,
+        threadDepth: 5,
+        replyHref,
+      },
     });
     const first = wrapper.get('#comment-c1');
     const author = first.get('a.comment__author');
@@ -47,11 +61,19 @@ describe('CommentThread', () => {
 
   it('emits reply with the comment, and hides Reply when comments are closed', async () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 5 },
+      props: {
+        comments: nestedThread(),
+        replyToId: null,
+        canReply: true,
+        threadDepth: 5,
+        replyHref,
+      },
     });
-    const button = wrapper.get('#comment-c2 > article button');
+    const button = wrapper.get('#comment-c2 > article .comment__reply');
     expect(button.text()).toBe('Reply');
     expect(button.attributes('aria-label')).toBe('Reply to Victoria Betton');
+    // Without JavaScript the link opens the page with the form under the comment.
+    expect(button.attributes('href')).toBe('/posts/p?replytocom=c2#respond');
     await button.trigger('click');
     expect(wrapper.emitted('reply')?.[0]?.[0]).toMatchObject({
       id: 'c2',
@@ -59,21 +81,27 @@ describe('CommentThread', () => {
     });
 
     await wrapper.setProps({ canReply: false });
-    expect(wrapper.findAll('button')).toHaveLength(0);
+    expect(wrapper.findAll('.comment__reply')).toHaveLength(0);
   });
 
   it('offers no Reply at the deepest level the page loads', () => {
     const deepest = comment({ id: 'deep', depth: 4 });
     const wrapper = mount(CommentThread, {
-      props: { comments: [deepest], replyToId: null, canReply: true, threadDepth: 5 },
+      props: { comments: [deepest], replyToId: null, canReply: true, threadDepth: 5, replyHref },
     });
-    expect(wrapper.find('button').exists()).toBe(false);
+    expect(wrapper.find('.comment__reply').exists()).toBe(false);
   });
 
   it("offers Reply down to one level above the site's thread depth, and not at it", () => {
     // threadDepth 3: depths 0..2, so depth 1 takes replies and depth 2 does not.
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 3 },
+      props: {
+        comments: nestedThread(),
+        replyToId: null,
+        canReply: true,
+        threadDepth: 3,
+        replyHref,
+      },
     });
     expect(wrapper.find('#comment-c1 > article .comment__reply').exists()).toBe(true);
     expect(wrapper.find('#comment-c2 > article .comment__reply').exists()).toBe(true);
@@ -82,7 +110,13 @@ describe('CommentThread', () => {
 
   it('with a thread depth of 1, offers no Reply at all', () => {
     const wrapper = mount(CommentThread, {
-      props: { comments: nestedThread(), replyToId: null, canReply: true, threadDepth: 1 },
+      props: {
+        comments: nestedThread(),
+        replyToId: null,
+        canReply: true,
+        threadDepth: 1,
+        replyHref,
+      },
     });
     expect(wrapper.findAll('.comment__reply')).toHaveLength(0);
   });
@@ -90,7 +124,13 @@ describe('CommentThread', () => {
   it('stops at the levels the page loads even when the site allows deeper threads', () => {
     const at = (depth: number) => comment({ id: `d${depth}`, depth });
     const wrapper = mount(CommentThread, {
-      props: { comments: [at(3), at(4)], replyToId: null, canReply: true, threadDepth: 10 },
+      props: {
+        comments: [at(3), at(4)],
+        replyToId: null,
+        canReply: true,
+        threadDepth: 10,
+        replyHref,
+      },
     });
     expect(wrapper.find('#comment-d3 .comment__reply').exists()).toBe(true);
     expect(wrapper.find('#comment-d4 .comment__reply').exists()).toBe(false);
@@ -103,6 +143,7 @@ describe('CommentsSection reply flow', () => {
       attachTo: document.body,
       props: {
         postId: 'p1',
+        postPath: '/posts/p',
         comments: nestedThread(),
         commentCount: 4,
         commentsOpen: true,
@@ -118,7 +159,7 @@ describe('CommentsSection reply flow', () => {
     expect(wrapper.findAll('form')).toHaveLength(1);
     expect(wrapper.find('.comment-list form').exists()).toBe(false);
 
-    await wrapper.get('#comment-c1 > article button').trigger('click');
+    await wrapper.get('#comment-c1 > article .comment__reply').trigger('click');
 
     const forms = wrapper.findAll('form');
     expect(forms).toHaveLength(1);
@@ -131,14 +172,16 @@ describe('CommentsSection reply flow', () => {
 
     // Typing survives moving the form.
     await formSection.get('textarea').setValue('Thanks Dave');
-    await formSection.get('button[type="button"]').trigger('click');
+    await formSection.get('.comment-form__replying a').trigger('click');
 
     expect(wrapper.find('.comment-list .comment-form').exists()).toBe(false);
     expect(wrapper.text()).not.toContain('Replying to');
     expect(wrapper.findAll('form')).toHaveLength(1);
     expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe('Thanks Dave');
     // Focus goes back to the Reply button that opened the form.
-    expect(document.activeElement).toBe(wrapper.get('#comment-c1 > article button').element);
+    expect(document.activeElement).toBe(
+      wrapper.get('#comment-c1 > article .comment__reply').element,
+    );
     wrapper.unmount();
   });
 });

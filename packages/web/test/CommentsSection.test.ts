@@ -25,6 +25,7 @@ function mountSection(
     attachTo: document.body,
     props: {
       postId: 'p1',
+      postPath: '/posts/p',
       comments: [comment({ id: 'c1' })],
       commentCount: 1,
       commentsOpen: true,
@@ -119,7 +120,7 @@ describe('CommentsSection', () => {
         comment: reply,
       }),
     ]);
-    await wrapper.get('#comment-c2 > article button').trigger('click');
+    await wrapper.get('#comment-c2 > article .comment__reply').trigger('click');
     expect(wrapper.get('#comment-c2').text()).toContain('Replying to Victoria Betton');
 
     await fillAndSubmit(wrapper, 'Thanks!');

@@ -155,7 +155,7 @@ export function postPageMock(
     linkbacks: { __typename: 'LinkbackConnection', edges: [] },
   };
   return {
-    request: { query: PostPageDocument, variables: { slug: 'p1' } },
+    request: { query: PostPageDocument, variables: { slug: 'p1', after: null } },
     result: {
       data: {
         site: { __typename: 'Site', title: 'Colloquy' },

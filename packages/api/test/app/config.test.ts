@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       publicUrlSource: 'default',
       database: { kind: 'sqlite', file: '/srv/colloquy/data/colloquy.db' },
       webRoot: '/srv/web',
+      webDev: false,
       bodyLimit: 100 * 1024,
       logLevel: 'info',
       remoteFetch: {

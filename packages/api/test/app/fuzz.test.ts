@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   buildSchema,
@@ -103,19 +102,11 @@ function literal(value: unknown, enumType: boolean): string | null {
 describe.each(databaseKinds())('fuzzing on %s', (kind) => {
   let server: TestServer;
   let admin: string;
-  let webRoot: string;
   let sent = 0;
 
   beforeAll(async () => {
-    // A minimal SPA shell, so page routes answer as they would when built.
-    webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-fuzz-web-'));
-    fs.writeFileSync(
-      path.join(webRoot, 'index.html'),
-      '<!doctype html><html><head><title>x</title><!--app-head--></head><body></body></html>',
-    );
     server = await startServer(kind, {
       configure: (config) => {
-        config.webRoot = webRoot;
         config.jobs.worker = false; // no background fetches of fuzzed URLs
       },
     });
@@ -123,7 +114,6 @@ describe.each(databaseKinds())('fuzzing on %s', (kind) => {
   });
   afterAll(async () => {
     await server?.close();
-    fs.rmSync(webRoot, { recursive: true, force: true });
   });
 
   const post = async (

@@ -126,7 +126,7 @@ describe.each(databaseKinds())('resilience on %s', (kind) => {
   }, 120_000);
 
   it('serves a bounded saturation run (32 connections, reads and submissions) without errors or RSS growth', async () => {
-    if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
+    if (!fs.existsSync(path.join(WEB_ROOT, 'client', 'index.html'))) {
       throw new Error(`The SPA is not built (${WEB_ROOT}): run \`pnpm build\` first.`);
     }
     // A 128 MB heap makes the collector run within the test window instead of

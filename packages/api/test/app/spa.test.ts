@@ -11,7 +11,7 @@ describe('serving the SPA', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer('sqlite');
-    if (!fs.existsSync(path.join(server.config.webRoot, 'index.html'))) {
+    if (!fs.existsSync(path.join(server.config.webRoot, 'client', 'index.html'))) {
       throw new Error(`The SPA is not built (${server.config.webRoot}): run \`pnpm build\` first.`);
     }
   });
@@ -43,14 +43,14 @@ describe('serving the SPA', () => {
     expect(body).toContain('<div id="app">');
   });
 
-  it('renders a post page with two SQL statements: the post and the site settings', async () => {
+  it('renders a post page, thread and all, with the seven SQL statements of its PostPage query (the route shares the post and the settings with it)', async () => {
     await (await html(`/posts/${SLUG}`)).text(); // warm-up
     const statements = await server.countQueries(async () => {
       const res = await html(`/posts/${SLUG}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('— Colloquy</title>');
     });
-    expect(statements).toBe(2);
+    expect(statements).toBe(7);
   });
 
   it('escapes post titles in the meta tags', async () => {

@@ -19,6 +19,7 @@ import {
   type CommentField,
 } from '../lib/comment-messages';
 import { fieldRules, validateCommentFields } from '../lib/comment-validation';
+import type { PageState } from '../lib/page-state';
 
 /** What the visitor types, and the honeypot that people leave empty. */
 export interface CommentDraft {
@@ -37,6 +38,27 @@ export interface CommentComposerOptions {
   comments: MaybeRefOrGetter<readonly ThreadComment[]>;
   /** The site's discussion settings: required fields and limits. */
   discussion: MaybeRefOrGetter<DiscussionRulesFragment>;
+  /**
+   * What the server rendered this post's page with: a form it refused (the
+   * typed values and the errors) and the visitor's own pending comments. The
+   * refused form is taken once, so it does not come back on a later visit.
+   */
+  pageState?: PageState;
+}
+
+const EMPTY_DRAFT: CommentDraft = {
+  content: '',
+  authorName: '',
+  authorEmail: '',
+  authorUrl: '',
+  homepage: '',
+};
+
+function takeInitialState(state: PageState | undefined, postId: string) {
+  const form = state?.commentForm?.postId === postId ? state.commentForm : null;
+  if (form && state) state.commentForm = null;
+  const own = state?.ownComments?.postId === postId ? state.ownComments.comments : [];
+  return { form, own };
 }
 
 const NETWORK_ERROR: UserError = { field: null, code: 'NETWORK_ERROR', message: '' };
@@ -53,19 +75,14 @@ const NETWORK_ERROR: UserError = { field: null, code: 'NETWORK_ERROR', message: 
  * One composer serves one post (PostPage keys the section by post).
  */
 export function useCommentComposer(options: CommentComposerOptions) {
-  const draft = ref<CommentDraft>({
-    content: '',
-    authorName: '',
-    authorEmail: '',
-    authorUrl: '',
-    homepage: '',
-  });
+  const initial = takeInitialState(options.pageState, toValue(options.postId));
+  const draft = ref<CommentDraft>({ ...EMPTY_DRAFT, ...initial.form?.draft });
   const replyTo = shallowRef<ThreadComment | null>(null);
   const submitting = ref(false);
   // Client checks show from the first attempt on, then follow the typing.
   const attempted = ref(false);
-  const serverErrors = shallowRef<readonly UserError[]>([]);
-  const ownComments = shallowRef<readonly OwnComment[]>([]);
+  const serverErrors = shallowRef<readonly UserError[]>(initial.form?.errors ?? []);
+  const ownComments = shallowRef<readonly OwnComment[]>(initial.own);
   /** For the live region. */
   const status = ref('');
   /** Bumped each time a submission ends with errors, so the form can take focus to the first. */
@@ -188,6 +205,8 @@ export function useCommentComposer(options: CommentComposerOptions) {
   }
 
   return {
+    /** The parent chosen in the form the server refused, if any (its id). */
+    initialParentId: initial.form?.parentId ?? null,
     draft,
     replyTo,
     rules,

@@ -6,6 +6,8 @@ export function useDocumentTitle(
   page: MaybeRefOrGetter<string | null | undefined>,
   site: MaybeRefOrGetter<string | null | undefined>,
 ): void {
+  // The server writes <title> into the page itself (the API's shell).
+  if (import.meta.env.SSR) return;
   watchEffect(() => {
     document.title = pageTitle(toValue(page), toValue(site));
   });

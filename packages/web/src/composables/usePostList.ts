@@ -5,10 +5,13 @@ import { PostListDocument } from '../generated/graphql';
 export const POSTS_PER_PAGE = 10;
 
 /** Published posts, optionally filtered by tag; loadMore appends the next page. */
-export function usePostList(tag: MaybeRefOrGetter<string | undefined>) {
+export function usePostList(
+  tag: MaybeRefOrGetter<string | undefined>,
+  after: MaybeRefOrGetter<string | null> = null,
+) {
   const { result, loading, error, refetch, fetchMore } = useQuery(
     PostListDocument,
-    () => ({ first: POSTS_PER_PAGE, tag: toValue(tag) ?? null }),
+    () => ({ first: POSTS_PER_PAGE, tag: toValue(tag) ?? null, after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );
   const loadingMore = ref(false);

@@ -1,21 +1,60 @@
-import { computed, toValue, type MaybeRefOrGetter } from 'vue';
+import { computed, ref, toValue, type MaybeRefOrGetter } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import { PostPageDocument } from '../generated/graphql';
 import { toThread } from '../components/comments/thread';
 
-/** The post page query, shaped for the presentational components. */
-export function usePostPage(slug: MaybeRefOrGetter<string>) {
-  const { result, loading, error, refetch } = useQuery(
+/**
+ * The post page query, shaped for the presentational components. `after` is
+ * the thread page the address asks for (?comments=<cursor>); loadMoreComments
+ * appends the next page in place.
+ */
+export function usePostPage(
+  slug: MaybeRefOrGetter<string>,
+  after: MaybeRefOrGetter<string | null> = null,
+) {
+  const { result, loading, error, refetch, fetchMore } = useQuery(
     PostPageDocument,
-    () => ({ slug: toValue(slug) }),
+    () => ({ slug: toValue(slug), after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );
   const post = computed(() => result.value?.post ?? null);
   const siteTitle = computed(() => result.value?.site.title);
   const discussion = computed(() => result.value?.discussionSettings ?? null);
   const thread = computed(() => (post.value ? toThread(post.value.comments) : []));
+  const commentsPage = computed(() => post.value?.comments.pageInfo ?? null);
   const linkbacks = computed(() => post.value?.linkbacks.edges.map((edge) => edge.node) ?? []);
   const loaded = computed(() => result.value !== undefined);
 
-  return { post, siteTitle, discussion, thread, linkbacks, loaded, loading, error, refetch };
+  const loadingMoreComments = ref(false);
+  const loadMoreCommentsFailed = ref(false);
+  async function loadMoreComments(): Promise<void> {
+    const cursor = commentsPage.value?.endCursor;
+    if (!cursor || loadingMoreComments.value) return;
+    loadingMoreComments.value = true;
+    loadMoreCommentsFailed.value = false;
+    try {
+      // Post.comments' relay-style field policy appends the page.
+      await fetchMore({ variables: { after: cursor } });
+    } catch {
+      loadMoreCommentsFailed.value = true;
+    } finally {
+      loadingMoreComments.value = false;
+    }
+  }
+
+  return {
+    post,
+    siteTitle,
+    discussion,
+    thread,
+    commentsPage,
+    linkbacks,
+    loaded,
+    loading,
+    error,
+    refetch,
+    loadMoreComments,
+    loadingMoreComments,
+    loadMoreCommentsFailed,
+  };
 }

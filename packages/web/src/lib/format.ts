@@ -1,4 +1,5 @@
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long' });
+// In UTC, so the server's render and the browser's hydration show the same day.
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
 
 /** "November 24, 2012"-style date for display; the ISO string goes in <time datetime>. */
 export function formatDate(iso: string | null | undefined): string {

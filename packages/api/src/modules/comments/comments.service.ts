@@ -53,6 +53,20 @@ export class CommentsService {
   }
 
   /**
+   * The comments of a post, among these ids, that still await moderation
+   * (pending, or filed as spam: their sender was told "pending"), oldest
+   * first. For the submitter's own view: the ids come from their signed cookie.
+   */
+  async ownPending(postId: number, ids: readonly number[]): Promise<CommentNode[]> {
+    if (ids.length === 0) return [];
+    return (await this.repo.find({
+      select: [...PUBLIC_COMMENT_COLUMNS],
+      where: { id: In([...ids]), postId, status: In(['PENDING', 'SPAM']) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    })) as CommentNode[];
+  }
+
+  /**
    * A visitor's comment, through every rule of the comment pipeline
    * (pipeline.ts). Nothing is written when any check fails. A comment stored
    * as spam reads as PENDING here: the sender is not told what we think of it.

@@ -51,6 +51,14 @@ export const postsModule = defineModule({
         () => [],
       ),
     ),
+    /**
+     * A published post by slug, read once per request: the reader page's route
+     * (status, meta) and its Query.post share one statement.
+     */
+    publishedBySlug: new DataLoader<string, PostRow | null>(
+      async (slugs) => Promise.all(slugs.map((slug) => posts.findPublishedBySlug(slug))),
+      { batch: false },
+    ),
     /** Posts whatever their status: only for editors' types, whose services checked rights. */
     anyPost: new DataLoader<number, PostRow>(
       fromMap(

@@ -5,7 +5,7 @@ import { pageFromList } from '../../lib/pagination.js';
 
 export const postsResolvers: Resolvers = {
   Query: {
-    post: (_, { slug }, { services }) => services.posts.findPublishedBySlug(slug),
+    post: (_, { slug }, { loaders }) => loaders.publishedBySlug.load(slug),
     posts: (_, args, { services }) => services.posts.listPublished(args),
   },
   Post: {

@@ -77,6 +77,16 @@ export function toThread(connection: CommentConnectionLike): ThreadComment[] {
   );
 }
 
+/** The comment with this id anywhere in the tree, or null. */
+export function findComment(comments: readonly ThreadComment[], id: string): ThreadComment | null {
+  for (const comment of comments) {
+    if (comment.id === id) return comment;
+    const reply = findComment(comment.replies, id);
+    if (reply) return reply;
+  }
+  return null;
+}
+
 function collectIds(comments: readonly ThreadComment[], ids: Set<string>): Set<string> {
   for (const comment of comments) {
     ids.add(comment.id);

@@ -1,0 +1,18 @@
+import { createWebHistory } from 'vue-router';
+import { createApolloClient } from './apollo';
+import { createColloquyApp } from './create-app';
+import { EMPTY_PAGE_STATE } from './lib/page-state';
+import { readPageData } from './ssr/page-data';
+import './styles.css';
+
+// The server put the data it rendered with into the page: with the Apollo
+// cache restored, the first render reads from it and hydrates the server's
+// HTML without a GraphQL request.
+const data = readPageData(document);
+const { app, router } = createColloquyApp({
+  client: createApolloClient({ state: data?.apollo }),
+  history: createWebHistory(),
+  page: data?.page ?? EMPTY_PAGE_STATE,
+});
+
+void router.isReady().then(() => app.mount('#app'));
