@@ -15,5 +15,12 @@ export default defineConfig({
     __VUE_PROD_DEVTOOLS__: 'false',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
   },
-  build: { outDir: 'dist/client', emptyOutDir: true },
+  build: {
+    outDir: 'dist/client',
+    emptyOutDir: true,
+    // Every browser Colloquy supports has <link rel="modulepreload">.
+    modulePreload: { polyfill: false },
+    // dist/client/.vite/manifest.json: which chunks a page loads (the bundle budget test reads it).
+    manifest: true,
+  },
 });

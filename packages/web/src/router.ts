@@ -4,9 +4,11 @@ import {
   type LocationQueryValue,
   type RouterHistory,
 } from 'vue-router';
-import HomePage from './pages/HomePage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 import PostPage from './pages/PostPage.vue';
+
+// The post list is its own chunk: a post page does not load it.
+const HomePage = () => import('./pages/HomePage.vue');
 import { waitForElement } from './lib/dom';
 
 function queryString(value: LocationQueryValue | LocationQueryValue[] | undefined): string | null {

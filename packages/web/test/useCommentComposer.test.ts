@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MockedResponse } from '@apollo/client/testing/core';
 import { mount } from '@vue/test-utils';
 import PostPage from '../src/pages/PostPage.vue';
@@ -16,7 +16,8 @@ async function mountPage(network: MockedResponse[]) {
     global: { provide: apollo.provide, plugins: [testRouter()] },
   });
   await settle();
-  expect(wrapper.find('#comments').exists()).toBe(true);
+  // The thread is an async component (its own chunk): wait for it to load.
+  await vi.waitFor(() => expect(wrapper.find('#comments').exists()).toBe(true));
   return Object.assign(wrapper, { operations: apollo.operations });
 }
 

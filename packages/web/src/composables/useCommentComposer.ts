@@ -44,6 +44,8 @@ export interface CommentComposerOptions {
    * refused form is taken once, so it does not come back on a later visit.
    */
   pageState?: PageState;
+  /** Values already in the server-rendered form's controls when it hydrates. */
+  typed?: Partial<CommentDraft>;
 }
 
 const EMPTY_DRAFT: CommentDraft = {
@@ -76,7 +78,7 @@ const NETWORK_ERROR: UserError = { field: null, code: 'NETWORK_ERROR', message: 
  */
 export function useCommentComposer(options: CommentComposerOptions) {
   const initial = takeInitialState(options.pageState, toValue(options.postId));
-  const draft = ref<CommentDraft>({ ...EMPTY_DRAFT, ...initial.form?.draft });
+  const draft = ref<CommentDraft>({ ...EMPTY_DRAFT, ...initial.form?.draft, ...options.typed });
   const replyTo = shallowRef<ThreadComment | null>(null);
   const submitting = ref(false);
   // Client checks show from the first attempt on, then follow the typing.

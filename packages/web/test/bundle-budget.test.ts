@@ -1,0 +1,32 @@
+// @vitest-environment node
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pageBundles } from '../scripts/page-bundles';
+
+// The built app (`pnpm build`, which `pnpm test` runs first), in bytes.
+const client = path.resolve(import.meta.dirname, '../dist/client');
+const KB = 1000;
+
+describe('reader bundle budget (gzipped bytes of the built files)', () => {
+  const bundles = Object.fromEntries(pageBundles(client).map((b) => [b.page, b]));
+  const gzip = (page: string) => bundles[page]!.gzip;
+
+  it('loads at most 90 kB of JavaScript on a post page', () => {
+    expect(gzip('post page, at load')).toBeLessThanOrEqual(90 * KB);
+  });
+
+  it('adds the thread and its form (lazily hydrated) in a chunk of at most 8 kB', () => {
+    expect(
+      gzip('post page, with its thread hydrated') - gzip('post page, at load'),
+    ).toBeLessThanOrEqual(8 * KB);
+  });
+
+  it('loads at most 92 kB on the home and tag pages', () => {
+    expect(gzip('home and tag pages')).toBeLessThanOrEqual(92 * KB);
+  });
+
+  it('keeps the thread and the post list out of the code a post page loads first', () => {
+    const atLoad = bundles['post page, at load']!.files.join(' ');
+    expect(atLoad).not.toMatch(/CommentsSection|HomePage/);
+  });
+});
