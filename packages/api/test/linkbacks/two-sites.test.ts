@@ -205,6 +205,9 @@ describe.each(databaseKinds())('two Colloquy sites pinging each other on %s', (k
       targetUrl: target,
       status: 'PENDING',
       title: `Reading site B — ${SITE_TITLE}`,
+      // From the h-entry of A's page: its author's h-card, a plain mention.
+      authorName: 'Editor User',
+      mentionType: 'MENTION',
     });
     expect(stored!.excerpt).toContain('Site B wrote a fine post about surgeries.');
 
