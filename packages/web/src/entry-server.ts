@@ -1,4 +1,4 @@
-import { ApolloLink, Observable, type FetchResult } from '@apollo/client/core';
+import { ApolloError, ApolloLink, Observable, type FetchResult } from '@apollo/client/core';
 import { print } from '@apollo/client/utilities';
 import { renderToString } from 'vue/server-renderer';
 import { createMemoryHistory } from 'vue-router';
@@ -67,11 +67,25 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
     history: createMemoryHistory(),
     page: request.page,
   });
+  // A query that fails in a component's serverPrefetch is the page's to show
+  // (ErrorState, HTTP 503). Without a handler, Vue's development build (what
+  // Node loads unless NODE_ENV=production) rethrows it from a promise no one
+  // awaits, and the unhandled rejection ends the server process. Any other
+  // error is a bug: the render fails with it.
+  const errors: unknown[] = [];
+  app.config.errorHandler = (error) => {
+    errors.push(error);
+  };
   await router.push(request.url);
   await router.isReady();
 
   const flags: RenderFlags = {};
   const html = await renderToString(app, flags);
+  const bug = errors.find((error) => !(error instanceof ApolloError));
+  if (bug !== undefined) {
+    client.stop();
+    throw bug;
+  }
   const apollo = client.extract();
   const data: PageData = { apollo, page: pageState };
 

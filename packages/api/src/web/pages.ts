@@ -88,6 +88,10 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
     }
     const url = req.url;
     const page = options.page ?? EMPTY_PAGE_STATE;
+    // A page with this visitor's own data (their form, their pending
+    // comments) is theirs alone: no cache may keep it for anyone else.
+    // Decided before rendering, which takes the refused form out of `page`.
+    const personal = page.commentForm !== null || page.ownComments !== null;
     const [site, template, rendered] = await Promise.all([
       data.loaders.site(),
       renderer.template(url),
@@ -105,9 +109,6 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
           ? options.meta(site)
           : options.meta),
     };
-    // A page with this visitor's own data (their form, their pending
-    // comments) is theirs alone: no cache may keep it for anyone else.
-    const personal = page.commentForm !== null || page.ownComments !== null;
     return reply
       .code(options.status ?? rendered.status)
       .type('text/html; charset=utf-8')

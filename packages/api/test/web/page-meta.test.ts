@@ -7,7 +7,7 @@ import { startServer, TEST_PUBLIC_URL, type TestServer } from '../support/server
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
 
-describe('serving the SPA', () => {
+describe('page meta, status codes and assets of the reader pages', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer('sqlite');
