@@ -16,6 +16,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Serving the build is production unless told otherwise: Vue's server
+  // renderer (imported when the app is built, below) and the libraries it
+  // loads choose their production code by NODE_ENV.
+  if (!config.webDev) process.env.NODE_ENV ??= 'production';
+
   let db;
   try {
     db = await openConfiguredDatabase(config, {

@@ -35,7 +35,7 @@ export interface RenderResult {
   /** Extra `<head>` content: JSON-LD on a post page. */
   head: string;
   /** 404 when the page shows "Page not found"; 503 when its data could not be read. */
-  status: 200 | 404 | 503;
+  status: 200 | 400 | 404 | 503;
 }
 
 function inProcessLink(execute: ExecuteOperation): ApolloLink {
@@ -91,7 +91,7 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
 
   let head = '';
   const route = router.currentRoute.value;
-  if (route.name === 'post' && !flags.notFound && !flags.failed) {
+  if (route.name === 'post' && !flags.notFound && !flags.failed && !flags.badRequest) {
     const result = client.readQuery({
       query: PostPageDocument,
       variables: {
@@ -109,6 +109,6 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
     html,
     data: `<script id="${PAGE_DATA_ID}" type="application/json">${scriptSafeJson(data)}</script>`,
     head,
-    status: flags.failed ? 503 : flags.notFound ? 404 : 200,
+    status: flags.badRequest ? 400 : flags.failed ? 503 : flags.notFound ? 404 : 200,
   };
 }

@@ -29,7 +29,7 @@ export interface RenderResult {
   html: string;
   data: string;
   head: string;
-  status: 200 | 404 | 503;
+  status: 200 | 400 | 404 | 503;
 }
 
 /** Renders reader pages: the web app's index.html and its server entry. */

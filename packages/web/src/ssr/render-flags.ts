@@ -6,6 +6,8 @@ export interface RenderFlags {
   notFound?: boolean;
   /** The page's data could not be read (HTTP 503). */
   failed?: boolean;
+  /** The address asks for something the API refuses, e.g. a made-up page cursor (HTTP 400). */
+  badRequest?: boolean;
 }
 
 /** Called in a component's setup: records a flag when rendering on the server; nothing in the browser. */
