@@ -8,6 +8,8 @@ const apiMain = path.resolve(import.meta.dirname, '../../api/dist/main.js');
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** Its DATABASE_URL, for the operator CLI (e2e/admin.ts). */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -18,12 +20,13 @@ export interface RunningServer {
 export async function startColloquy(): Promise<RunningServer> {
   if (!fs.existsSync(apiMain)) throw new Error(`${apiMain} is missing: run \`pnpm build\` first.`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-e2e-'));
+  const databaseUrl = `sqlite:${path.join(dataDir, 'colloquy.db')}`;
   const child: ChildProcess = spawn(process.execPath, [apiMain], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       PORT: '0',
-      DATABASE_URL: `sqlite:${path.join(dataDir, 'colloquy.db')}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +52,7 @@ export async function startColloquy(): Promise<RunningServer> {
   return {
     url,
     dataDir,
+    databaseUrl,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

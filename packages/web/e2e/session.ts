@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { launchChromium } from './browser.js';
 import { startColloquy, type RunningServer } from './server.js';
@@ -9,6 +9,17 @@ export interface BrowserSession {
   /** A fresh browser context for each test, closed after it. */
   readonly context: BrowserContext;
   readonly page: Page;
+  /**
+   * Another context in the same test (a second visitor, or JavaScript on
+   * where the session has it off), closed with the test's own. Takes the
+   * session's options unless told otherwise.
+   */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+export interface BrowserSessionOptions {
+  /** False: every context is a reader without JavaScript (the server's HTML and forms only). */
+  javaScriptEnabled?: boolean;
 }
 
 /**
@@ -16,9 +27,20 @@ export interface BrowserSession {
  * for the file, a new context and page for each test (skipped, with the
  * reason printed, where no Chromium is installed outside CI).
  */
-export function useBrowserSession(): BrowserSession {
+export function useBrowserSession(options: BrowserSessionOptions = {}): BrowserSession {
   let browser: Browser | null = null;
-  const state = {} as { server: RunningServer; context: BrowserContext; page: Page };
+  const contextOptions: BrowserContextOptions = {
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  };
+  let opened: BrowserContext[] = [];
+  const state = {
+    async newContext(extra: BrowserContextOptions = {}) {
+      if (!browser) throw new Error('no browser: the test should have been skipped');
+      const context = await browser.newContext({ ...contextOptions, ...extra });
+      opened.push(context);
+      return context;
+    },
+  } as BrowserSession & { server: RunningServer; context: BrowserContext; page: Page };
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -32,10 +54,12 @@ export function useBrowserSession(): BrowserSession {
 
   beforeEach(async (ctx) => {
     if (!browser) return ctx.skip();
-    state.context = await browser.newContext();
+    state.context = await state.newContext();
     state.page = await state.context.newPage();
     return async () => {
-      await state.context.close();
+      const contexts = opened;
+      opened = [];
+      await Promise.all(contexts.map((context) => context.close()));
     };
   });
 
