@@ -20,6 +20,9 @@ export default defineConfig({
     emptyOutDir: true,
     // Every browser Colloquy supports has <link rel="modulepreload">.
     modulePreload: { polyfill: false },
+    // One stylesheet, linked from the page: the server's HTML needs all of
+    // its styles without JavaScript, lazily loaded chunks' included.
+    cssCodeSplit: false,
     // dist/client/.vite/manifest.json: which chunks a page loads (the bundle budget test reads it).
     manifest: true,
   },

@@ -1,6 +1,6 @@
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { fillComment, hydrated, SEED_COMMENTER, SLUG, TITLE } from './reader.js';
+import { fillComment, hydrated, SEED_COMMENTER, SLUG, threadHydrated, TITLE } from './reader.js';
 import { useBrowserSession } from './session.js';
 
 // With JavaScript: the server's HTML hydrates without a warning and without
@@ -134,6 +134,23 @@ describe('reader pages hydrate in Chromium', () => {
       .toMatch(/Hydration completed but contains mismatches/);
   });
 
+  it("loads the thread's code only as the thread comes into view", async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await load(page, `/posts/${SLUG}`);
+    expect(scripts.some((path) => path.includes('CommentsSection'))).toBe(false);
+    expect(await page.locator('#comments[data-interactive]').count()).toBe(0);
+    // Until then the server's thread is there, as without JavaScript.
+    expect(await page.locator('#comment-1').innerText()).toContain('Sam Hughes');
+
+    await threadHydrated(page);
+    expect(scripts.filter((path) => path.includes('CommentsSection'))).toHaveLength(1);
+  });
+
   it('opens the reply form in place and shows the sent reply as awaiting moderation', async () => {
     const page = session.page;
     const log = listen(page);
@@ -143,6 +160,7 @@ describe('reader pages hydrate in Chromium', () => {
     await page.evaluate(() => Object.assign(window, { __marker: 'same document' }));
     const marker = () =>
       page.evaluate(() => (window as unknown as { __marker?: string }).__marker ?? null);
+    await threadHydrated(page);
 
     const reply = page.getByRole('link', { name: `Reply to ${SEED_COMMENTER}` });
     expect(await reply.getAttribute('href')).toBe(`/posts/${SLUG}?replytocom=1#respond`);
@@ -191,6 +209,7 @@ describe('reader pages hydrate in Chromium', () => {
     await load(page, `/posts/${SLUG}`);
     const address = page.url();
     await page.evaluate(() => Object.assign(window, { __marker: 'same document' }));
+    await threadHydrated(page);
     await page.getByRole('link', { name: `Reply to ${SEED_COMMENTER}` }).click();
     const cancel = page.getByRole('link', { name: 'Cancel reply' });
     await expect.poll(() => cancel.count()).toBe(1);

@@ -14,6 +14,16 @@ export async function hydrated(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Scrolls to the thread and resolves once it is live: the thread and its form
+ * are a separate chunk, hydrated as they come into view (PostPage.vue), and
+ * mark their section data-interactive then. Before that, Reply is a plain link.
+ */
+export async function threadHydrated(page: Page): Promise<void> {
+  await page.locator('#comments').scrollIntoViewIfNeeded();
+  await page.locator('#comments[data-interactive]').waitFor();
+}
+
 export interface CommentFields {
   content: string;
   authorName: string;

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageBundles } from '../scripts/page-bundles';
@@ -28,5 +29,18 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
   it('keeps the thread and the post list out of the code a post page loads first', () => {
     const atLoad = bundles['post page, at load']!.files.join(' ');
     expect(atLoad).not.toMatch(/CommentsSection|HomePage/);
+  });
+
+  it('links every stylesheet from the page itself: without JavaScript, lazily loaded code brings no styles', () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(client, '.vite', 'manifest.json'), 'utf8'),
+    ) as Record<string, { css?: string[] }>;
+    for (const [key, chunk] of Object.entries(manifest)) expect(chunk.css ?? [], key).toEqual([]);
+    const page = fs.readFileSync(path.join(client, 'index.html'), 'utf8');
+    const stylesheets = fs
+      .readdirSync(path.join(client, 'assets'))
+      .filter((f) => f.endsWith('.css'));
+    expect(stylesheets).toHaveLength(1);
+    expect(page).toContain(`<link rel="stylesheet" crossorigin href="/assets/${stylesheets[0]}">`);
   });
 });

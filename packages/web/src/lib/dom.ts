@@ -27,3 +27,28 @@ export function waitForElement(selector: string, timeoutMs = 3000): Promise<Elem
     observer.observe(document.body, { childList: true, subtree: true });
   });
 }
+
+/**
+ * Resolves once the server-rendered element with this id comes within
+ * `rootMargin` of the viewport, or at once when there is no such element to
+ * wait for: on the server, in a page this app rendered itself (after a
+ * navigation), or where the element is live already (marked
+ * data-interactive). Lets a lazily hydrated section load its code only when
+ * a reader gets near it.
+ */
+export function whenServerElementNearViewport(id: string, rootMargin = '200px'): Promise<void> {
+  if (import.meta.env.SSR || typeof IntersectionObserver === 'undefined') return Promise.resolve();
+  const element = document.getElementById(id);
+  if (!element || element.hasAttribute('data-interactive')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        resolve();
+      },
+      { rootMargin },
+    );
+    observer.observe(element);
+  });
+}
