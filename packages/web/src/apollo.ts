@@ -18,8 +18,12 @@ export function createCache(): InMemoryCache {
       },
       Post: {
         fields: {
-          // "Newer comments" appends the next page of the thread in place.
-          comments: relayStylePagination(false),
+          // Each thread page the address can ask for (?comments=<cursor>) is
+          // its own list, so following "← First comments" in the app shows
+          // the first page, not the later one read before. "Newer comments"
+          // appends the next page to the list shown (usePostPage); the list
+          // then holds its merged edges.
+          comments: { keyArgs: ['first', 'after'], merge: (_existing, incoming) => incoming },
         },
       },
       // One site per API: merge what different queries ask for about it.

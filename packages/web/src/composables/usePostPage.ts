@@ -33,8 +33,24 @@ export function usePostPage(
     loadingMoreComments.value = true;
     loadMoreCommentsFailed.value = false;
     try {
-      // Post.comments' relay-style field policy appends the page.
-      await fetchMore({ variables: { after: cursor } });
+      // The next page is cached on its own (Post.comments is keyed by its
+      // arguments, src/apollo.ts); the page shown gets its edges appended.
+      await fetchMore({
+        variables: { after: cursor },
+        updateQuery: (shown, { fetchMoreResult: next }) =>
+          shown.post && next.post
+            ? {
+                ...shown,
+                post: {
+                  ...shown.post,
+                  comments: {
+                    ...next.post.comments,
+                    edges: [...shown.post.comments.edges, ...next.post.comments.edges],
+                  },
+                },
+              }
+            : shown,
+      });
     } catch {
       loadMoreCommentsFailed.value = true;
     } finally {
