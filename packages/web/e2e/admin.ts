@@ -7,7 +7,8 @@ const cli = path.resolve(import.meta.dirname, '../../api/dist/cli.js');
 const EMAIL = 'e2e-admin@example.org';
 const PASSWORD = 'correct horse battery staple e2e';
 
-async function graphql<T>(
+/** A GraphQL request to the e2e server, optionally as a signed-in user; throws on any error. */
+export async function graphql<T>(
   server: RunningServer,
   query: string,
   variables: Record<string, unknown>,
@@ -27,7 +28,7 @@ async function graphql<T>(
 }
 
 /** An admin made with the operator CLI (the password on stdin), signed in: its session token. */
-async function adminToken(server: RunningServer): Promise<string> {
+export async function adminToken(server: RunningServer): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     const child = execFile(
       process.execPath,
