@@ -24,6 +24,8 @@ export async function startColloquy(): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, [apiMain], {
     env: {
       ...process.env,
+      // As `pnpm start` runs it (vitest sets NODE_ENV=test for itself).
+      NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL: databaseUrl,

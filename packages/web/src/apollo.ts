@@ -40,6 +40,8 @@ export interface ApolloClientOptions {
   state?: NormalizedCacheObject;
   /** On the server: one render, no polling or refetching. */
   ssrMode?: boolean;
+  /** Off on the server, where each client serves one render at a time (no point printing queries to deduplicate them). */
+  queryDeduplication?: boolean;
 }
 
 /** The one client of the app; server state lives in its cache only. */
@@ -52,5 +54,6 @@ export function createApolloClient(
     link: options.link ?? new HttpLink({ uri: '/graphql' }),
     cache,
     ssrMode: options.ssrMode ?? false,
+    queryDeduplication: options.queryDeduplication ?? true,
   });
 }

@@ -61,7 +61,12 @@ function inProcessLink(execute: ExecuteOperation): ApolloLink {
 export async function render(request: RenderRequest): Promise<RenderResult> {
   // As the browser will get it: the render takes a refused form out of its copy.
   const pageState = structuredClone(request.page);
-  const client = createApolloClient({ link: inProcessLink(request.execute), ssrMode: true });
+  // One client per render: its cache holds this request's data only.
+  const client = createApolloClient({
+    link: inProcessLink(request.execute),
+    ssrMode: true,
+    queryDeduplication: false,
+  });
   const { app, router } = createColloquyApp({
     client,
     history: createMemoryHistory(),

@@ -41,6 +41,8 @@ export function spawnServer(
     cwd: ROOT,
     env: {
       ...process.env,
+      // As `pnpm start` runs it (vitest sets NODE_ENV=test for itself).
+      NODE_ENV: 'production',
       DATABASE_URL: databaseUrl(db),
       PORT: '0',
       HOST: '127.0.0.1',
