@@ -20,6 +20,10 @@ async function main(): Promise<void> {
   // renderer (imported when the app is built, below) and the libraries it
   // loads choose their production code by NODE_ENV.
   if (!config.webDev) process.env.NODE_ENV ??= 'production';
+  // Apollo Client (the server renderer's) has no NODE_ENV switch: its
+  // development checks (freezing every result, extra invariants) run unless
+  // this global says otherwise.
+  if (process.env.NODE_ENV === 'production') (globalThis as { __DEV__?: boolean }).__DEV__ ??= false;
 
   let db;
   try {

@@ -7,8 +7,9 @@ import {
 } from '@apollo/client/core';
 import { relayStylePagination } from '@apollo/client/utilities';
 
-export function createCache(): InMemoryCache {
+export function createCache(options: { resultCaching?: boolean } = {}): InMemoryCache {
   return new InMemoryCache({
+    resultCaching: options.resultCaching ?? true,
     typePolicies: {
       Query: {
         fields: {
@@ -48,7 +49,8 @@ export interface ApolloClientOptions {
 export function createApolloClient(
   options: ApolloClientOptions = {},
 ): ApolloClient<NormalizedCacheObject> {
-  const cache = createCache();
+  // A server render reads each result once: caching results would only cost.
+  const cache = createCache({ resultCaching: !options.ssrMode });
   if (options.state) cache.restore(options.state);
   return new ApolloClient({
     link: options.link ?? new HttpLink({ uri: '/graphql' }),
