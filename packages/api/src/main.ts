@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   // Apollo Client (the server renderer's) has no NODE_ENV switch: its
   // development checks (freezing every result, extra invariants) run unless
   // this global says otherwise.
-  if (process.env.NODE_ENV === 'production') (globalThis as { __DEV__?: boolean }).__DEV__ ??= false;
+  if (process.env.NODE_ENV === 'production')
+    (globalThis as { __DEV__?: boolean }).__DEV__ ??= false;
 
   let db;
   try {
