@@ -1,6 +1,7 @@
-import { computed, ref, toValue, type MaybeRefOrGetter } from 'vue';
+import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import { PostListDocument } from '../generated/graphql';
+import { useLoadMore } from './useLoadMore';
 
 export const POSTS_PER_PAGE = 10;
 
@@ -14,28 +15,20 @@ export function usePostList(
     () => ({ first: POSTS_PER_PAGE, tag: toValue(tag) ?? null, after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );
-  const loadingMore = ref(false);
-  const loadMoreFailed = ref(false);
-
   const posts = computed(() => result.value?.posts.edges.map((edge) => edge.node) ?? []);
   const pageInfo = computed(() => result.value?.posts.pageInfo);
   const siteTitle = computed(() => result.value?.site.title);
   const loaded = computed(() => result.value !== undefined);
 
-  async function loadMore(): Promise<void> {
-    const after = pageInfo.value?.endCursor;
-    if (!after || loadingMore.value) return;
-    loadingMore.value = true;
-    loadMoreFailed.value = false;
-    try {
-      // The cache's relay-style field policy appends the new edges.
-      await fetchMore({ variables: { after } });
-    } catch {
-      loadMoreFailed.value = true;
-    } finally {
-      loadingMore.value = false;
-    }
-  }
+  const {
+    loadMore,
+    loading: loadingMore,
+    failed: loadMoreFailed,
+  } = useLoadMore(
+    () => pageInfo.value?.endCursor,
+    // The cache's relay-style field policy appends the new edges.
+    (after) => fetchMore({ variables: { after } }),
+  );
 
   return {
     posts,

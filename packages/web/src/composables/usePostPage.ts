@@ -1,7 +1,8 @@
-import { computed, ref, toValue, type MaybeRefOrGetter } from 'vue';
+import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import { PostPageDocument } from '../generated/graphql';
 import { toThread } from '../components/comments/thread';
+import { useLoadMore } from './useLoadMore';
 
 /**
  * The post page query, shaped for the presentational components. `after` is
@@ -25,17 +26,16 @@ export function usePostPage(
   const linkbacks = computed(() => post.value?.linkbacks.edges.map((edge) => edge.node) ?? []);
   const loaded = computed(() => result.value !== undefined);
 
-  const loadingMoreComments = ref(false);
-  const loadMoreCommentsFailed = ref(false);
-  async function loadMoreComments(): Promise<void> {
-    const cursor = commentsPage.value?.endCursor;
-    if (!cursor || loadingMoreComments.value) return;
-    loadingMoreComments.value = true;
-    loadMoreCommentsFailed.value = false;
-    try {
-      // The next page is cached on its own (Post.comments is keyed by its
-      // arguments, src/apollo.ts); the page shown gets its edges appended.
-      await fetchMore({
+  const {
+    loadMore: loadMoreComments,
+    loading: loadingMoreComments,
+    failed: loadMoreCommentsFailed,
+  } = useLoadMore(
+    () => commentsPage.value?.endCursor,
+    // The next page is cached on its own (Post.comments is keyed by its
+    // arguments, src/apollo.ts); the page shown gets its edges appended.
+    (cursor) =>
+      fetchMore({
         variables: { after: cursor },
         updateQuery: (shown, { fetchMoreResult: next }) =>
           shown.post && next.post
@@ -50,13 +50,8 @@ export function usePostPage(
                 },
               }
             : shown,
-      });
-    } catch {
-      loadMoreCommentsFailed.value = true;
-    } finally {
-      loadingMoreComments.value = false;
-    }
-  }
+      }),
+  );
 
   return {
     post,
