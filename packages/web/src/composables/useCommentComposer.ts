@@ -48,7 +48,7 @@ export interface CommentComposerOptions {
   typed?: Partial<CommentDraft>;
 }
 
-const EMPTY_DRAFT: CommentDraft = {
+export const EMPTY_DRAFT: CommentDraft = {
   content: '',
   authorName: '',
   authorEmail: '',
