@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -24,6 +24,11 @@ import {
   type PageRenderer,
 } from './web/renderer.js';
 import { FormSigner, loadSigningSecret } from './web/signing.js';
+import { shareablePlugin } from './cache/graphql-plugin.js';
+import { graphqlKey, HttpCache } from './cache/http-cache.js';
+import { registerMetrics } from './cache/metrics.js';
+import { ResponseCache } from './cache/response-cache.js';
+import { ScheduleWatch } from './cache/schedule-watch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,7 +95,12 @@ export async function buildApp({
     formatError: formatError(app.log),
     // graphql-js stops parsing past this many tokens (GRAPHQL_PARSE_FAILED, HTTP 400).
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: [fastifyApolloDrainPlugin(app), limitsPlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      limitsPlugin,
+      shareablePlugin,
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -110,14 +120,64 @@ export async function buildApp({
     viewer,
   });
 
+  // The response cache: anonymous answers kept until a committed change
+  // names something they read (db/changes.ts), in this process or another.
+  const cache = config.cache.enabled ? new ResponseCache(config.cache.maxBytes) : null;
+  const http = new HttpCache(cache, config.cache, () => db.changesHealthy);
+  if (cache) {
+    const unsubscribe = db.onChange((change) => cache.invalidate(change));
+    // What time alone changes: a scheduled post's publication.
+    const schedule = new ScheduleWatch(
+      services.posts,
+      (change) => cache.invalidate(change),
+      app.log,
+    );
+    const stopWatching = db.onChange((change, origin) => schedule.changed(change, origin));
+    app.addHook('onReady', () => schedule.start());
+    app.addHook('onClose', async () => {
+      unsubscribe();
+      stopWatching();
+      schedule.stop();
+    });
+  }
+
+  const contexts = new WeakMap<FastifyRequest, GraphQLContext>();
+  const graphql = fastifyApolloHandler(apollo, {
+    context: async (request) => {
+      // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
+      const context = contextFor(
+        request,
+        await services.auth.authenticate(request.headers.authorization),
+      );
+      contexts.set(request, context);
+      return context;
+    },
+  });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) =>
-        // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
-        contextFor(request, await services.auth.authenticate(request.headers.authorization)),
-    }),
+    handler: async (request, reply) => {
+      if (request.method !== 'OPTIONS' && http.serve(request, reply, graphqlKey(request)))
+        return reply;
+      return (graphql as (req: FastifyRequest, res: FastifyReply) => Promise<unknown>).call(
+        app,
+        request,
+        reply,
+      );
+    },
+    onSend: async (request, reply, payload) => {
+      if (reply.getHeader('x-cache') === 'hit' || request.method === 'OPTIONS') return payload;
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      const context = contexts.get(request);
+      return http.finish(
+        request,
+        reply,
+        payload,
+        context?.loaders.reads.shared
+          ? { reads: context.loaders.reads, vary: 'authorization' }
+          : null,
+      );
+    },
   });
 
   // Reader pages run their queries in-process, through the same server (its
@@ -138,6 +198,8 @@ export async function buildApp({
     return { execute, loaders: context.loaders };
   };
 
+  registerMetrics(app, { token: config.metricsToken, cache, db });
+
   app.get('/healthz', async (_req, reply) => {
     await db.read.query('SELECT 1');
     return reply.send({ ok: true });
@@ -155,6 +217,7 @@ export async function buildApp({
     renderer,
     signer: new FormSigner(await loadSigningSecret(db, services.settings)),
     pageData,
+    http,
     serveBuiltAssets: !config.webDev,
   });
   return app;

@@ -30,6 +30,24 @@ export interface Config {
   remoteFetch: RemoteFetchConfig;
   /** The background job queue (a table in the database). */
   jobs: JobsConfig;
+  /** The response cache and HTTP caching headers (src/cache/). */
+  cache: CacheConfig;
+  /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: no /metrics. */
+  metricsToken: string | null;
+}
+
+export interface CacheConfig {
+  /**
+   * Keep anonymous responses in memory (COLLOQUY_CACHE, on or off, default
+   * on). Off, every request is answered anew; the HTTP headers stay.
+   */
+  enabled: boolean;
+  /** Memory the cache may use, in bytes (COLLOQUY_CACHE_MB, default 64). */
+  maxBytes: number;
+  /** How long a shared cache (a CDN) may serve a public response without asking, in seconds (CACHE_S_MAXAGE, default 10). */
+  sharedMaxAge: number;
+  /** How long after that it may serve it while it asks (CACHE_STALE_WHILE_REVALIDATE, default 60). */
+  staleWhileRevalidate: number;
 }
 
 export interface RemoteFetchConfig {
@@ -153,6 +171,23 @@ export function loadConfig(
     throw new ConfigError(`JOB_WORKER must be 0 or 1 (got "${worker}")`);
   }
 
+  const cacheSwitch = env.COLLOQUY_CACHE?.trim() || 'on';
+  if (cacheSwitch !== 'on' && cacheSwitch !== 'off') {
+    throw new ConfigError(`COLLOQUY_CACHE must be on or off (got "${cacheSwitch}")`);
+  }
+  const wholeNumber = (name: string, fallback: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from 0 to ${max} (got "${raw}")`);
+    }
+    return Number(raw);
+  };
+  const metricsToken = env.METRICS_TOKEN?.trim() || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
+  }
+
   return {
     host,
     port,
@@ -170,5 +205,12 @@ export function loadConfig(
       maxRedirects: 5,
     },
     jobs: { worker: worker === '1', pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
+    cache: {
+      enabled: cacheSwitch === 'on',
+      maxBytes: wholeNumber('COLLOQUY_CACHE_MB', 64, 65_536) * 1024 * 1024,
+      sharedMaxAge: wholeNumber('CACHE_S_MAXAGE', 10, 31_536_000),
+      staleWhileRevalidate: wholeNumber('CACHE_STALE_WHILE_REVALIDATE', 60, 31_536_000),
+    },
+    metricsToken,
   };
 }

@@ -9,7 +9,8 @@ import {
   type QueryRunner,
 } from 'typeorm';
 import type { DatabaseConfig } from '../config.js';
-import { TypeOrmDatabase, type Database } from './database.js';
+import { LocalOnly, PgChangeChannel, SqliteChangeLog } from './change-transport.js';
+import { StatementObserver, TypeOrmDatabase, type Database } from './database.js';
 import { settingEntities } from './settings.js';
 import type { DbKind } from './columns.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
@@ -17,10 +18,12 @@ import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
 import { Discussion1795478600000 } from './migrations/1795478600000-discussion.js';
 import { Linkbacks1795478700000 } from './migrations/1795478700000-linkbacks.js';
 import { Editorial1795478800000 } from './migrations/1795478800000-editorial.js';
+import { ChangeLog1795478900000 } from './migrations/1795478900000-change-log.js';
 
 /**
- * The migrations written before modules owned their tables: frozen, they
- * create and change tables of several modules. Newer ones belong to the
+ * The migrations written before modules owned their tables (frozen, they
+ * create and change tables of several modules), and those of the database
+ * layer's own tables (settings, the change log). Newer ones belong to the
  * module whose tables they touch (ColloquyModule.migrations).
  */
 export const coreMigrations = [
@@ -29,6 +32,7 @@ export const coreMigrations = [
   Discussion1795478600000,
   Linkbacks1795478700000,
   Editorial1795478800000,
+  ChangeLog1795478900000,
 ];
 
 /**
@@ -44,9 +48,11 @@ class CountingLogger implements Logger {
   constructor(
     private readonly counter: QueryCounter,
     private readonly onError: (message: string) => void,
+    private readonly statements: StatementObserver,
   ) {}
-  logQuery(): void {
+  logQuery(query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
     this.counter.count++;
+    this.statements.observe(query, queryRunner);
   }
   logQueryError(error: string | Error, query: string): void {
     // Parameters are left out on purpose: they can hold a commenter's email.
@@ -66,6 +72,8 @@ class CountingLogger implements Logger {
 export interface Tables {
   entities: (kind: DbKind) => EntitySchema[];
   migrations: readonly (new () => MigrationInterface)[];
+  /** Tables whose rows no reader's response shows (ColloquyModule.privateTables). */
+  privateTables?: readonly string[];
 }
 
 export interface CreateDatabaseOptions {
@@ -96,7 +104,8 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
   const entities = [...settingEntities(db.kind), ...options.tables.entities(db.kind)];
   const migrations = [...coreMigrations, ...options.tables.migrations];
   const onError = options.onError ?? (() => {});
-  const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError);
+  const statements = new StatementObserver(['change_log', ...(options.tables.privateTables ?? [])]);
+  const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError, statements);
   if (db.kind === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
     const sqlite = (flags?: number) =>
@@ -117,7 +126,8 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
     const writer = sqlite();
     // An in-memory database is one connection's alone: there reads share the writer's.
     const reader = db.file === ':memory:' ? writer : sqlite(sqlite3.OPEN_READONLY);
-    return new TypeOrmDatabase(writer, reader, onError);
+    const transport = db.file === ':memory:' ? new LocalOnly() : new SqliteChangeLog(db.file);
+    return new TypeOrmDatabase(writer, reader, onError, transport, statements);
   }
   const postgres = (readOnly: boolean) =>
     new DataSource({
@@ -129,7 +139,13 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       logging: true,
       extra: readOnly ? { max: 10, options: '-c default_transaction_read_only=on' } : { max: 10 },
     });
-  return new TypeOrmDatabase(postgres(false), postgres(true), onError);
+  return new TypeOrmDatabase(
+    postgres(false),
+    postgres(true),
+    onError,
+    new PgChangeChannel(db.url),
+    statements,
+  );
 }
 
 /** Opens the database and applies pending migrations (on the writer, before any reader connects). */
@@ -143,6 +159,7 @@ export async function openDatabase(db: Database): Promise<Database> {
     }
     await db.writer.runMigrations({ transaction: 'each' });
     if (db.reader !== db.writer) await db.reader.initialize();
+    await db.startChanges();
   } catch (error) {
     await db.close();
     throw error;

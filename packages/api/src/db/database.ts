@@ -7,6 +7,14 @@ import type {
   Repository,
   SelectQueryBuilder,
 } from 'typeorm';
+import {
+  ChangeHub,
+  UnitChanges,
+  writtenTable,
+  type Change,
+  type ChangeListener,
+} from './changes.js';
+import { LocalOnly, type ChangeTransport } from './change-transport.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -71,6 +79,19 @@ export interface Database {
   afterCommit(fn: () => unknown): void;
   /** True inside an open unit of work. */
   readonly inTransaction: boolean;
+  /**
+   * Names what the open unit of work changes that readers can see (tags from
+   * changes.ts), announced when it commits (changes.ts). Called with no tags,
+   * it says the unit changes nothing readers see. A unit that writes rows and
+   * names nothing is announced as a change of everything.
+   */
+  changed(...tags: string[]): void;
+  /** Calls `listener` with every committed change: this process's, then other processes'. */
+  onChange(listener: ChangeListener): () => void;
+  /** False while changes made by other processes may go unheard: caches must not serve then. */
+  readonly changesHealthy: boolean;
+  /** Starts hearing other processes' changes (openDatabase calls it once migrated). */
+  startChanges(): Promise<void>;
   /** The underlying connections: for migrations, the seed and tests only. */
   readonly writer: DataSource;
   readonly reader: DataSource;
@@ -81,11 +102,40 @@ interface OpenUnit {
   em: EntityManager;
   open: boolean;
   afterCommit: (() => unknown)[];
+  changes: UnitChanges;
 }
 
 interface Committed<T> {
   result: T;
   afterCommit: (() => unknown)[];
+  change: Change | null;
+  ticket: number;
+}
+
+/**
+ * Sees every statement (through the TypeORM logger) and tells the unit of
+ * work that ran it when it writes: the safety net of db.changed().
+ */
+export class StatementObserver {
+  private readonly units = new WeakMap<object, UnitChanges>();
+  private readonly unseen: ReadonlySet<string>;
+
+  /** `unseen`: tables no reader's response shows; writing them is no change to name. */
+  constructor(unseen: readonly string[] = []) {
+    this.unseen = new Set(unseen.map((t) => t.toLowerCase()));
+  }
+
+  attach(runner: object | undefined, changes: UnitChanges): void {
+    if (runner) this.units.set(runner, changes);
+  }
+
+  observe(query: string, runner: object | undefined): void {
+    if (!runner) return;
+    const changes = this.units.get(runner);
+    if (!changes || changes.wrote) return;
+    const table = writtenTable(query);
+    if (table !== null && !this.unseen.has(table)) changes.wrote = true;
+  }
 }
 
 /** A SQLite query runner whose transaction state we set ourselves (BEGIN IMMEDIATE). */
@@ -100,11 +150,15 @@ export class TypeOrmDatabase implements Database {
   private readonly ambient = new AsyncLocalStorage<OpenUnit>();
   /** SQLite: the tail of the queue of units of work (one at a time on the one write connection). */
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly hub = new ChangeHub();
+  private changesStarted = false;
 
   constructor(
     readonly writer: DataSource,
     readonly reader: DataSource,
     private readonly onError: (message: string) => void = () => {},
+    private readonly transport: ChangeTransport = new LocalOnly(),
+    private readonly statements: StatementObserver = new StatementObserver(),
   ) {
     this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.read = reader.manager as unknown as Reader;
@@ -112,6 +166,26 @@ export class TypeOrmDatabase implements Database {
 
   get inTransaction(): boolean {
     return this.ambient.getStore()?.open === true;
+  }
+
+  changed(...list: string[]): void {
+    const current = this.ambient.getStore();
+    if (!current?.open) throw new Error('db.changed() is called inside a unit of work');
+    current.changes.add(list);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  get changesHealthy(): boolean {
+    return this.transport.healthy;
+  }
+
+  async startChanges(): Promise<void> {
+    if (this.changesStarted) return;
+    this.changesStarted = true;
+    await this.transport.start((change) => this.hub.emit(change, 'remote'));
   }
 
   write<T>(work: Work<T>): Promise<T> {
@@ -126,7 +200,11 @@ export class TypeOrmDatabase implements Database {
       this.tail = committed.catch(() => undefined);
     }
     // The callbacks run after the SQLite queue has moved on, so writes they make cannot wait on themselves.
-    return committed.then(async ({ result, afterCommit }) => {
+    return committed.then(async ({ result, afterCommit, change, ticket }) => {
+      if (change) {
+        this.hub.emit(change, 'local');
+        await this.transport.settled(ticket);
+      }
       await this.runCallbacks(afterCommit);
       return result;
     });
@@ -140,15 +218,23 @@ export class TypeOrmDatabase implements Database {
 
   private async runPostgres<T>(work: Work<T>): Promise<Committed<T>> {
     let unit: OpenUnit | undefined;
-    const result = await this.writer.transaction((em) => {
-      unit = { em, open: true, afterCommit: [] };
-      return this.ambient
-        .run(unit, () => work(em))
-        .finally(() => {
-          if (unit) unit.open = false;
-        });
+    let change: Change | null = null;
+    let ticket = 0;
+    const result = await this.writer.transaction(async (em) => {
+      const open: OpenUnit = { em, open: true, afterCommit: [], changes: new UnitChanges() };
+      unit = open;
+      this.statements.attach(em.queryRunner, open.changes);
+      try {
+        const value = await this.ambient.run(open, () => work(em));
+        change = open.changes.result();
+        // Delivered by PostgreSQL when this transaction commits, and only then.
+        if (change) ticket = await this.transport.publish(em, change);
+        return value;
+      } finally {
+        open.open = false;
+      }
     });
-    return { result, afterCommit: unit?.afterCommit ?? [] };
+    return { result, afterCommit: unit?.afterCommit ?? [], change, ticket };
   }
 
   private async runSqlite<T>(work: Work<T>): Promise<Committed<T>> {
@@ -158,10 +244,21 @@ export class TypeOrmDatabase implements Database {
     // What startTransaction() would have set: save() then joins this transaction.
     runner.isTransactionActive = true;
     runner.transactionDepth = 1;
-    const unit: OpenUnit = { em: runner.manager, open: true, afterCommit: [] };
+    const unit: OpenUnit = {
+      em: runner.manager,
+      open: true,
+      afterCommit: [],
+      changes: new UnitChanges(),
+    };
+    this.statements.attach(runner, unit.changes);
     let result: T;
+    let change: Change | null;
+    let ticket = 0;
     try {
       result = await this.ambient.run(unit, () => work(runner.manager));
+      change = unit.changes.result();
+      // Written in the same transaction: the log row exists exactly when the change does.
+      if (change) ticket = await this.transport.publish(runner.manager, change);
       await runner.query('COMMIT');
     } catch (error) {
       try {
@@ -175,7 +272,7 @@ export class TypeOrmDatabase implements Database {
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
     }
-    return { result, afterCommit: unit.afterCommit };
+    return { result, afterCommit: unit.afterCommit, change, ticket };
   }
 
   private async runCallbacks(callbacks: readonly (() => unknown)[]): Promise<void> {
@@ -193,6 +290,7 @@ export class TypeOrmDatabase implements Database {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.transport.stop();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }

@@ -1,5 +1,6 @@
 import { Brackets, EntitySchema } from 'typeorm';
 import type { DbKind } from './columns.js';
+import { KeptValues, tags } from './changes.js';
 import type { Database } from './database.js';
 
 /** One site-wide setting: a key (namespaced, e.g. `site.title`) and its value as text. */
@@ -29,18 +30,27 @@ export type SettingsSnapshot = ReadonlyMap<string, string>;
 const PREFIX = /^[a-z][a-z_]*\.$/;
 
 /**
- * The `settings` key/value table. Nothing is cached here: every read is one
- * statement, so a change made by one process is seen by the next request of
- * every other process. Callers read once per request (see loaders.ts).
+ * The `settings` key/value table. Reads are kept in memory until a committed
+ * change names the `site` tag (db/changes.ts): every write here names it, in
+ * this process or another (the change feed tells the others), so the next
+ * request of every process sees a saved setting.
  */
 export class SettingsStore {
-  constructor(private readonly deps: { db: Database }) {}
+  private readonly kept: KeptValues<SettingsSnapshot>;
 
-  /** Every setting under the given prefixes, in one statement. */
-  async read(prefixes: readonly string[]): Promise<SettingsSnapshot> {
+  constructor(private readonly deps: { db: Database }) {
+    this.kept = new KeptValues(deps.db, tags.site);
+  }
+
+  /** Every setting under the given prefixes: one statement, or none when kept. */
+  read(prefixes: readonly string[]): Promise<SettingsSnapshot> {
     for (const prefix of prefixes) {
       if (!PREFIX.test(prefix)) throw new Error(`Invalid settings prefix "${prefix}"`);
     }
+    return this.kept.get(prefixes.join(' '), () => this.load(prefixes));
+  }
+
+  private async load(prefixes: readonly string[]): Promise<SettingsSnapshot> {
     const rows = await this.deps.db.read
       .getRepository<SettingRow>('Setting')
       .createQueryBuilder('s')
@@ -58,11 +68,12 @@ export class SettingsStore {
   /** Inserts or replaces the given settings, all or none. */
   async write(values: ReadonlyMap<string, string>): Promise<void> {
     if (values.size === 0) return;
-    await this.deps.db.write((em) =>
-      em.getRepository<SettingRow>('Setting').upsert(
+    await this.deps.db.write((em) => {
+      this.deps.db.changed(tags.site);
+      return em.getRepository<SettingRow>('Setting').upsert(
         [...values].map(([key, value]) => ({ key, value })),
         ['key'],
-      ),
-    );
+      );
+    });
   }
 }

@@ -35,6 +35,7 @@ export function tablesOf(list: readonly AnyModule[]): Tables {
   return {
     entities: (kind) => list.flatMap((m) => m.entities?.(kind) ?? []),
     migrations: list.flatMap((m) => m.migrations ?? []),
+    privateTables: list.flatMap((m) => m.privateTables ?? []),
   };
 }
 

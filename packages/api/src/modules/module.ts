@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { EntitySchema, MigrationInterface } from 'typeorm';
 import type { Config } from '../config.js';
+import { tags } from '../db/changes.js';
 import type { DbKind } from '../db/columns.js';
 import type { Database } from '../db/database.js';
 import type { SettingsSnapshot, SettingsStore } from '../db/settings.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { ReadScope } from '../lib/read-scope.js';
 import type { JobHandler } from './jobs/job-worker.js';
 
 /** What every module's services are built from: the database, the configuration, the settings store. */
@@ -14,9 +16,11 @@ export interface CoreServices {
   settings: SettingsStore;
 }
 
-/** What every request's loaders start from: one read of every module's settings. */
+/** What every request's loaders start from: one read of every module's settings, and what the request read. */
 export interface CoreLoaders {
   settings: () => Promise<SettingsSnapshot>;
+  /** Loaders note here the tags of what they read (for the response cache). */
+  reads: ReadScope;
 }
 
 export type MigrationClass = new () => MigrationInterface;
@@ -39,6 +43,11 @@ export interface ColloquyModule<D extends object = object, S extends object = ob
   resolvers?: readonly Resolvers[];
   /** The tables it owns, as EntitySchemas for the database kind. */
   entities?: (kind: DbKind) => EntitySchema[];
+  /**
+   * Its tables whose rows no reader's response shows (sessions, the job
+   * queue): writes to them need not be named with db.changed().
+   */
+  privateTables?: readonly string[];
   /** Migrations of its own tables, frozen once written. */
   migrations?: readonly MigrationClass[];
   /** Codegen mappers: GraphQL type → `file.js#Type`, relative to the module's folder. */
@@ -125,8 +134,13 @@ export function composeLoaders(
 ): Record<string, unknown> {
   const prefixes = modules.flatMap((m) => m.settingsPrefixes ?? []);
   let snapshot: Promise<SettingsSnapshot> | undefined;
+  const reads = new ReadScope();
   const core: CoreLoaders = {
-    settings: () => (snapshot ??= services.settings.read(prefixes)),
+    settings: () => {
+      reads.read(tags.site);
+      return (snapshot ??= services.settings.read(prefixes));
+    },
+    reads,
   };
   const loaders: Record<string, unknown> = { ...core };
   for (const module of modules) Object.assign(loaders, module.loaders?.(services, core));

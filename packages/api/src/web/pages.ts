@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpCache } from '../cache/http-cache.js';
 import type { Config } from '../config.js';
 import type { Loaders, Services } from '../modules/index.js';
 import type { PostRow } from '../modules/posts/entities.js';
@@ -34,6 +35,26 @@ export interface ReaderPagesDeps {
   pageData: (request: FastifyRequest) => { execute: ExecuteOperation; loaders: Loaders };
   /** Serve dist/client as static files (production; in development Vite serves the sources). */
   serveBuiltAssets: boolean;
+  /** The response cache and HTTP caching headers. */
+  http: HttpCache;
+}
+
+/**
+ * How long a kept page may be served: it carries a comment form token made
+ * for its hour (good for 48 hours, see signing.ts), so it is rendered again
+ * at least every hour.
+ */
+const PAGE_MAX_AGE_MS = 3600_000;
+
+/**
+ * The key of a page that may be answered from the cache: any GET of it by a
+ * visitor without a pending-comment cookie (with one, the page may show
+ * their own comments awaiting moderation: theirs alone).
+ */
+function pageKey(req: FastifyRequest): string | null {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+  if ((req.headers.cookie ?? '').includes(`${PENDING_COOKIE}=`)) return null;
+  return `page ${req.url}`;
 }
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -48,7 +69,7 @@ const FORM_BODY_LIMIT = 256 * 1024;
  * `/posts/:slug`, which works without JavaScript.
  */
 export async function registerReaderPages(app: FastifyInstance, deps: ReaderPagesDeps) {
-  const { config, services, renderer, signer } = deps;
+  const { config, services, renderer, signer, http } = deps;
   const paths = webPaths(config.webRoot);
 
   if (renderer && deps.serveBuiltAssets) {
@@ -109,19 +130,30 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
           ? options.meta(site)
           : options.meta),
     };
-    return reply
+    reply
       .code(options.status ?? rendered.status)
       .type('text/html; charset=utf-8')
-      .header('cache-control', personal ? 'private, no-store' : 'no-cache')
-      .headers(options.headers ?? {})
-      .send(renderShell(template, meta, rendered));
+      .headers(options.headers ?? {});
+    const html = renderShell(template, meta, rendered);
+    const shared = !personal && options.status === undefined;
+    return reply.send(
+      http.finish(
+        req,
+        reply,
+        html,
+        shared ? { reads: data.loaders.reads, maxAgeMs: PAGE_MAX_AGE_MS } : null,
+      ),
+    );
   };
 
-  app.get('/', (req, reply) => renderPage(req, reply, {}));
-  app.get('/tag/:slug', (req: SlugRequest, reply) =>
-    renderPage(req, reply, {
-      meta: { canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}` },
-    }),
+  app.get('/', (req, reply) => http.serve(req, reply, pageKey(req)) || renderPage(req, reply, {}));
+  app.get(
+    '/tag/:slug',
+    (req: SlugRequest, reply) =>
+      http.serve(req, reply, pageKey(req)) ||
+      renderPage(req, reply, {
+        meta: { canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}` },
+      }),
   );
 
   /** The post page, with what this visitor has of it (a refused form, their pending comments). */
@@ -166,6 +198,7 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
   };
 
   app.get('/posts/:slug', async (req: SlugRequest, reply) => {
+    if (http.serve(req, reply, pageKey(req))) return reply;
     const data = deps.pageData(req);
     const post = await data.loaders.publishedBySlug.load(req.params.slug);
     if (!post) return renderPage(req, reply, { status: 404 }, data);

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { tags } from '../db/changes.js';
 import type { Database } from '../db/database.js';
 import type { SettingRow, SettingsStore } from '../db/settings.js';
 
@@ -14,15 +15,17 @@ export async function loadSigningSecret(db: Database, settings: SettingsStore): 
   const read = async () => (await settings.read(['security.'])).get(SECRET_KEY);
   let value = await read();
   if (!value) {
-    await db.write((em) =>
-      em
+    await db.write((em) => {
+      // A settings write: the settings kept in memory are read anew, the secret with them.
+      db.changed(tags.site);
+      return em
         .createQueryBuilder()
         .insert()
         .into<SettingRow>('Setting')
         .values({ key: SECRET_KEY, value: crypto.randomBytes(32).toString('base64url') })
         .orIgnore()
-        .execute(),
-    );
+        .execute();
+    });
     value = await read();
   }
   if (!value) throw new Error('The signing secret could not be stored');

@@ -36,6 +36,13 @@ describe('loadConfig', () => {
         maxRedirects: 5,
       },
       jobs: { worker: true, pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
+      cache: {
+        enabled: true,
+        maxBytes: 64 * 1024 * 1024,
+        sharedMaxAge: 10,
+        staleWhileRevalidate: 60,
+      },
+      metricsToken: null,
     });
   });
 
@@ -212,4 +219,29 @@ describe('start-up with bad configuration', () => {
     },
     40_000,
   );
+});
+
+describe('cache configuration', () => {
+  it('reads COLLOQUY_CACHE, its size, the CDN ages and METRICS_TOKEN, and refuses bad values', () => {
+    const config = loadConfig({
+      COLLOQUY_CACHE: 'off',
+      COLLOQUY_CACHE_MB: '8',
+      CACHE_S_MAXAGE: '0',
+      CACHE_STALE_WHILE_REVALIDATE: '300',
+      METRICS_TOKEN: 'a-long-enough-token',
+    });
+    expect(config.cache).toEqual({
+      enabled: false,
+      maxBytes: 8 * 1024 * 1024,
+      sharedMaxAge: 0,
+      staleWhileRevalidate: 300,
+    });
+    expect(config.metricsToken).toBe('a-long-enough-token');
+    expect(() => loadConfig({ COLLOQUY_CACHE: 'maybe' })).toThrow(
+      /COLLOQUY_CACHE must be on or off/,
+    );
+    expect(() => loadConfig({ COLLOQUY_CACHE_MB: '-1' })).toThrow(/COLLOQUY_CACHE_MB must be/);
+    expect(() => loadConfig({ CACHE_S_MAXAGE: '1.5' })).toThrow(/CACHE_S_MAXAGE must be/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/at least 16/);
+  });
 });

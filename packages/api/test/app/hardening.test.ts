@@ -17,7 +17,7 @@ import {
   MAX_TOKENS,
   measureOperation,
 } from '../../src/graphql/limits.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startServer, type TestServer, quiet } from '../support/server.js';
 
 // HTTP-level protections; they do not depend on the database, so SQLite only.
 describe('public API hardening', () => {
@@ -40,6 +40,7 @@ describe('public API hardening', () => {
   });
 
   it('refuses a deeply nested replies query with a clear error before running it', async () => {
+    await quiet(server.counter);
     const before = server.counter.count;
     const res = await server.gql(nestedReplies(8));
     expect(res.status).toBe(400);
@@ -154,6 +155,7 @@ describe('query shape limits', () => {
   afterAll(() => server?.close());
 
   const refusedWith = async (query: string, code: string, message: RegExp) => {
+    await quiet(server.counter);
     const before = server.counter.count;
     const res = await server.gql(query);
     expect(res.status).toBe(400);

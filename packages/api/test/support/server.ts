@@ -166,6 +166,7 @@ export async function startServer(
     gqlAs: (token, query, variables) =>
       gql(query, variables, undefined, { authorization: `Bearer ${token}` }),
     async countQueries(fn) {
+      await quiet(counter);
       const before = counter.count;
       await fn();
       return counter.count - before;
@@ -176,6 +177,21 @@ export async function startServer(
       await drop();
     },
   };
+}
+
+/**
+ * Waits until no statement has run for a moment: work a previous write
+ * started in the background (the schedule watch reading the next scheduled
+ * post after a change of posts) is not counted with the next request.
+ */
+export async function quiet(counter: QueryCounter, forMs = 60, atMostMs = 3000): Promise<void> {
+  const deadline = Date.now() + atMostMs;
+  let seen = counter.count;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, forMs));
+    if (counter.count === seen) return;
+    seen = counter.count;
+  }
 }
 
 function unitOfWorkRepository<T extends ObjectLiteral>(

@@ -30,6 +30,9 @@ import {
 } from '../support/html.js';
 import { startServer, TEST_PUBLIC_URL, type TestServer } from '../support/server.js';
 
+/** What a page anyone would be sent the same says to caches (see src/cache/http-cache.ts). */
+const PUBLIC_PAGE = 'public, max-age=0, s-maxage=10, stale-while-revalidate=60';
+
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
 const POST_PATH = `/posts/${SLUG}`;
 const SEED_EMAIL = seedComments[0]!.authorEmail;
@@ -79,7 +82,7 @@ describe('reader pages over HTTP', () => {
     it('answers 200 with HTML that a cache must revalidate', () => {
       expect(post.status).toBe(200);
       expect(post.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(post.headers.get('cache-control')).toBe('no-cache');
+      expect(post.headers.get('cache-control')).toBe(PUBLIC_PAGE);
     });
 
     it('shows the title, the linked author, the date and the tag', () => {
@@ -333,7 +336,7 @@ describe('reader pages over HTTP', () => {
   it('lists posts on the home page and the tag page, with links to the post', async () => {
     const home = await page('/');
     expect(home.status).toBe(200);
-    expect(home.headers.get('cache-control')).toBe('no-cache');
+    expect(home.headers.get('cache-control')).toBe(PUBLIC_PAGE);
     expect(text(byTag(home.app, 'h1')[0]!)).toBe('Latest posts');
     expect(links(home.app)).toContainEqual({
       href: POST_PATH,
@@ -450,7 +453,7 @@ describe('reader pages over HTTP', () => {
     expect(html.html).not.toContain('stored@example.net');
 
     const anonymous = await page(`/posts/${post.slug}`);
-    expect(anonymous.headers.get('cache-control')).toBe('no-cache');
+    expect(anonymous.headers.get('cache-control')).toBe(PUBLIC_PAGE);
     expect(commentIds(anonymous)).toEqual([]);
     expect(anonymous.html).not.toContain('my pending words');
   });

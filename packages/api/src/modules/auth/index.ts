@@ -12,6 +12,7 @@ export const authModule = defineModule({
   typeDefs: [authTypeDefs],
   resolvers: [authResolvers],
   entities: authEntities,
+  privateTables: ['users', 'sessions', 'api_tokens', 'sign_in_attempts'],
   mappers: {
     Viewer: 'viewer.js#Viewer as ViewerModel',
     ApiToken: 'entities.js#ApiTokenRow',

@@ -104,6 +104,8 @@ export class UsersService {
     // Hash outside the transaction: it takes a while and needs no lock.
     const passwordHash = await hashPassword(input.password);
     const user = await this.deps.db.write(async (em) => {
+      // An author made here has no posts yet: readers see nothing new.
+      this.deps.db.changed();
       const authors = em.getRepository<AuthorRow>('Author');
       const now = new Date();
       const existing = await authors

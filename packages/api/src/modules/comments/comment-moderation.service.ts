@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import { updateOne, type Database } from '../../db/database.js';
 import { Brackets, In } from 'typeorm';
 import type { CommentRow, CommentStatus } from './entities.js';
@@ -145,15 +146,16 @@ export class CommentModerationService {
       content: input.content,
     });
     if (errors.length > 0) return { comment: null, errors };
-    const saved = await this.deps.db.write((em) =>
+    const saved = await this.deps.db.write((em) => {
+      this.deps.db.changed(tags.post(comment.postId));
       // Only what is edited: a moderation committed meanwhile keeps its status.
-      updateOne<CommentRow>(em, 'Comment', comment.id, {
+      return updateOne<CommentRow>(em, 'Comment', comment.id, {
         authorName: value.authorName,
         authorUrl: value.authorUrl,
         contentText: value.content,
         contentHtml: plainTextToHtml(value.content),
-      }),
-    );
+      });
+    });
     return { comment: saved, errors: [] };
   }
 
@@ -174,6 +176,8 @@ export class CommentModerationService {
         errors: [{ field: 'id', code: 'NOT_IN_TRASH', message: messages.notInTrash }],
       };
     return this.deps.db.write(async (em) => {
+      // From the trash, with replies only shown under it: readers saw none of them.
+      this.deps.db.changed();
       const repo = em.getRepository<CommentRow>('Comment');
       const all = await repo.find({
         select: ['id', 'parentId'],

@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import type { Database } from '../../db/database.js';
 import { In } from 'typeorm';
 import type { CommentRow, CommentStatus } from './entities.js';
@@ -123,8 +124,9 @@ export class CommentsService {
       errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
     if (errors.length > 0) return { comment: null, errors };
 
-    const row = await this.deps.db.write((em) =>
-      insertComment(em, {
+    const row = await this.deps.db.write((em) => {
+      this.deps.db.changed(tags.post(post.id));
+      return insertComment(em, {
         postId: post.id,
         parentId: parent.id,
         depth: parent.depth + 1,
@@ -134,8 +136,8 @@ export class CommentsService {
         meta,
         userId: me.userId,
         byPostAuthor: me.authorId === post.authorId,
-      }),
-    );
+      });
+    });
     return { comment: row, errors: [] };
   }
 }

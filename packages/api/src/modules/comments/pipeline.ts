@@ -13,6 +13,7 @@ import type { PostsService } from '../posts/posts.service.js';
 import { messages, PLACES, reasons, refusals } from './messages.js';
 import { WordMatcher, type CheckedPlace } from './moderation.js';
 import { insertComment } from './store.js';
+import { tags } from '../../db/changes.js';
 import { validateCommentFields, type CommentFields } from './validation.js';
 
 export interface CommentSubmission {
@@ -105,6 +106,9 @@ export class CommentPipeline {
         byPostAuthor: false,
         createdAt: now,
       });
+      // Readers see an approved comment at once; one held for moderation changes nothing they see.
+      if (row.status === 'APPROVED') this.deps.db.changed(tags.post(row.postId));
+      else this.deps.db.changed();
       return { row, errors: [] };
     });
   }

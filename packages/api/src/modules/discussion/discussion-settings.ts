@@ -235,3 +235,19 @@ export function commentsOpenNow(
   if (days === null || post.publishedAt === null) return true;
   return now.getTime() - post.publishedAt.getTime() <= days * DAY_MS;
 }
+
+/**
+ * When comments on an open post close by age, if that is still to come:
+ * until then a page showing the comment form stays true (the response cache
+ * keeps it no longer).
+ */
+export function commentsCloseAt(
+  post: Pick<PostRow, 'commentsOpen' | 'publishedAt'>,
+  settings: Pick<DiscussionSettings, 'closeCommentsAfterDays'>,
+  now: Date = new Date(),
+): Date | null {
+  const days = settings.closeCommentsAfterDays;
+  if (!post.commentsOpen || days === null || post.publishedAt === null) return null;
+  const at = post.publishedAt.getTime() + days * DAY_MS + 1;
+  return at > now.getTime() ? new Date(at) : null;
+}

@@ -9,5 +9,6 @@ import { JobQueue } from './job-queue.js';
 export const jobsModule = defineModule({
   name: 'jobs',
   entities: jobEntities,
+  privateTables: ['jobs'],
   services: ({ db, config }) => ({ jobs: new JobQueue({ db, config }) }),
 });

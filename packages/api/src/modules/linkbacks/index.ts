@@ -23,6 +23,7 @@ export const linkbacksModule = defineModule({
   typeDefs: [linkbacksTypeDefs, linkbackModerationTypeDefs],
   resolvers: [linkbacksResolvers, linkbackModerationResolvers],
   entities: linkbackEntities,
+  privateTables: ['incoming_pings', 'outgoing_pings'],
   mappers: {
     Linkback: 'entities.js#LinkbackRow',
     OutgoingPing: 'entities.js#OutgoingPingRow',

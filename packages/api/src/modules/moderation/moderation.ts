@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import { In, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import type { CommentStatus } from '../comments/entities.js';
@@ -91,12 +92,15 @@ export async function moderateInBulk<T extends Moderated>(
           .createQueryBuilder('x')
           .innerJoin('Post', 'p', 'p.id = x.postId')
           .select('p.authorId', 'authorId')
+          .addSelect('p.id', 'postId')
           .where('x.id IN (:...ids)', { ids: known })
-          .getRawMany<{ authorId: number | string }>();
+          .getRawMany<{ authorId: number | string; postId: number | string }>();
   if (owners.length !== ids.length) return fail('NOT_FOUND', kind.messages.notFound);
   for (const { authorId } of owners) assertCan(viewer, kind.action, { authorId: Number(authorId) });
 
   const items = await db.write(async (em) => {
+    // What readers see of those posts (their threads, linkbacks and counts).
+    db.changed(...new Set(owners.map((o) => tags.post(Number(o.postId)))));
     const repo = em.getRepository<Moderated>(kind.entity);
     await repo.update({ id: In(known) }, { status });
     return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });

@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import DataLoader from 'dataloader';
 import { fromMap } from '../../lib/loaders.js';
 import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
@@ -17,6 +18,8 @@ export const postsModule = defineModule({
   typeDefs: [postsTypeDefs, postEditorTypeDefs],
   resolvers: [postsResolvers, postEditorResolvers],
   entities: postEntities,
+  // A revision is shown to editors only.
+  privateTables: ['post_revisions'],
   mappers: {
     Post: 'entities.js#PostRow',
     Author: 'entities.js#AuthorRow',
@@ -38,7 +41,7 @@ export const postsModule = defineModule({
       editorialHooks,
     };
   },
-  loaders: ({ posts }) => ({
+  loaders: ({ posts }, { reads }) => ({
     author: new DataLoader<number, AuthorRow>(
       fromMap(
         (ids) => posts.authorsByIds(ids),
@@ -56,7 +59,15 @@ export const postsModule = defineModule({
      * (status, meta) and its Query.post share one statement.
      */
     publishedBySlug: new DataLoader<string, PostRow | null>(
-      async (slugs) => Promise.all(slugs.map((slug) => posts.findPublishedBySlug(slug))),
+      async (slugs) =>
+        Promise.all(
+          slugs.map(async (slug) => {
+            reads.read(tags.slug(slug));
+            const post = await posts.findPublishedBySlug(slug);
+            if (post) reads.read(tags.post(post.id), tags.author(post.authorId));
+            return post;
+          }),
+        ),
       { batch: false },
     ),
     /** Posts whatever their status: only for editors' types, whose services checked rights. */

@@ -1,20 +1,30 @@
+import { tags } from '../../db/changes.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { commentCursorKey } from '../comments/thread.js';
-import { commentsOpenNow } from '../discussion/discussion-settings.js';
+import { commentsCloseAt, commentsOpenNow } from '../discussion/discussion-settings.js';
 import { pageFromList } from '../../lib/pagination.js';
 
 export const postsResolvers: Resolvers = {
   Query: {
     post: (_, { slug }, { loaders }) => loaders.publishedBySlug.load(slug),
-    posts: (_, args, { services }) => services.posts.listPublished(args),
+    posts: async (_, args, { services, loaders: { reads } }) => {
+      reads.read(tags.posts);
+      const page = await services.posts.listPublished(args);
+      for (const { node } of page.edges) reads.read(tags.post(node.id), tags.author(node.authorId));
+      return page;
+    },
   },
   Post: {
     id: (post) => String(post.id),
     content: (post) => post.contentHtml,
     url: (post, _, { services }) => services.posts.postUrl(post),
     // The effective value: the post's own flag, and not closed by age.
-    commentsOpen: async (post, _, { loaders }) =>
-      commentsOpenNow(post, await loaders.discussionSettings()),
+    commentsOpen: async (post, _, { loaders }) => {
+      const settings = await loaders.discussionSettings();
+      const closesAt = commentsCloseAt(post, settings);
+      if (closesAt) loaders.reads.until(closesAt);
+      return commentsOpenNow(post, settings);
+    },
     author: (post, _, { loaders }) => loaders.author.load(post.authorId),
     tags: (post, _, { loaders }) => loaders.tags.load(post.id),
     commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,

@@ -40,6 +40,27 @@ export class PostsService {
     return this.visible().andWhere('p.id = :id', { id }).getOne();
   }
 
+  /**
+   * The next post to appear to readers by itself: published, with a
+   * publication time still to come (the earliest), or null.
+   */
+  async nextScheduled(
+    now = new Date(),
+  ): Promise<Pick<PostRow, 'id' | 'slug' | 'publishedAt'> | null> {
+    const row = await this.db.read
+      .getRepository<PostRow>('Post')
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.slug', 'p.publishedAt'])
+      .where('p.status = :published AND p.publishedAt > :now', {
+        published: 'PUBLISHED',
+        now: dbDate(this.db, now),
+      })
+      .orderBy('p.publishedAt', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .getOne();
+    return row ?? null;
+  }
+
   /** A post whatever its status: for editors' paths, which check rights themselves. */
   findAnyById(id: number): Promise<PostRow | null> {
     return this.db.read.getRepository<PostRow>('Post').findOneBy({ id });

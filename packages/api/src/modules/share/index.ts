@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import { defineModule } from '../module.js';
 import { shareEntities, type ShareTargetRow } from './entities.js';
 import { shareAdminTypeDefs } from './share-admin.graphql.js';
@@ -17,8 +18,13 @@ export const shareModule = defineModule({
     EditorShareTarget: 'entities.js#ShareTargetRow',
   },
   services: ({ db }) => ({ share: new ShareService({ db }) }),
-  loaders: ({ share }) => {
+  loaders: ({ share }, core) => {
     let targets: Promise<ShareTargetRow[]> | undefined;
-    return { shareTargets: () => (targets ??= share.enabledTargets()) };
+    return {
+      shareTargets: () => {
+        core.reads.read(tags.site);
+        return (targets ??= share.enabledTargets());
+      },
+    };
   },
 });

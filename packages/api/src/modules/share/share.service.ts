@@ -1,3 +1,4 @@
+import { KeptValues, tags } from '../../db/changes.js';
 import { updateOne, type Database } from '../../db/database.js';
 import type { ShareTargetRow } from './entities.js';
 import { SLUG } from '../../lib/slug.js';
@@ -79,7 +80,11 @@ const err = (field: string, code: string, message: string): UserError => ({
 });
 
 export class ShareService {
-  constructor(private readonly deps: { db: Database }) {}
+  private readonly enabled: KeptValues<ShareTargetRow[]>;
+
+  constructor(private readonly deps: { db: Database }) {
+    this.enabled = new KeptValues(deps.db, tags.site);
+  }
 
   private get repo() {
     return this.deps.db.read.getRepository<ShareTargetRow>('ShareTarget');
@@ -102,6 +107,7 @@ export class ShareService {
     const fields = this.check(input, null, errors);
     if (errors.length > 0) return { shareTarget: null, errors };
     return this.deps.db.write(async (em) => {
+      this.deps.db.changed(tags.site);
       const repo = em.getRepository<ShareTargetRow>('ShareTarget');
       if (await repo.existsBy({ key }))
         return { shareTarget: null, errors: [err('key', 'KEY_TAKEN', messages.keyTaken)] };
@@ -124,9 +130,10 @@ export class ShareService {
     const errors: UserError[] = [];
     const fields = this.check(input, target, errors);
     if (errors.length > 0) return { shareTarget: null, errors };
-    const shareTarget = await this.deps.db.write((em) =>
-      updateOne<ShareTargetRow>(em, 'ShareTarget', target.id, fields),
-    );
+    const shareTarget = await this.deps.db.write((em) => {
+      this.deps.db.changed(tags.site);
+      return updateOne<ShareTargetRow>(em, 'ShareTarget', target.id, fields);
+    });
     return { shareTarget, errors: [] };
   }
 
@@ -140,6 +147,7 @@ export class ShareService {
   ): Promise<{ shareTargets: ShareTargetRow[]; errors: UserError[] }> {
     assertCan(viewer, 'shareTarget:manage');
     return this.deps.db.write(async (em) => {
+      this.deps.db.changed(tags.site);
       const repo = em.getRepository<ShareTargetRow>('ShareTarget');
       const all = await repo.find({ order: { position: 'ASC', id: 'ASC' } });
       const byKey = new Map(all.map((t) => [t.key, t]));
@@ -200,11 +208,16 @@ export class ShareService {
     };
   }
 
-  /** Enabled, non-retired targets in display order. */
+  /**
+   * Enabled, non-retired targets in display order: read once and kept until
+   * a change names `site` (every write here does, see db/changes.ts).
+   */
   enabledTargets(): Promise<ShareTargetRow[]> {
-    return this.deps.db.read
-      .getRepository<ShareTargetRow>('ShareTarget')
-      .find({ where: { enabled: true, retired: false }, order: { position: 'ASC', id: 'ASC' } });
+    return this.enabled.get('', () =>
+      this.deps.db.read
+        .getRepository<ShareTargetRow>('ShareTarget')
+        .find({ where: { enabled: true, retired: false }, order: { position: 'ASC', id: 'ASC' } }),
+    );
   }
 
   links(targets: ShareTargetRow[], subject: ShareSubject): ShareLink[] {

@@ -22,6 +22,8 @@ export async function createPost(
   const now = new Date();
   const { commentsOpenByDefault } = await deps.discussionSettings.get();
   return deps.db.write(async (em) => {
+    // A new post is a draft: readers see nothing of it yet.
+    deps.db.changed();
     const finalSlug = await resolveSlug(em, slug, text.title, null);
     if (!finalSlug) return fail(userError('slug', 'SLUG_TAKEN', messages.slugTaken));
     const post = await em.getRepository<PostRow>('Post').save({

@@ -1,3 +1,4 @@
+import { tags } from '../../../db/changes.js';
 import { updateOne, type Database } from '../../../db/database.js';
 import type { PostRow } from '../entities.js';
 import { assertReach } from '../../auth/policy.js';
@@ -61,6 +62,24 @@ export async function withPost(
   return work(post, me);
 }
 
+/**
+ * Names, in the open unit of work, what readers may now see differently
+ * (db/changes.ts): when any version of the post (before, after) is
+ * published, every post list, the post and both its slugs; a draft that
+ * stays a draft changes nothing readers see.
+ */
+export function postChanged(
+  db: Database,
+  ...versions: readonly (Pick<PostRow, 'id' | 'slug' | 'status'> | null)[]
+): void {
+  const shown = versions.some((v) => v?.status === 'PUBLISHED');
+  if (!shown) return db.changed();
+  db.changed(
+    tags.posts,
+    ...versions.flatMap((v) => (v ? [tags.post(v.id), tags.slug(v.slug)] : [])),
+  );
+}
+
 /** Moves the post to `status` (unpublish, trash, restore): its own unit of work. */
 export async function setStatus(
   db: Database,
@@ -68,8 +87,14 @@ export async function setStatus(
   status: PostRow['status'],
   publishedAt: Date | null,
 ): Promise<PostPayload> {
-  const saved = await db.write((em) =>
-    updateOne<PostRow>(em, 'Post', post.id, { status, publishedAt, updatedAt: new Date() }),
-  );
+  const saved = await db.write(async (em) => {
+    const row = await updateOne<PostRow>(em, 'Post', post.id, {
+      status,
+      publishedAt,
+      updatedAt: new Date(),
+    });
+    postChanged(db, post, row);
+    return row;
+  });
   return { post: saved, errors: [] };
 }

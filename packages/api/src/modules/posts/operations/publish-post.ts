@@ -5,6 +5,7 @@ import { messages } from '../messages.js';
 import { isVisible } from '../visibility.js';
 import {
   fail,
+  postChanged,
   setStatus,
   userError,
   withPost,
@@ -41,6 +42,7 @@ export function publishPost(
         publishedAt,
         updatedAt: now,
       });
+      postChanged(deps.db, post, row);
       // A scheduled post is not announced: readers cannot see it yet.
       announcePublished(deps, row);
       return row;

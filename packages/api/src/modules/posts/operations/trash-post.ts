@@ -60,7 +60,11 @@ export async function deletePost(
     async (post) => {
       if (post.status !== 'TRASH')
         return fail(userError('id', 'NOT_IN_TRASH', messages.notInTrash));
-      await deps.db.write((em) => em.getRepository<PostRow>('Post').delete(post.id));
+      await deps.db.write((em) => {
+        // In the trash: readers saw nothing of it, nor of its comments and linkbacks.
+        deps.db.changed();
+        return em.getRepository<PostRow>('Post').delete(post.id);
+      });
       return { post, errors: [] };
     },
     { allowTrash: true },

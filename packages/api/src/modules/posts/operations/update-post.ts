@@ -8,6 +8,7 @@ import { isVisible } from '../visibility.js';
 import { check, type CheckedPost, type PostInput } from './post-input.js';
 import {
   fail,
+  postChanged,
   userError,
   withPost,
   type PostEditorDeps,
@@ -60,6 +61,7 @@ export function writePostText(
       pingsOpen: input.pingsOpen ?? post.pingsOpen,
       updatedAt: new Date(),
     });
+    postChanged(deps.db, post, saved);
     if (!checked.keepTags) await replaceTags(em, post.id, checked.tags);
     await recordRevision(em, post, before, await textOf(em, saved), me);
     // The previous HTML lets the hook tell links that were removed (readers saw them until now).
