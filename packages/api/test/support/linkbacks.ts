@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
 import { SETTINGS } from '../../src/modules/linkbacks/messages.js';
+import { setLinkbackStatus } from '../../src/modules/linkbacks/store.js';
 import type { PostRow } from '../../src/modules/posts/entities.js';
 import type { SettingRow } from '../../src/db/settings.js';
 import { html, startFixtureSite, type FixtureSite } from './fixture-site.js';
@@ -223,11 +224,16 @@ export function linkbackRows(db: Database, postId: number): Promise<LinkbackRow[
     .find({ where: { postId }, order: { id: 'ASC' } });
 }
 
-/** Moderation as test setup: the editorial API that approves linkbacks comes with a later merge. */
+/** Moderation as test setup: approves every linkback of the post, as moderators do (counters included). */
 export async function approveAll(db: Database, postId: number): Promise<void> {
-  await db.write((em) =>
-    em.getRepository<LinkbackRow>('Linkback').update({ postId }, { status: 'APPROVED' }),
-  );
+  await db.write(async (em) => {
+    const rows = await em.getRepository<LinkbackRow>('Linkback').findBy({ postId });
+    await setLinkbackStatus(
+      em,
+      rows.map((r) => r.id),
+      'APPROVED',
+    );
+  });
 }
 
 export async function setSetting(db: Database, key: string, value: string): Promise<void> {

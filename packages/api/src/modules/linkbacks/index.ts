@@ -16,6 +16,7 @@ import { LinkbackSender, SEND_JOB } from './sender.js';
 import { SourceVerifier } from './verification.js';
 import DataLoader from 'dataloader';
 import { fromMap } from '../../lib/loaders.js';
+import { LinkbackCounters1795479100000 } from './migrations/1795479100000-linkback-counters.js';
 
 /** Trackbacks, pingbacks and webmentions: received, verified, moderated and sent. */
 export const linkbacksModule = defineModule({
@@ -23,6 +24,7 @@ export const linkbacksModule = defineModule({
   typeDefs: [linkbacksTypeDefs, linkbackModerationTypeDefs],
   resolvers: [linkbacksResolvers, linkbackModerationResolvers],
   entities: linkbackEntities,
+  migrations: [LinkbackCounters1795479100000],
   mappers: {
     Linkback: 'entities.js#LinkbackRow',
     OutgoingPing: 'entities.js#OutgoingPingRow',

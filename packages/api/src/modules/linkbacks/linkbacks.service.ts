@@ -15,6 +15,7 @@ import {
 } from '../../lib/pagination.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { DEFAULT_MAX_PER_HOST_PER_HOUR, SETTINGS } from './messages.js';
+import { deleteLinkback, insertLinkback, setLinkbackStatus } from './store.js';
 import type { SourceEvidence } from './verification.js';
 
 export interface LinkbackSettings {
@@ -186,10 +187,7 @@ export class LinkbacksService {
   /** Moves a linkback to another status (approve, spam, trash, back to pending); null when it does not exist. */
   async setStatus(id: number, status: LinkbackStatus): Promise<LinkbackRow | null> {
     if (!LINKBACK_STATUSES.includes(status)) throw new Error(`Unknown linkback status ${status}`);
-    return this.db.write(async (em) => {
-      const result = await em.getRepository<LinkbackRow>('Linkback').update({ id }, { status });
-      return result.affected ? this.linkbacks(em).findOneBy({ id }) : null;
-    });
+    return this.db.write(async (em) => (await setLinkbackStatus(em, [id], status))[0] ?? null);
   }
 
   findById(id: number): Promise<LinkbackRow | null> {
@@ -271,7 +269,7 @@ export class LinkbacksService {
   ): Promise<LinkbackRow> {
     const { autoApprove } = await this.settings();
     return this.db.write((em) =>
-      em.getRepository<LinkbackRow>('Linkback').save({
+      insertLinkback(em, {
         blogName: null,
         ...fields,
         status: autoApprove ? 'APPROVED' : 'PENDING',
@@ -291,6 +289,6 @@ export class LinkbacksService {
   }
 
   async remove(id: number): Promise<void> {
-    await this.db.write((em) => em.getRepository<LinkbackRow>('Linkback').delete({ id }));
+    await this.db.write((em) => deleteLinkback(em, id));
   }
 }
