@@ -20,12 +20,6 @@ export const postsResolvers: Resolvers = {
     commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,
     comments: async (post, args, { loaders }) =>
       pageFromList((await loaders.thread.load(post.id)).topLevel(), args, commentCursorKey),
-    linkbackCount: async (post, _, { loaders }) => (await loaders.linkbacks.load(post.id)).length,
-    linkbacks: async (post, args, { loaders }) =>
-      pageFromList(await loaders.linkbacks.load(post.id), args, (l) => ({
-        time: l.createdAt.getTime(),
-        id: l.id,
-      })),
     shareLinks: async (post, _, { loaders, services }) =>
       services.share.links(await loaders.shareTargets(), {
         url: services.posts.postUrl(post),
