@@ -6,7 +6,7 @@ import { pageFromList } from '../../lib/pagination.js';
 export const postsResolvers: Resolvers = {
   Query: {
     post: (_, { slug }, { loaders }) => loaders.publishedBySlug.load(slug),
-    posts: (_, args, { services }) => services.posts.listPublished(args),
+    posts: (_, args, { loaders }) => loaders.publishedPosts(args),
   },
   Post: {
     id: (post) => String(post.id),
