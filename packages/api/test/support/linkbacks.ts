@@ -294,6 +294,7 @@ export const POST_LINKBACKS = /* GraphQL */ `
       trackbackUrl
       linkbackCount
       linkbacks(first: 50) {
+        totalCount
         edges {
           node {
             id
@@ -332,10 +333,17 @@ export interface PublicLinkback {
 
 export async function publicLinkbacks(server: TestServer, slug: string): Promise<PublicLinkback[]> {
   const res = await server.gql<{
-    post: { linkbacks: { edges: { node: PublicLinkback }[] } } | null;
+    post: {
+      linkbackCount: number;
+      linkbacks: { totalCount: number; edges: { node: PublicLinkback }[] };
+    } | null;
   }>(POST_LINKBACKS, { slug });
   expect(res.errors).toBeUndefined();
-  return res.data!.post!.linkbacks.edges.map((e) => e.node);
+  const { linkbackCount, linkbacks } = res.data!.post!;
+  // Every suite's posts have fewer than a page of linkbacks: the counter must match the rows shown.
+  expect(linkbackCount).toBe(linkbacks.edges.length);
+  expect(linkbacks.totalCount).toBe(linkbackCount);
+  return linkbacks.edges.map((e) => e.node);
 }
 
 export interface PingbackReceiver {
