@@ -329,7 +329,7 @@ async function main() {
         `| ${r.db} | ${r.scenario} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.bareRps} | ${r.bareP50} / ${r.bareP99} | ${r.bytes} | ${r.sql} | ${r.errors} |`,
     ),
     '',
-    'The post page HTML is the whole page rendered on the server: the Vue app with Apollo Client running the PostPage query in-process, serialized into the page (the same 7 SQL statements as the GraphQL query). Rendering costs about 15 ms of CPU per page on this machine, which is why it serves far fewer pages than the query alone; every page is rendered anew until the response cache comes.',
+    'The post page HTML is the whole page rendered on the server: the Vue app with Apollo Client running the PostPage query in-process, serialized into the page (the same SQL statements as the GraphQL query). Rendering costs about 15 ms of CPU per page on this machine, which is why it serves far fewer pages than the query alone; every page is rendered anew until the response cache comes.',
     '',
     'The comment scenario stores a comment per request (all from one new email address, so all are held as pending; the flood and duplicate rules are turned off for it); it measures the whole write path, the comment pipeline included.',
     '',

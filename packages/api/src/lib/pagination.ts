@@ -58,6 +58,24 @@ export function pageSize(first: number | null | undefined): number {
 }
 
 /**
+ * A page from rows read in the list's order with LIMIT size + 1: the extra
+ * row, left out, only tells that there is a next page.
+ */
+export function pageOfRows<T>(
+  rows: readonly T[],
+  size: number,
+  key: (item: T) => Cursor,
+  totalCount: number,
+): Page<T> {
+  const edges = rows.slice(0, size).map((node) => ({ cursor: encodeCursor(key(node)), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}
+
+/**
  * Pages an already ordered in-memory list (ascending by time, then id).
  * Used for comment threads, which a request loads whole in one statement.
  */

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../modules/posts/entities.js';
 import type { CommentRow } from '../modules/comments/entities.js';
-import type { LinkbackRow } from '../modules/linkbacks/entities.js';
+import { insertLinkback } from '../modules/linkbacks/store.js';
 import type { SettingRow } from '../db/settings.js';
 import type { ShareTargetRow } from '../modules/share/entities.js';
 import { htmlToText, plainTextToHtml, sanitizePostHtml, truncateText } from '../lib/html.js';
@@ -74,9 +74,7 @@ export async function seedIfEmpty(db: Database): Promise<boolean> {
         });
       }
       for (const p of seedPingbacks) {
-        await em
-          .getRepository<LinkbackRow>('Linkback')
-          .save({ postId: post.id, kind: 'PINGBACK', status: 'APPROVED', ...p });
+        await insertLinkback(em, { postId: post.id, kind: 'PINGBACK', status: 'APPROVED', ...p });
       }
       await em.getRepository<ShareTargetRow>('ShareTarget').save(
         seedShareTargets.map((t, i) => ({

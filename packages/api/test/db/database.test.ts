@@ -92,7 +92,7 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
         'idx_comments_post_status_created',
         'idx_comments_parent',
         'idx_comments_ip_created',
-        'idx_linkbacks_post_status_created',
+        'idx_linkbacks_post_status_created_id',
         'idx_posts_status_published',
       ]),
     );

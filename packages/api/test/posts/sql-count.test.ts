@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommentRow } from '../../src/modules/comments/entities.js';
-import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
+import { encodeCursor } from '../../src/lib/pagination.js';
+import { insertPost } from '../support/fixtures.js';
+import { bulkLinkbacks } from '../support/linkbacks.js';
 import { databaseKinds, startServer, type TestServer } from '../support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
@@ -80,32 +82,113 @@ describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
       many.data.post.comments.edges[1]!.node.replies.edges[0]!.node.replies.edges,
     ).toHaveLength(1);
 
-    // Settings (site and discussion, one statement), post, author, tags, comment thread,
-    // linkbacks, share targets.
-    expect(one.statements).toBe(7);
+    // Settings (site and discussion, one statement), post with its author, tags, comment thread,
+    // linkbacks with their count, share targets.
+    expect(one.statements).toBe(6);
     expect(many.statements).toBe(one.statements);
   });
 
-  it('does not grow with the number of linkbacks either', async () => {
+  it('reads linkbacks by page in one statement: the same for 3 and for 5,000 approved linkbacks', async () => {
     // No job worker: its polling would be counted with the request.
     server = await startServer(kind, { env: { JOB_WORKER: '0' } });
+    type Linkbacks = {
+      post: {
+        linkbackCount: number;
+        linkbacks: {
+          totalCount: number;
+          edges: { cursor: string; node: { sourceUrl: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    };
     await pageCost();
-    const before = await pageCost();
-    const repo = server.repo<LinkbackRow>('Linkback');
-    for (let i = 0; i < 50; i++) {
-      await repo.save({
-        postId: 1,
-        kind: 'WEBMENTION',
-        sourceUrl: `https://example.net/${i}`,
-        title: `Mention ${i}`,
-        excerpt: null,
-        blogName: null,
-        status: 'APPROVED',
-        createdAt: new Date(Date.UTC(2014, 0, 1, 0, i)),
+    const few = await pageCost();
+    const fewPost = few.data.post as unknown as Linkbacks['post'];
+    expect(fewPost.linkbackCount).toBe(3);
+    expect(fewPost.linkbacks.edges).toHaveLength(3);
+
+    await bulkLinkbacks(server.db, 1, 4997);
+    const many = await pageCost();
+    const manyPost = many.data.post as unknown as Linkbacks['post'];
+    expect(manyPost.linkbackCount).toBe(5000);
+    // The page query's first: 100, oldest first: the seed's three pingbacks (2012), then the bulk ones.
+    expect(manyPost.linkbacks.edges).toHaveLength(100);
+    expect(manyPost.linkbacks.edges[3]!.node.sourceUrl).toBe('https://bulk.example.net/1/0');
+    expect(many.statements).toBe(few.statements);
+
+    // Page 2 by cursor: bulk 96 and 97 share a minute, and page 1 ends between them.
+    const PAGE = `query($slug: String!, $after: String) { post(slug: $slug) { linkbackCount
+      linkbacks(first: 100, after: $after) { totalCount edges { cursor node { sourceUrl } } pageInfo { hasNextPage endCursor } } } }`;
+    const first = await server.gql<Linkbacks>(PAGE, { slug: SLUG });
+    expect(first.data!.post.linkbacks.edges.map((e) => e.node.sourceUrl)).toEqual(
+      manyPost.linkbacks.edges.map((e) => e.node.sourceUrl),
+    );
+    expect(first.data!.post.linkbacks.pageInfo.hasNextPage).toBe(true);
+    let second: Linkbacks | undefined;
+    const secondCost = await server.countQueries(async () => {
+      second = (
+        await server!.gql<Linkbacks>(PAGE, {
+          slug: SLUG,
+          after: first.data!.post.linkbacks.pageInfo.endCursor,
+        })
+      ).data;
+    });
+    expect(second!.post.linkbacks.edges.map((e) => e.node.sourceUrl)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `https://bulk.example.net/1/${97 + i}`),
+    );
+    expect(second!.post.linkbacks).toMatchObject({
+      totalCount: 5000,
+      pageInfo: { hasNextPage: true },
+    });
+    // The post (with its author), and the linkbacks with their count.
+    expect(secondCost).toBe(2);
+
+    // The last page: after the next-to-last linkback, one left and no next page.
+    const last = await server.gql<Linkbacks>(PAGE, {
+      slug: SLUG,
+      after: encodeCursor({ time: Date.UTC(2014, 0, 1) + 2497 * 60_000, id: 4 + 4995 }),
+    });
+    expect(last.data!.post.linkbacks.edges.map((e) => e.node.sourceUrl)).toEqual([
+      'https://bulk.example.net/1/4996',
+    ]);
+    expect(last.data!.post.linkbacks.pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: last.data!.post.linkbacks.edges[0]!.cursor,
+    });
+  });
+
+  it('lists posts with their authors and linkback counts in two statements however many posts there are', async () => {
+    server = await startServer(kind, { env: { JOB_WORKER: '0' } });
+    const LIST = `{ posts(first: 20) { edges { node { slug author { id name } linkbackCount } } } }`;
+    type List = {
+      posts: { edges: { node: { author: { name: string }; linkbackCount: number } }[] };
+    };
+    const cost = async () => {
+      let data: List | undefined;
+      const statements = await server!.countQueries(async () => {
+        data = (await server!.gql<List>(LIST)).data;
       });
-    }
-    const after = await pageCost();
-    expect(after.data.post.linkbacks.edges).toHaveLength(53);
-    expect(after.statements).toBe(before.statements);
+      return { statements, edges: data!.posts.edges };
+    };
+    await cost();
+    const one = await cost();
+    expect(one.edges).toHaveLength(1);
+    expect(one.edges[0]!.node.linkbackCount).toBe(3);
+    for (let i = 0; i < 30; i++) await insertPost(server.db, { slug: `post-${i}` });
+    const many = await cost();
+    expect(many.edges).toHaveLength(20);
+    expect(many.edges.every((e) => e.node.author.name === one.edges[0]!.node.author.name)).toBe(
+      true,
+    );
+    expect(many.edges.every((e) => e.node.linkbackCount === 0)).toBe(true);
+    // The page of posts joined to their authors; every post's linkback counter.
+    expect(one.statements).toBe(2);
+    expect(many.statements).toBe(2);
+
+    // One post: its author comes with it.
+    const post = await server.countQueries(() =>
+      server!.gql(`{ post(slug: "${SLUG}") { title author { name url } } }`),
+    );
+    expect(post).toBe(1);
   });
 });

@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import xmlrpc from 'xmlrpc';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import type { LinkbackRow } from '../../src/modules/linkbacks/entities.js';
+import type { LinkbackRow, LinkbackStatus } from '../../src/modules/linkbacks/entities.js';
 import { SETTINGS } from '../../src/modules/linkbacks/messages.js';
+import { recountApproved, setLinkbackStatus } from '../../src/modules/linkbacks/store.js';
 import type { PostRow } from '../../src/modules/posts/entities.js';
 import type { SettingRow } from '../../src/db/settings.js';
 import { html, startFixtureSite, type FixtureSite } from './fixture-site.js';
@@ -223,11 +224,64 @@ export function linkbackRows(db: Database, postId: number): Promise<LinkbackRow[
     .find({ where: { postId }, order: { id: 'ASC' } });
 }
 
-/** Moderation as test setup: the editorial API that approves linkbacks comes with a later merge. */
+/** Moderation as test setup: approves every linkback of the post, as moderators do (counters included). */
 export async function approveAll(db: Database, postId: number): Promise<void> {
-  await db.write((em) =>
-    em.getRepository<LinkbackRow>('Linkback').update({ postId }, { status: 'APPROVED' }),
-  );
+  await db.write(async (em) => {
+    const rows = await em.getRepository<LinkbackRow>('Linkback').findBy({ postId });
+    await setLinkbackStatus(
+      em,
+      rows.map((r) => r.id),
+      'APPROVED',
+    );
+  });
+}
+
+/**
+ * Stores `count` linkbacks on a post with multi-row INSERTs (not one save
+ * each), two a minute from `start` (so that pages meet ties on createdAt),
+ * sources https://bulk.example.net/<postId>/<i>; then sets the post's
+ * counter from its rows, since bulk SQL goes around the store.
+ */
+export async function bulkLinkbacks(
+  db: Database,
+  postId: number,
+  count: number,
+  {
+    status = 'APPROVED',
+    start = Date.UTC(2014, 0, 1),
+  }: { status?: LinkbackStatus; start?: number } = {},
+): Promise<void> {
+  await db.write(async (em) => {
+    for (let from = 0; from < count; from += 500) {
+      const rows: Omit<LinkbackRow, 'id'>[] = [];
+      for (let i = from; i < Math.min(count, from + 500); i++) {
+        rows.push({
+          postId,
+          kind: 'WEBMENTION',
+          sourceUrl: `https://bulk.example.net/${postId}/${i}`,
+          title: `Mention ${i}`,
+          excerpt: null,
+          blogName: null,
+          status,
+          createdAt: new Date(start + Math.floor(i / 2) * 60_000),
+          targetUrl: null,
+          authorName: null,
+          authorUrl: null,
+          authorPhoto: null,
+          mentionType: 'MENTION',
+          updatedAt: null,
+        });
+      }
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into('Linkback')
+        .values(rows)
+        .updateEntity(false)
+        .execute();
+    }
+    await recountApproved(em, [postId]);
+  });
 }
 
 export async function setSetting(db: Database, key: string, value: string): Promise<void> {
@@ -240,6 +294,7 @@ export const POST_LINKBACKS = /* GraphQL */ `
       trackbackUrl
       linkbackCount
       linkbacks(first: 50) {
+        totalCount
         edges {
           node {
             id
@@ -278,10 +333,17 @@ export interface PublicLinkback {
 
 export async function publicLinkbacks(server: TestServer, slug: string): Promise<PublicLinkback[]> {
   const res = await server.gql<{
-    post: { linkbacks: { edges: { node: PublicLinkback }[] } } | null;
+    post: {
+      linkbackCount: number;
+      linkbacks: { totalCount: number; edges: { node: PublicLinkback }[] };
+    } | null;
   }>(POST_LINKBACKS, { slug });
   expect(res.errors).toBeUndefined();
-  return res.data!.post!.linkbacks.edges.map((e) => e.node);
+  const { linkbackCount, linkbacks } = res.data!.post!;
+  // Every suite's posts have fewer than a page of linkbacks: the counter must match the rows shown.
+  expect(linkbackCount).toBe(linkbacks.edges.length);
+  expect(linkbacks.totalCount).toBe(linkbackCount);
+  return linkbacks.edges.map((e) => e.node);
 }
 
 export interface PingbackReceiver {

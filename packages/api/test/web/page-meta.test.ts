@@ -43,14 +43,14 @@ describe('page meta, status codes and assets of the reader pages', () => {
     expect(body).toContain('<div id="app">');
   });
 
-  it('renders a post page, thread and all, with the seven SQL statements of its PostPage query (the route shares the post and the settings with it)', async () => {
+  it('renders a post page, thread and all, with the six SQL statements of its PostPage query (the route shares the post and the settings with it)', async () => {
     await (await html(`/posts/${SLUG}`)).text(); // warm-up
     const statements = await server.countQueries(async () => {
       const res = await html(`/posts/${SLUG}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('— Colloquy</title>');
     });
-    expect(statements).toBe(7);
+    expect(statements).toBe(6);
   });
 
   it('escapes post titles in the meta tags', async () => {

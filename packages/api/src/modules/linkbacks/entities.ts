@@ -38,6 +38,15 @@ export interface LinkbackRow {
   updatedAt: Date | null;
 }
 
+/**
+ * How many approved linkbacks a post has, kept exact by every write of a
+ * linkback (./store.ts) so that readers never count rows. No row: none.
+ */
+export interface LinkbackCounterRow {
+  postId: number;
+  approved: number;
+}
+
 /** Every ping received that got past the synchronous checks: the webmention status URL reads it, the rate limit counts it. */
 export interface IncomingPingRow {
   id: number;
@@ -73,7 +82,7 @@ export interface OutgoingPingRow {
   updatedAt: Date;
 }
 
-/** The tables of linkbacks: the linkbacks shown, pings received and pings sent. */
+/** The tables of linkbacks: the linkbacks shown and their counters, pings received and pings sent. */
 export function linkbackEntities(kind: DbKind) {
   const ts = timestampType(kind);
   const id = ID_COLUMN;
@@ -97,6 +106,14 @@ export function linkbackEntities(kind: DbKind) {
       authorPhoto: { type: 'varchar', length: 2000, name: 'author_photo', nullable: true },
       mentionType: { type: 'varchar', length: 16, name: 'mention_type', default: 'MENTION' },
       updatedAt: { type: ts, name: 'updated_at', nullable: true },
+    },
+  });
+  const LinkbackCounter = new EntitySchema<LinkbackCounterRow>({
+    name: 'LinkbackCounter',
+    tableName: 'linkback_counters',
+    columns: {
+      postId: { type: 'integer', primary: true, name: 'post_id' },
+      approved: { type: 'integer', default: 0 },
     },
   });
   const IncomingPing = new EntitySchema<IncomingPingRow>({
@@ -137,5 +154,5 @@ export function linkbackEntities(kind: DbKind) {
     },
   });
 
-  return [Linkback, IncomingPing, OutgoingPing];
+  return [Linkback, LinkbackCounter, IncomingPing, OutgoingPing];
 }

@@ -10,12 +10,27 @@ import { LinkbackModerationService } from './linkback-moderation.service.js';
 import { linkbacksTypeDefs } from './linkbacks.graphql.js';
 import { linkbacksResolvers } from './linkbacks.resolvers.js';
 import { registerLinkbackRoutes } from './linkbacks.routes.js';
-import { LinkbacksService } from './linkbacks.service.js';
+import {
+  LinkbacksService,
+  type LinkbackSlice,
+  type LinkbackSliceKey,
+} from './linkbacks.service.js';
 import { LinkbackReceiver, WEBMENTION_JOB } from './receiver.js';
 import { LinkbackSender, SEND_JOB } from './sender.js';
 import { SourceVerifier } from './verification.js';
 import DataLoader from 'dataloader';
-import { fromMap } from '../../lib/loaders.js';
+import {
+  decodeCursor,
+  pageOfRows,
+  pageSize,
+  type Cursor,
+  type Page,
+  type PageArgs,
+} from '../../lib/pagination.js';
+import { LinkbackCounters1795479100000 } from './migrations/1795479100000-linkback-counters.js';
+
+/** Where a linkback stands in the approved list: its page cursors. */
+const linkbackCursorKey = (l: LinkbackRow): Cursor => ({ time: l.createdAt.getTime(), id: l.id });
 
 /** Trackbacks, pingbacks and webmentions: received, verified, moderated and sent. */
 export const linkbacksModule = defineModule({
@@ -24,6 +39,7 @@ export const linkbacksModule = defineModule({
   resolvers: [linkbacksResolvers, linkbackModerationResolvers],
   entities: linkbackEntities,
   privateTables: ['incoming_pings', 'outgoing_pings'],
+  migrations: [LinkbackCounters1795479100000],
   mappers: {
     Linkback: 'entities.js#LinkbackRow',
     OutgoingPing: 'entities.js#OutgoingPingRow',
@@ -58,14 +74,29 @@ export const linkbacksModule = defineModule({
       linkbackSender,
     };
   },
-  loaders: ({ linkbacks }) => ({
-    linkbacks: new DataLoader<number, LinkbackRow[]>(
-      fromMap(
-        (ids) => linkbacks.approvedByPostIds(ids),
-        () => [],
-      ),
-    ),
-  }),
+  loaders: ({ linkbacks }) => {
+    // Every slice a request asks for (pages and counts, of any post) in one statement.
+    const slices = new DataLoader<LinkbackSliceKey, LinkbackSlice, string>(
+      (keys) => linkbacks.approvedSlices(keys),
+      {
+        cacheKeyFn: ({ postId, limit, after }) =>
+          `${postId}:${limit}:${after ? `${after.time}:${after.id}` : ''}`,
+        maxBatchSize: 100,
+      },
+    );
+    return {
+      /** A page of the post's approved linkbacks, oldest first, with their count (its counter). */
+      approvedLinkbacks: async (postId: number, args: PageArgs): Promise<Page<LinkbackRow>> => {
+        const size = pageSize(args.first);
+        const after = args.after ? decodeCursor(args.after) : null;
+        const { rows, approved } = await slices.load({ postId, limit: size + 1, after });
+        return pageOfRows(rows, size, linkbackCursorKey, approved);
+      },
+      /** How many approved linkbacks the post has: its counter, no linkback read. */
+      approvedLinkbackCount: async (postId: number): Promise<number> =>
+        (await slices.load({ postId, limit: 0, after: null })).approved,
+    };
+  },
   routes: (app, { linkbackReceiver, linkbacks, posts }) =>
     registerLinkbackRoutes(app, { linkbackReceiver, linkbacks, posts }),
   jobs: ({ linkbackReceiver, linkbackSender }) => ({

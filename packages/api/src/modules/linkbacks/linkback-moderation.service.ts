@@ -13,6 +13,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { UserError } from '../../lib/user-errors.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { messages } from './messages.js';
+import { setLinkbackStatus } from './store.js';
 
 const LINKBACKS: ModeratedKind = {
   entity: 'Linkback',
@@ -22,6 +23,7 @@ const LINKBACKS: ModeratedKind = {
     tooMany: messages.tooManyIds,
     notFound: messages.someNotFound,
   },
+  setStatus: setLinkbackStatus,
 };
 
 export interface LinkbackQueueArgs extends PageArgs {

@@ -9,6 +9,8 @@ export const linkbacksResolvers: Resolvers = {
         : null,
   },
   Post: {
+    linkbackCount: (post, _, { loaders }) => loaders.approvedLinkbackCount(post.id),
+    linkbacks: (post, args, { loaders }) => loaders.approvedLinkbacks(post.id, args),
     trackbackUrl: (post, _, { services }) => services.linkbacks.trackbackUrl(post),
     outgoingPings: (post, _, { services, viewer }) =>
       services.linkbackSender.outgoingPingsFor(viewer, post),

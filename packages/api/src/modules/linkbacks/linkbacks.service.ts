@@ -1,3 +1,4 @@
+import { tags } from '../../db/changes.js';
 import type { Database, ReadRepository } from '../../db/database.js';
 import { randomBytes } from 'node:crypto';
 import { In, MoreThan, type EntityManager } from 'typeorm';
@@ -9,12 +10,14 @@ import type { SettingRow } from '../../db/settings.js';
 import {
   decodeCursor,
   encodeCursor,
+  type Cursor,
   pageSize,
   type Page,
   type PageArgs,
 } from '../../lib/pagination.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { DEFAULT_MAX_PER_HOST_PER_HOUR, SETTINGS } from './messages.js';
+import { deleteLinkback, insertLinkback, setLinkbackStatus } from './store.js';
 import type { SourceEvidence } from './verification.js';
 
 export interface LinkbackSettings {
@@ -33,6 +36,19 @@ export interface Discovery {
   headers: Record<string, string>;
   links: { rel: string; href: string }[];
   trackback: { about: string; title: string; pingUrl: string };
+}
+
+/** What one read of a post's approved linkbacks asks: up to `limit` of them after `after`. */
+export interface LinkbackSliceKey {
+  postId: number;
+  limit: number;
+  after: Cursor | null;
+}
+
+/** Its answer: those linkbacks, oldest first, and how many approved ones the post has in all. */
+export interface LinkbackSlice {
+  rows: LinkbackRow[];
+  approved: number;
 }
 
 export const LINKBACK_STATUSES: readonly LinkbackStatus[] = [
@@ -63,15 +79,61 @@ export class LinkbacksService {
     return this.db.read.getRepository<IncomingPingRow>('IncomingPing');
   }
 
-  /** Approved linkbacks of each post, oldest first, in one statement. */
-  async approvedByPostIds(postIds: readonly number[]): Promise<Map<number, LinkbackRow[]>> {
-    const rows = await this.linkbacks().find({
-      where: { postId: In([...postIds]), status: 'APPROVED' },
-      order: { createdAt: 'ASC', id: 'ASC' },
+  /**
+   * For each key, its post's approved linkbacks after the key's cursor,
+   * oldest first on (createdAt, id), at most `limit` of them, and the post's
+   * counter of approved linkbacks: all keys in one statement, which reads
+   * no more rows than it returns however many linkbacks a post has.
+   */
+  async approvedSlices(keys: readonly LinkbackSliceKey[]): Promise<LinkbackSlice[]> {
+    if (keys.length === 0) return [];
+    const metadata = this.linkbacks().metadata;
+    const { driver } = metadata.connection;
+    const columns = metadata.columns.map((c) => `l."${c.databaseName}"`).join(', ');
+    const parameters: Record<string, unknown> = { approved: 'APPROVED' };
+    // One member per key: a one-row select, so that a post without a counter
+    // row or without linkbacks still answers, joined to its counter and to
+    // its page of linkbacks (the index idx_linkbacks_post_status_created_id).
+    const members = keys.map((key, i) => {
+      if (!Number.isInteger(key.limit) || key.limit < 0) throw new Error(`Bad limit ${key.limit}`);
+      parameters[`post${i}`] = key.postId;
+      let after = '';
+      if (key.after) {
+        parameters[`at${i}`] = dbDate(this.db, new Date(key.after.time));
+        parameters[`id${i}`] = key.after.id;
+        after = `AND (x.created_at > :at${i} OR (x.created_at = :at${i} AND x.id > :id${i}))`;
+      }
+      return `SELECT ${i} AS k, COALESCE(c.approved, 0) AS approved_count, ${columns}
+        FROM (SELECT 1 AS one) AS base
+        LEFT JOIN linkback_counters AS c ON c.post_id = :post${i}
+        LEFT JOIN (
+          SELECT * FROM linkbacks AS x
+          WHERE x.post_id = :post${i} AND x.status = :approved ${after}
+          ORDER BY x.created_at ASC, x.id ASC
+          LIMIT ${key.limit}
+        ) AS l ON 1 = 1`;
     });
-    const byPost = new Map<number, LinkbackRow[]>(postIds.map((id) => [id, []]));
-    for (const row of rows) byPost.get(row.postId)?.push(row);
-    return byPost;
+    const raw = await this.db.read
+      .createQueryBuilder()
+      .select('*')
+      .from(`(${members.join('\n UNION ALL ')})`, 'page')
+      .setParameters(parameters)
+      .orderBy('k', 'ASC')
+      .addOrderBy('created_at', 'ASC')
+      .addOrderBy('id', 'ASC')
+      .getRawMany<Record<string, unknown>>();
+    const slices = keys.map(() => ({ rows: [] as LinkbackRow[], approved: 0 }));
+    for (const r of raw) {
+      const slice = slices[Number(r.k)]!;
+      slice.approved = Number(r.approved_count);
+      if (r.id == null) continue;
+      const row: Record<string, unknown> = {};
+      for (const c of metadata.columns) {
+        row[c.propertyName] = driver.prepareHydratedValue(r[c.databaseName], c);
+      }
+      slice.rows.push(row as unknown as LinkbackRow);
+    }
+    return slices;
   }
 
   // --- Endpoints and discovery -------------------------------------------------
@@ -187,8 +249,9 @@ export class LinkbacksService {
   async setStatus(id: number, status: LinkbackStatus): Promise<LinkbackRow | null> {
     if (!LINKBACK_STATUSES.includes(status)) throw new Error(`Unknown linkback status ${status}`);
     return this.db.write(async (em) => {
-      const result = await em.getRepository<LinkbackRow>('Linkback').update({ id }, { status });
-      return result.affected ? this.linkbacks(em).findOneBy({ id }) : null;
+      const row = (await setLinkbackStatus(em, [id], status))[0] ?? null;
+      this.db.changed(...(row ? [tags.post(row.postId)] : []));
+      return row;
     });
   }
 
@@ -270,27 +333,35 @@ export class LinkbacksService {
     } & SourceEvidence,
   ): Promise<LinkbackRow> {
     const { autoApprove } = await this.settings();
-    return this.db.write((em) =>
-      em.getRepository<LinkbackRow>('Linkback').save({
+    return this.db.write((em) => {
+      // Readers see an approved linkback at once; a pending one changes nothing they see.
+      this.db.changed(...(autoApprove ? [tags.post(fields.postId)] : []));
+      return insertLinkback(em, {
         blogName: null,
         ...fields,
         status: autoApprove ? 'APPROVED' : 'PENDING',
         createdAt: new Date(),
         updatedAt: null,
-      }),
-    );
+      });
+    });
   }
 
   /** Refreshes what a linkback shows from its source (a repeated webmention); its status stays. */
   async refresh(id: number, evidence: SourceEvidence): Promise<void> {
-    await this.db.write((em) =>
-      em
+    await this.db.write(async (em) => {
+      const row = await this.linkbacks(em).findOneBy({ id });
+      this.db.changed(...(row ? [tags.post(row.postId)] : []));
+      await em
         .getRepository<LinkbackRow>('Linkback')
-        .update({ id }, { ...evidence, updatedAt: new Date() }),
-    );
+        .update({ id }, { ...evidence, updatedAt: new Date() });
+    });
   }
 
   async remove(id: number): Promise<void> {
-    await this.db.write((em) => em.getRepository<LinkbackRow>('Linkback').delete({ id }));
+    await this.db.write(async (em) => {
+      const row = await this.linkbacks(em).findOneBy({ id });
+      this.db.changed(...(row ? [tags.post(row.postId)] : []));
+      return deleteLinkback(em, id);
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { tags } from '../../db/changes.js';
-import { In, type SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import type { CommentStatus } from '../comments/entities.js';
 import type { PostRow } from '../posts/entities.js';
@@ -16,6 +16,12 @@ export interface ModeratedKind {
   entity: 'Comment' | 'Linkback';
   action: 'comment:moderate' | 'linkback:moderate';
   messages: { required: string; tooMany: string; notFound: string };
+  /**
+   * Moves the rows inside the unit of work and returns them as they now are,
+   * by id, when the kind keeps more than the rows in step (linkbacks: their
+   * counters); else one UPDATE.
+   */
+  setStatus?: (em: EntityManager, ids: number[], status: CommentStatus) => Promise<Moderated[]>;
 }
 
 type Moderated = { id: number; status: CommentStatus };
@@ -66,7 +72,7 @@ export async function countByStatus<T extends Moderated>(
 /**
  * Bulk status changes, all or nothing: every id must exist (else a
  * NOT_FOUND UserError) and be the viewer's to moderate (else FORBIDDEN for
- * the whole request); then one statement moves them all.
+ * the whole request); then they all move in one unit of work.
  */
 export async function moderateInBulk<T extends Moderated>(
   db: Database,
@@ -101,6 +107,7 @@ export async function moderateInBulk<T extends Moderated>(
   const items = await db.write(async (em) => {
     // What readers see of those posts (their threads, linkbacks and counts).
     db.changed(...new Set(owners.map((o) => tags.post(Number(o.postId)))));
+    if (kind.setStatus) return kind.setStatus(em, known, status);
     const repo = em.getRepository<Moderated>(kind.entity);
     await repo.update({ id: In(known) }, { status });
     return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });

@@ -10,7 +10,8 @@ import { postEditorResolvers } from './post-editor.resolvers.js';
 import { PostEditorService } from './post-editor.service.js';
 import { postsTypeDefs } from './posts.graphql.js';
 import { postsResolvers } from './posts.resolvers.js';
-import { PostsService } from './posts.service.js';
+import { PostsService, type PostListArgs } from './posts.service.js';
+import type { Page } from '../../lib/pagination.js';
 
 /** Posts, their authors and tags: what readers read and editors write. */
 export const postsModule = defineModule({
@@ -41,41 +42,56 @@ export const postsModule = defineModule({
       editorialHooks,
     };
   },
-  loaders: ({ posts }, { reads }) => ({
-    author: new DataLoader<number, AuthorRow>(
+  loaders: ({ posts }, { reads }) => {
+    const author = new DataLoader<number, AuthorRow>(
       fromMap(
         (ids) => posts.authorsByIds(ids),
         (id) => new Error(`Author ${id} not found`),
       ),
-    ),
-    tags: new DataLoader<number, TagRow[]>(
-      fromMap(
-        (ids) => posts.tagsByPostIds(ids),
-        () => [],
-      ),
-    ),
-    /**
-     * A published post by slug, read once per request: the reader page's route
-     * (status, meta) and its Query.post share one statement.
-     */
-    publishedBySlug: new DataLoader<string, PostRow | null>(
-      async (slugs) =>
-        Promise.all(
-          slugs.map(async (slug) => {
-            reads.read(tags.slug(slug));
-            const post = await posts.findPublishedBySlug(slug);
-            if (post) reads.read(tags.post(post.id), tags.author(post.authorId));
-            return post;
-          }),
+    );
+    return {
+      author,
+      tags: new DataLoader<number, TagRow[]>(
+        fromMap(
+          (ids) => posts.tagsByPostIds(ids),
+          () => [],
         ),
-      { batch: false },
-    ),
-    /** Posts whatever their status: only for editors' types, whose services checked rights. */
-    anyPost: new DataLoader<number, PostRow>(
-      fromMap(
-        (ids) => posts.byIds(ids),
-        (id) => new Error(`Post ${id} not found`),
       ),
-    ),
-  }),
+      /**
+       * A published post by slug, read once per request: the reader page's route
+       * (status, meta) and its Query.post share one statement, which reads the
+       * author too (primed into `author`, so Post.author reads nothing more).
+       */
+      publishedBySlug: new DataLoader<string, PostRow | null>(
+        async (slugs) =>
+          Promise.all(
+            slugs.map(async (slug) => {
+              reads.read(tags.slug(slug));
+              const found = await posts.findPublishedBySlugWithAuthor(slug);
+              if (!found) return null;
+              author.prime(found.author.id, found.author);
+              reads.read(tags.post(found.post.id), tags.author(found.author.id));
+              return found.post;
+            }),
+          ),
+        { batch: false },
+      ),
+      /** A page of published posts (Query.posts); their authors come in the same statement, into `author`. */
+      publishedPosts: async (args: PostListArgs): Promise<Page<PostRow>> => {
+        const { page, authors } = await posts.listPublished(args);
+        for (const a of authors) author.prime(a.id, a);
+        reads.read(tags.posts);
+        for (const { node } of page.edges)
+          reads.read(tags.post(node.id), tags.author(node.authorId));
+        return page;
+      },
+      /** Posts whatever their status: only for editors' types, whose services checked rights. */
+      anyPost: new DataLoader<number, PostRow>(
+        fromMap(
+          (ids) => posts.byIds(ids),
+          (id) => new Error(`Post ${id} not found`),
+        ),
+      ),
+    };
+  },
 });

@@ -7,12 +7,7 @@ import { pageFromList } from '../../lib/pagination.js';
 export const postsResolvers: Resolvers = {
   Query: {
     post: (_, { slug }, { loaders }) => loaders.publishedBySlug.load(slug),
-    posts: async (_, args, { services, loaders: { reads } }) => {
-      reads.read(tags.posts);
-      const page = await services.posts.listPublished(args);
-      for (const { node } of page.edges) reads.read(tags.post(node.id), tags.author(node.authorId));
-      return page;
-    },
+    posts: (_, args, { loaders }) => loaders.publishedPosts(args),
   },
   Post: {
     id: (post) => String(post.id),
@@ -30,12 +25,6 @@ export const postsResolvers: Resolvers = {
     commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,
     comments: async (post, args, { loaders }) =>
       pageFromList((await loaders.thread.load(post.id)).topLevel(), args, commentCursorKey),
-    linkbackCount: async (post, _, { loaders }) => (await loaders.linkbacks.load(post.id)).length,
-    linkbacks: async (post, args, { loaders }) =>
-      pageFromList(await loaders.linkbacks.load(post.id), args, (l) => ({
-        time: l.createdAt.getTime(),
-        id: l.id,
-      })),
     shareLinks: async (post, _, { loaders, services }) =>
       services.share.links(await loaders.shareTargets(), {
         url: services.posts.postUrl(post),

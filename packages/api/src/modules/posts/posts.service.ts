@@ -5,7 +5,7 @@ import { dbDate } from '../../db/dates.js';
 import type { AuthorRow, PostRow, PostTagRow, TagRow } from './entities.js';
 import {
   decodeCursor,
-  encodeCursor,
+  pageOfRows,
   pageSize,
   type Page,
   type PageArgs,
@@ -14,6 +14,22 @@ import { visibleCondition } from './visibility.js';
 
 export interface PostListArgs extends PageArgs {
   tag?: string | null;
+}
+
+/** A post read with its author, in the same statement. */
+export interface PostWithAuthor {
+  post: PostRow;
+  author: AuthorRow;
+}
+
+/** Joins the author (into `author`, taken out again by splitAuthor) to posts under `p`. */
+function withAuthor(qb: SelectQueryBuilder<PostRow>): SelectQueryBuilder<PostRow> {
+  return qb.innerJoinAndMapOne('p.author', 'Author', 'a', 'a.id = p.authorId');
+}
+
+function splitAuthor(row: PostRow): PostWithAuthor {
+  const { author, ...post } = row as PostRow & { author: AuthorRow };
+  return { post, author };
 }
 
 export class PostsService {
@@ -34,6 +50,12 @@ export class PostsService {
 
   findPublishedBySlug(slug: string): Promise<PostRow | null> {
     return this.visible().andWhere('p.slug = :slug', { slug }).getOne();
+  }
+
+  /** A published post and its author, in one statement (the post page). */
+  async findPublishedBySlugWithAuthor(slug: string): Promise<PostWithAuthor | null> {
+    const row = await withAuthor(this.visible()).andWhere('p.slug = :slug', { slug }).getOne();
+    return row ? splitAuthor(row) : null;
   }
 
   findPublishedById(id: number): Promise<PostRow | null> {
@@ -72,10 +94,13 @@ export class PostsService {
     return new Map(rows.map((p) => [p.id, p]));
   }
 
-  /** Published posts, newest first, keyset-paginated on (publishedAt, id). */
-  async listPublished(args: PostListArgs): Promise<Page<PostRow>> {
+  /**
+   * Published posts, newest first, keyset-paginated on (publishedAt, id),
+   * and their authors, in one statement.
+   */
+  async listPublished(args: PostListArgs): Promise<{ page: Page<PostRow>; authors: AuthorRow[] }> {
     const size = pageSize(args.first);
-    const qb = this.visible();
+    const qb = withAuthor(this.visible());
     if (args.after) {
       const after = decodeCursor(args.after);
       const at = dbDate(this.db, new Date(after.time));
@@ -93,21 +118,22 @@ export class PostsService {
         { tag: args.tag },
       );
     }
-    const rows = await qb
-      .orderBy('p.publishedAt', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .take(size + 1)
-      .getMany();
-    const page = rows.slice(0, size);
-    const edges = page.map((node) => ({
-      cursor: encodeCursor({ time: node.publishedAt!.getTime(), id: node.id }),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: -1,
-    };
+    // limit(), not take(): one author per post, so LIMIT counts posts, and take()
+    // with a join would read the page's ids in a statement of their own first.
+    const rows = (
+      await qb
+        .orderBy('p.publishedAt', 'DESC')
+        .addOrderBy('p.id', 'DESC')
+        .limit(size + 1)
+        .getMany()
+    ).map(splitAuthor);
+    const page = pageOfRows(
+      rows.map((r) => r.post),
+      size,
+      (post) => ({ time: post.publishedAt!.getTime(), id: post.id }),
+      -1,
+    );
+    return { page, authors: rows.slice(0, size).map((r) => r.author) };
   }
 
   async authorsByIds(ids: readonly number[]): Promise<Map<number, AuthorRow>> {
