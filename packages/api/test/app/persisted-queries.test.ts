@@ -117,7 +117,8 @@ describe.each(databaseKinds())('automatic persisted queries (%s)', (kind) => {
     // The same answer, byte for byte, as a plain POST of the query.
     const plain = await post(server, { query: POST_QUERY, variables: VARIABLES });
     expect(hit.text).toBe(plain.text);
-    expect(hit.headers.get('content-type')).toBe(plain.headers.get('content-type'));
+    for (const header of ['content-type', 'content-length', 'cache-control', 'vary'])
+      expect(hit.headers.get(header), header).toBe(plain.headers.get(header));
 
     // Other variables, the same stored query.
     const other = await get(server, { ...byHash, variables: { slug: 'no-such-post' } });
