@@ -8,7 +8,7 @@ import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import type { Viewer } from './modules/auth/viewer.js';
 import { MAX_TOKENS } from './graphql/limits.js';
-import { formatError, limitsPlugin } from './graphql/server-options.js';
+import { formatError, limitsPlugin, persistedQueries } from './graphql/server-options.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
@@ -89,7 +89,11 @@ export async function buildApp({
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: typeDefsOf(modules),
     resolvers: buildResolvers(modules),
+    // GET /graphql?…&extensions={"persistedQuery":…} sends a hash instead of
+    // the query (the reader app does for its queries); CSRF prevention holds
+    // for those GETs as for any other.
     csrfPrevention: true,
+    persistedQueries: persistedQueries(),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(app.log),

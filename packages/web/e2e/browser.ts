@@ -3,8 +3,11 @@ import { chromium, type Browser } from 'playwright-core';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
-/** The system Chromium, or null (with the reason printed) on a developer machine without one. */
-export async function launchChromium(): Promise<Browser | null> {
+/**
+ * The system Chromium, or null (with the reason printed) on a developer
+ * machine without one. `args`: extra command-line switches.
+ */
+export async function launchChromium(args: string[] = []): Promise<Browser | null> {
   const executablePath = CANDIDATES.find((p): p is string => Boolean(p && fs.existsSync(p)));
   if (!executablePath) {
     const reason = 'Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)';
@@ -23,6 +26,7 @@ export async function launchChromium(): Promise<Browser | null> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
 }

@@ -195,6 +195,9 @@ describe('reader pages hydrate in Chromium', () => {
     // Only the mutation went out: no reload, no refetch, still the same document.
     expect(log.graphql).toHaveLength(1);
     expect(log.graphql[0]).toContain('"operationName":"SubmitComment"');
+    // A mutation is a POST with its text, never a persisted query (src/browser-link.ts).
+    expect(log.graphql[0]).toMatch(/^POST \{.*"query":"mutation SubmitComment/);
+    expect(log.graphql[0]).not.toContain('persistedQuery');
     expect(page.url()).toBe(address);
     expect(await marker()).toBe('same document');
     // The form went back to the bottom, for a new comment.

@@ -1,13 +1,21 @@
-import type { Page, Request } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { print } from '@apollo/client/utilities';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createCache } from '../src/apollo';
+import { PostPageDocument } from '../src/generated/graphql';
 import { adminToken, graphql } from './admin.js';
+import { launchChromium } from './browser.js';
+import { graphqlCall, PERSISTED_QUERY_NOT_FOUND, recordGraphQL } from './graphql-requests.js';
 import { fillComment, threadHydrated } from './reader.js';
 import type { RunningServer } from './server.js';
 import { useBrowserSession } from './session.js';
 
 // A post with more top-level comments than one thread page holds (50): the
 // "Newer comments" link appends the rest in place with JavaScript, and opens
-// the next page (?comments=<cursor>) without it.
+// the next page (?comments=<cursor>) without it. With JavaScript that next
+// page is an automatic persisted query (src/browser-link.ts): a GET with the
+// query's SHA-256 instead of its text.
 
 const TOTAL = 55;
 const PAGE_SIZE = 50;
@@ -87,6 +95,29 @@ function topLevelTexts(page: Page): Promise<string[]> {
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => text(from + i));
 
+/**
+ * The text the app sends PostPage as (the document as the cache rewrites it,
+ * with __typename in every selection, printed), and the hash Apollo Server
+ * knows it by.
+ */
+const POST_PAGE_QUERY = print(createCache().transformDocument(PostPageDocument));
+const POST_PAGE_HASH = createHash('sha256').update(POST_PAGE_QUERY).digest('hex');
+
+/** Has the server learn PostPage (as the app's first request would), whatever ran before. */
+async function registerPostPage(server: RunningServer): Promise<void> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      operationName: 'PostPage',
+      query: POST_PAGE_QUERY,
+      variables: { slug, after: null },
+      extensions: { persistedQuery: { version: 1, sha256Hash: POST_PAGE_HASH } },
+    }),
+  });
+  expect(response.status).toBe(200);
+}
+
 const session = useBrowserSession();
 let slug = '';
 beforeAll(async () => {
@@ -100,7 +131,7 @@ async function pageWithoutJavaScript(): Promise<Page> {
 }
 
 describe('a thread longer than one page, with JavaScript', () => {
-  it('appends the newer comments in place with one PostPage query', async () => {
+  it('appends the newer comments in place with one PostPage query (its hash, then once its text)', async () => {
     const page = session.page;
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -117,10 +148,7 @@ describe('a thread longer than one page, with JavaScript', () => {
     const href = await more.getAttribute('href');
     expect(href).toMatch(new RegExp(`^/posts/${slug}\\?comments=[^&#]+#comments$`));
 
-    const requests: Request[] = [];
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/graphql') requests.push(request);
-    });
+    const requests = recordGraphQL(page);
     await page.evaluate(() => {
       (window as unknown as { longThreadMarker: string }).longThreadMarker = 'same document';
     });
@@ -139,15 +167,89 @@ describe('a thread longer than one page, with JavaScript', () => {
     expect(await answered.locator('ol.comment-list--replies > li').innerText()).toContain(
       REPLY_TEXT,
     );
-    // One query for the next page, from the link's own cursor.
+    // One query for the next page, from the link's own cursor: its hash in a
+    // GET, then (the first PostPage this server is asked for over HTTP) its
+    // text once, in a POST, when the server says it does not know the hash.
     const cursor = new URL(href!, address).searchParams.get('comments');
-    expect(
-      requests.map((r) => {
-        const body = r.postDataJSON() as { operationName?: string; variables?: { after?: string } };
-        return [body.operationName, body.variables?.after];
-      }),
-    ).toEqual([['PostPage', cursor]]);
+    const calls = await Promise.all(requests.map(graphqlCall));
+    expect(calls.map((c) => [c.method, c.operationName, c.after, c.hash])).toEqual([
+      ['GET', 'PostPage', cursor, POST_PAGE_HASH],
+      ['POST', 'PostPage', cursor, POST_PAGE_HASH],
+    ]);
+    expect(calls[0]!.query).toBeUndefined();
+    expect(calls[0]!.answer).toEqual(PERSISTED_QUERY_NOT_FOUND);
+    expect(calls[1]!.query).toBe(POST_PAGE_QUERY);
+    expect(calls[1]!.status).toBe(200);
     expect(errors).toEqual([]);
+  });
+
+  it('sends a later reader\'s "Newer comments" as one GET with the query\'s hash and no query text', async () => {
+    await registerPostPage(session.server);
+    const page = session.page;
+    const address = `${session.server.url}/posts/${slug}`;
+    await page.goto(address);
+    await threadHydrated(page);
+    // http://127.0.0.1 is a secure context (a loopback address): Web Crypto hashes.
+    expect(await page.evaluate(() => window.isSecureContext && 'subtle' in crypto)).toBe(true);
+    const href = await page.getByRole('link', { name: 'Newer comments' }).getAttribute('href');
+    const cursor = new URL(href!, address).searchParams.get('comments');
+    const assets: string[] = [];
+    page.on('request', (request) => assets.push(new URL(request.url()).pathname));
+
+    const requests = recordGraphQL(page);
+    await page.getByRole('link', { name: 'Newer comments' }).click();
+    await expect.poll(() => topLevelTexts(page)).toEqual(range(1, TOTAL));
+
+    const calls = await Promise.all(requests.map(graphqlCall));
+    expect(calls).toHaveLength(1);
+    const [call] = calls;
+    expect(call!.method).toBe('GET');
+    expect(new URL(requests[0]!.url()).searchParams.has('query')).toBe(false);
+    expect(call).toMatchObject({
+      operationName: 'PostPage',
+      after: cursor,
+      hash: POST_PAGE_HASH,
+      query: undefined,
+      // What gets a GET past the API's CSRF prevention (HttpLink sends it on every request).
+      contentType: 'application/json',
+      status: 200,
+    });
+    const answer = call!.answer as { data: { post: { comments: { edges: unknown[] } } } };
+    expect(answer.data.post.comments.edges).toHaveLength(TOTAL - PAGE_SIZE);
+    expect(assets.filter((p) => p.includes('sha2'))).toEqual([]);
+  });
+
+  it('hashes with the lazily loaded SHA-256 where the page has no Web Crypto (plain http at a name)', async () => {
+    await registerPostPage(session.server);
+    // A name that is not loopback, served over http: not a secure context.
+    const browser = await launchChromium(['--host-resolver-rules=MAP colloquy.test 127.0.0.1']);
+    try {
+      const page = await browser!.newPage();
+      const address = `http://colloquy.test:${new URL(session.server.url).port}/posts/${slug}`;
+      const assets: string[] = [];
+      page.on('request', (request) => assets.push(new URL(request.url()).pathname));
+      await page.goto(address);
+      await threadHydrated(page);
+      expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([
+        false,
+        'undefined',
+      ]);
+      const fallback = (paths: string[]) =>
+        paths.filter((p) => /^\/assets\/sha2-[\w-]+\.js$/.test(p));
+      // Nothing hashed yet, nothing loaded for it.
+      expect(fallback(assets)).toEqual([]);
+
+      const requests = recordGraphQL(page);
+      await page.getByRole('link', { name: 'Newer comments' }).click();
+      await expect.poll(() => topLevelTexts(page)).toEqual(range(1, TOTAL));
+      expect(fallback(assets)).toHaveLength(1);
+      const calls = await Promise.all(requests.map(graphqlCall));
+      expect(calls.map((c) => [c.method, c.operationName, c.hash, c.query, c.status])).toEqual([
+        ['GET', 'PostPage', POST_PAGE_HASH, undefined, 200],
+      ]);
+    } finally {
+      await browser?.close();
+    }
   });
   it('goes from a later page back to the first within the app', async () => {
     const page = session.page;

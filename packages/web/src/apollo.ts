@@ -1,10 +1,5 @@
 import type { ApolloLink } from '@apollo/client/core';
-import {
-  ApolloClient,
-  HttpLink,
-  InMemoryCache,
-  type NormalizedCacheObject,
-} from '@apollo/client/core';
+import { ApolloClient, InMemoryCache, type NormalizedCacheObject } from '@apollo/client/core';
 import { relayStylePagination } from '@apollo/client/utilities';
 
 export function createCache(options: { resultCaching?: boolean } = {}): InMemoryCache {
@@ -35,8 +30,8 @@ export function createCache(options: { resultCaching?: boolean } = {}): InMemory
 }
 
 export interface ApolloClientOptions {
-  /** How operations reach the API: over HTTP (the browser) or in-process (server rendering). */
-  link?: ApolloLink;
+  /** How operations reach the API: over HTTP (the browser, browserLink()) or in-process (server rendering). */
+  link: ApolloLink;
   /** The cache the server rendered the page with, restored before hydration. */
   state?: NormalizedCacheObject;
   /** On the server: one render, no polling or refetching. */
@@ -47,13 +42,13 @@ export interface ApolloClientOptions {
 
 /** The one client of the app; server state lives in its cache only. */
 export function createApolloClient(
-  options: ApolloClientOptions = {},
+  options: ApolloClientOptions,
 ): ApolloClient<NormalizedCacheObject> {
   // A server render reads each result once: caching results would only cost.
   const cache = createCache({ resultCaching: !options.ssrMode });
   if (options.state) cache.restore(options.state);
   return new ApolloClient({
-    link: options.link ?? new HttpLink({ uri: '/graphql' }),
+    link: options.link,
     cache,
     ssrMode: options.ssrMode ?? false,
     queryDeduplication: options.queryDeduplication ?? true,

@@ -1,5 +1,6 @@
 import { createWebHistory } from 'vue-router';
 import { createApolloClient } from './apollo';
+import { browserLink } from './browser-link';
 import { createColloquyApp } from './create-app';
 import { EMPTY_PAGE_STATE } from './lib/page-state';
 import { readPageData } from './ssr/page-data';
@@ -10,7 +11,7 @@ import './styles.css';
 // HTML without a GraphQL request.
 const data = readPageData(document);
 const { app, router } = createColloquyApp({
-  client: createApolloClient({ state: data?.apollo }),
+  client: createApolloClient({ link: browserLink(), state: data?.apollo }),
   history: createWebHistory(),
   page: data?.page ?? EMPTY_PAGE_STATE,
 });

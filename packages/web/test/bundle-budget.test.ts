@@ -1,6 +1,7 @@
 // @vitest-environment node
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { pageBundles } from '../scripts/page-bundles';
 
@@ -29,6 +30,20 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
   it('keeps the thread and the post list out of the code a post page loads first', () => {
     const atLoad = bundles['post page, at load']!.files.join(' ');
     expect(atLoad).not.toMatch(/CommentsSection|HomePage/);
+  });
+
+  it('loads the SHA-256 fallback (for pages without Web Crypto) only when a query is hashed there, in a chunk of at most 3 kB', () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(client, '.vite', 'manifest.json'), 'utf8'),
+    ) as Record<string, { file: string; imports?: string[]; dynamicImports?: string[] }>;
+    const key = Object.keys(manifest).find((k) => k.includes('@noble/hashes'));
+    expect(key).toBeDefined();
+    expect(manifest['index.html']!.dynamicImports).toContain(key);
+    const file = manifest[key!]!.file;
+    for (const bundle of Object.values(bundles)) expect(bundle.files).not.toContain(file);
+    expect(manifest[key!]!.imports ?? []).toEqual([]);
+    const gzipped = zlib.gzipSync(fs.readFileSync(path.join(client, file))).length;
+    expect(gzipped).toBeLessThanOrEqual(3 * KB);
   });
 
   it('links every stylesheet from the page itself: without JavaScript, lazily loaded code brings no styles', () => {

@@ -17,7 +17,12 @@ async function mountPage(network: MockedResponse[]) {
   });
   await settle();
   // The thread is an async component (its own chunk): wait for it to load.
-  await vi.waitFor(() => expect(wrapper.find('#comments').exists()).toBe(true));
+  // The first test transforms that chunk's modules cold, about a second on
+  // this machine alone, more while other work shares it: waitFor's default
+  // patience of one second made it fail under load.
+  await vi.waitFor(() => expect(wrapper.find('#comments').exists()).toBe(true), {
+    timeout: 10_000,
+  });
   return Object.assign(wrapper, { operations: apollo.operations });
 }
 

@@ -1,5 +1,7 @@
-// What Apollo Server is given besides the schema: the request limits and the error formatter.
-import type { ApolloServerPlugin } from '@apollo/server';
+// What Apollo Server is given besides the schema: the request limits, the
+// persisted-query cache and the error formatter.
+import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GraphQLContext } from './context.js';
@@ -11,14 +13,41 @@ export const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       // After parsing (tokens capped by parseOptions) and validation, before anything runs.
-      async didResolveOperation({ operation, document, request }) {
+      async didResolveOperation({ operation, document, request, source }) {
         const variables = request.variables ?? {};
         if (operation) enforceLimits(document, operation, variables);
-        rejectNulInput(document, variables, request.query);
+        // The text run: the request's, or the persisted query's for a hash-only request.
+        rejectNulInput(document, variables, source);
       },
     };
   },
 };
+
+/**
+ * How much query text the automatic persisted query cache holds, in
+ * characters (what Apollo's LRU cache counts for a string): a few thousand
+ * ordinary queries, and at least 40 of the largest a request may carry
+ * (MAX_TOKENS, the 100 KB body limit). Past it the least recently used query
+ * goes; a client whose hash is no longer known gets PERSISTED_QUERY_NOT_FOUND
+ * and sends the query again.
+ */
+export const PERSISTED_QUERY_CACHE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Automatic persisted queries (a client sends a query's SHA-256 instead of
+ * its text; GET with a hash is what a browser or CDN can cache), in a cache
+ * of their own, kept apart from anything else that uses Apollo's `cache`.
+ * In process memory: each API process learns a query the first time a
+ * client sends it there, so nothing has to be shared between processes.
+ * Entries stay until the cache is full (no TTL): a query's text does not
+ * go stale.
+ */
+export function persistedQueries(): PersistedQueryOptions {
+  return {
+    cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_CACHE_CHARS }),
+    ttl: null,
+  };
+}
 
 // graphql-js echoes the whole variable value in coercion errors, which would
 // repeat a commenter's email. Keep only reasons that carry no input value.
@@ -55,6 +84,19 @@ function describeFailure(error: unknown): {
   };
 }
 
+/**
+ * Some of Apollo's own refusals of a request (a persisted query whose hash is
+ * not its text's, an unknown persisted-query version) set HTTP 400 but no
+ * code, and so would read as INTERNAL_SERVER_ERROR: the request's fault, not
+ * a failure of the server.
+ */
+function isRefusedRequest(error: unknown): boolean {
+  // Read, not `instanceof GraphQLError`: Apollo may load graphql-js's CommonJS build, and we its ESM one.
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
+    ?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 const CONTEXT_FAILED = 'Context creation failed: ';
 const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
 
@@ -73,6 +115,9 @@ export function formatError(log: FastifyBaseLogger) {
     if (formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
       // graphql-js stops after 50 bad variable values with an error that has no code.
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && isRefusedRequest(error)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
     }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
