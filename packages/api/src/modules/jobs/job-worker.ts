@@ -155,18 +155,26 @@ export class JobWorker {
   /** Sleeps until `until` (epoch ms; null: until woken), then looks for due jobs. */
   private async sleep(until: number | null): Promise<void> {
     await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      let ended = false;
       const end = (look: boolean) => {
+        ended = true;
         if (timer) clearTimeout(timer);
         this.interrupt = null;
         if (look) this.mustLook = true;
         resolve();
       };
-      const timer =
-        until === null
-          ? null
-          : setTimeout(() => end(true), Math.min(Math.max(0, until - Date.now()), MAX_TIMER_MS));
+      // A timer may fire a little early (it counts from the event loop's cached
+      // clock): a claim then would find the job not yet due, so sleep the rest.
+      const arm = (deadline: number) => {
+        const left = deadline - Date.now();
+        if (left <= 0) return end(true);
+        timer = setTimeout(() => arm(deadline), Math.min(left, MAX_TIMER_MS));
+      };
       this.interrupt = () => end(false);
-      this.flushIdleWaiters();
+      if (until !== null) arm(until);
+      // Not asleep after all when the deadline has passed already.
+      if (!ended) this.flushIdleWaiters();
     });
   }
 
