@@ -57,6 +57,8 @@ export class JobWorker {
   /** Ends the current sleep early, when there is one. */
   private interrupt: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Resolves start(): the first look for due jobs is over. */
+  private firstLookDone: (() => void) | null = null;
 
   constructor(
     private readonly queue: JobQueue,
@@ -65,7 +67,11 @@ export class JobWorker {
     private readonly log: JobLog,
   ) {}
 
-  /** Listens for jobs, then looks for due ones; rejects when it cannot listen. */
+  /**
+   * Listens for jobs, then looks once for due ones; resolves when that look
+   * is over (before running what it found), so that the app is ready with a
+   * worker that has settled. Rejects when it cannot listen.
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -80,7 +86,9 @@ export class JobWorker {
       throw error;
     }
     this.mustLook = true;
+    const looked = new Promise<void>((resolve) => (this.firstLookDone = resolve));
     this.loop = this.run();
+    await looked;
   }
 
   /** Looks for due jobs now. */
@@ -116,6 +124,7 @@ export class JobWorker {
     this.wake();
     await this.loop;
     this.loop = null;
+    this.firstLookDone?.();
     this.flushIdleWaiters();
   }
 
@@ -140,6 +149,8 @@ export class JobWorker {
           this.log.error({ err: describe(error) }, 'job queue: claim failed');
           retryAt = Date.now() + RETRY_AFTER_ERROR_MS;
         }
+        this.firstLookDone?.();
+        this.firstLookDone = null;
         if (job) {
           await this.execute(job);
           this.mustLook = true;
