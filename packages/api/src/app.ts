@@ -34,6 +34,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The app's services, for in-process callers (tests; later the editorial API's jobs). */
     services: Services;
+    /** This process's job worker (running when config.jobs.worker is on). */
+    jobWorker: JobWorker;
   }
 }
 
@@ -83,7 +85,8 @@ export async function buildApp({
     config.jobs,
     app.log,
   );
-  if (config.jobs.worker) app.addHook('onReady', async () => worker.start());
+  app.decorate('jobWorker', worker);
+  if (config.jobs.worker) app.addHook('onReady', () => worker.start());
   app.addHook('onClose', async () => worker.stop());
 
   const apollo = new ApolloServer<GraphQLContext>({

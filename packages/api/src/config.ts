@@ -70,8 +70,13 @@ export interface JobsConfig {
    * processes on one PostgreSQL database, any number of them may run workers.
    */
   worker: boolean;
-  /** How often an idle worker looks for due jobs, in milliseconds. */
-  pollIntervalMs: number;
+  /**
+   * SQLite only: how often an idle worker looks for jobs that another process
+   * (the CLI) committed, which it is not told about (JOB_SQLITE_POLL_SECONDS,
+   * default 30), in milliseconds. Jobs enqueued in this process wake it at
+   * once. On PostgreSQL workers never poll: NOTIFY wakes them.
+   */
+  sqlitePollIntervalMs: number;
   /** First retry delay; each further retry doubles it. */
   retryBaseMs: number;
   /** Attempts before a job is given up. */
@@ -187,6 +192,12 @@ export function loadConfig(
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
   }
+  const sqlitePoll = env.JOB_SQLITE_POLL_SECONDS?.trim() || '30';
+  if (!/^\d+$/.test(sqlitePoll) || Number(sqlitePoll) < 1 || Number(sqlitePoll) > 86_400) {
+    throw new ConfigError(
+      `JOB_SQLITE_POLL_SECONDS must be a whole number of seconds from 1 to 86400 (got "${sqlitePoll}")`,
+    );
+  }
 
   return {
     host,
@@ -204,7 +215,12 @@ export function loadConfig(
       maxBytes: 1024 * 1024,
       maxRedirects: 5,
     },
-    jobs: { worker: worker === '1', pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
+    jobs: {
+      worker: worker === '1',
+      sqlitePollIntervalMs: Number(sqlitePoll) * 1000,
+      retryBaseMs: 60_000,
+      maxAttempts: 5,
+    },
     cache: {
       enabled: cacheSwitch === 'on',
       maxBytes: wholeNumber('COLLOQUY_CACHE_MB', 64, 65_536) * 1024 * 1024,

@@ -15,6 +15,13 @@ import {
   type ChangeListener,
 } from './changes.js';
 import { LocalOnly, type ChangeTransport } from './change-transport.js';
+import {
+  createNotifications,
+  type ListenOptions,
+  type NotificationHandler,
+  type Notifications,
+  type Unlisten,
+} from './notifications.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -92,6 +99,24 @@ export interface Database {
   readonly changesHealthy: boolean;
   /** Starts hearing other processes' changes (openDatabase calls it once migrated). */
   startChanges(): Promise<void>;
+
+  // Notifications between processes (db/notifications.ts, db/pg-listener.ts).
+  /**
+   * Calls `handler(payload)` for each notification on `channel` (a lower-case
+   * identifier) committed from now on: by any process on PostgreSQL (LISTEN,
+   * on one connection per process), by this process on SQLite. Resolves once
+   * listening, to a function that stops. `onReconnect` runs when a lost
+   * PostgreSQL connection is back: notifications sent meanwhile are lost, so
+   * resync there. Never called on SQLite.
+   */
+  listen(channel: string, handler: NotificationHandler, options?: ListenOptions): Promise<Unlisten>;
+  /**
+   * Sends a notification as part of the open unit of work (throws outside
+   * one): delivered once it commits, never after a rollback. PostgreSQL:
+   * `SELECT pg_notify(channel, payload)`; SQLite: in-process, after commit.
+   * Payloads are under 8000 bytes.
+   */
+  notify(channel: string, payload?: string): Promise<void>;
   /** The underlying connections: for migrations, the seed and tests only. */
   readonly writer: DataSource;
   readonly reader: DataSource;
@@ -152,6 +177,7 @@ export class TypeOrmDatabase implements Database {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly hub = new ChangeHub();
   private changesStarted = false;
+  private readonly notifications: Notifications;
 
   constructor(
     readonly writer: DataSource,
@@ -162,6 +188,7 @@ export class TypeOrmDatabase implements Database {
   ) {
     this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.read = reader.manager as unknown as Reader;
+    this.notifications = createNotifications(writer, onError);
   }
 
   get inTransaction(): boolean {
@@ -214,6 +241,24 @@ export class TypeOrmDatabase implements Database {
     const current = this.ambient.getStore();
     if (current?.open) current.afterCommit.push(fn);
     else void this.runCallbacks([fn]);
+  }
+
+  listen(
+    channel: string,
+    handler: NotificationHandler,
+    options?: ListenOptions,
+  ): Promise<Unlisten> {
+    return this.notifications.listen(channel, handler, options);
+  }
+
+  async notify(channel: string, payload = ''): Promise<void> {
+    const unit = this.ambient.getStore();
+    if (!unit?.open) throw new Error('db.notify() is sent inside a unit of work (db.write)');
+    await this.notifications.notify(
+      { em: unit.em, afterCommit: (fn) => unit.afterCommit.push(fn) },
+      channel,
+      payload,
+    );
   }
 
   private async runPostgres<T>(work: Work<T>): Promise<Committed<T>> {
@@ -291,6 +336,7 @@ export class TypeOrmDatabase implements Database {
   async close(): Promise<void> {
     await this.tail;
     await this.transport.stop();
+    await this.notifications.close();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
         maxBytes: 1024 * 1024,
         maxRedirects: 5,
       },
-      jobs: { worker: true, pollIntervalMs: 1000, retryBaseMs: 60_000, maxAttempts: 5 },
+      jobs: { worker: true, sqlitePollIntervalMs: 30_000, retryBaseMs: 60_000, maxAttempts: 5 },
       cache: {
         enabled: true,
         maxBytes: 64 * 1024 * 1024,
@@ -56,6 +56,15 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ JOB_WORKER: 'true' })).message).toMatch(
       /JOB_WORKER must be 0 or 1/,
     );
+  });
+
+  it("reads the SQLite workers' safety poll in seconds, refusing what is not 1 to 86400", () => {
+    expect(loadConfig({ JOB_SQLITE_POLL_SECONDS: ' 5 ' }).jobs.sqlitePollIntervalMs).toBe(5000);
+    for (const bad of ['0', '1.5', '-3', 'soon', '86401']) {
+      expect(configError(() => loadConfig({ JOB_SQLITE_POLL_SECONDS: bad })).message).toBe(
+        `JOB_SQLITE_POLL_SECONDS must be a whole number of seconds from 1 to 86400 (got "${bad}")`,
+      );
+    }
   });
 
   it('resolves the default SQLite file against the current directory when no cwd is given', () => {

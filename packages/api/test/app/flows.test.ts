@@ -107,9 +107,6 @@ describe.each(databaseKinds())('cross-feature flows on %s', (kind) => {
     server = await startServer(kind, {
       // The other blogs in these flows are fixture servers on 127.0.0.1.
       env: LOOPBACK_ENV,
-      configure: (c) => {
-        c.jobs.pollIntervalMs = 50;
-      },
     });
     site = await startFixtureSite();
     editor = await signedInUser(server, 'editor@example.com', 'EDITOR', 'Eddie Editor');

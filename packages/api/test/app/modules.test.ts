@@ -138,9 +138,6 @@ describe.each(databaseKinds())('a new domain is one folder and one line, on %s',
     // The one line: the module added to the list.
     server = await startServer(kind, {
       modules: [...modules, guestbookModule],
-      configure: (config) => {
-        config.jobs.pollIntervalMs = 50;
-      },
     });
   });
   afterAll(() => server?.close());

@@ -1,7 +1,9 @@
+import pg from 'pg';
+import { In } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { JobRow } from '../../src/modules/jobs/entities.js';
-import { JobQueue } from '../../src/modules/jobs/job-queue.js';
+import { JobQueue, STALE_AFTER_MS } from '../../src/modules/jobs/job-queue.js';
 import { insertPost } from '../support/fixtures.js';
 import { html, startFixtureSite, type FixtureSite } from '../support/fixture-site.js';
 import { LOOPBACK_ENV, sendWebmention, settledStatus, sourcePage } from '../support/linkbacks.js';
@@ -43,7 +45,7 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
     const next = await buildApp({
       config: {
         ...server.config,
-        jobs: { ...server.config.jobs, worker: true, pollIntervalMs: 50 },
+        jobs: { ...server.config.jobs, worker: true },
       },
       db: server.db,
     });
@@ -76,6 +78,56 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
     while ((more = await q1.claim()) && rounds++ < 10) claimed.push(more.id);
     expect(claimed.length).toBe(5);
     expect(await jobs().countBy({ kind: 'test.race', status: 'running' })).toBe(5);
+  });
+
+  it.runIf(kind === 'postgres')(
+    "claims past a job whose row another worker's transaction holds, without waiting for it",
+    async () => {
+      await jobs().delete({ status: 'queued' });
+      const q = queue();
+      const first = await q.enqueue(
+        'test.locked',
+        { i: 1 },
+        { runAt: new Date(Date.now() - 2000) },
+      );
+      const second = await q.enqueue(
+        'test.locked',
+        { i: 2 },
+        { runAt: new Date(Date.now() - 1000) },
+      );
+      // Another process's claim in flight: its transaction has locked the first job's row.
+      const other = new pg.Client({
+        connectionString: (server.config.database as { url: string }).url,
+      });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT id FROM jobs WHERE id = $1 FOR UPDATE', [first.id]);
+        const claimed = await Promise.race([
+          q.claim(),
+          new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 5000)),
+        ]);
+        expect(claimed).toMatchObject({ id: second.id, status: 'running', attempts: 1 });
+        expect(await q.claim()).toBeNull();
+      } finally {
+        await other.query('ROLLBACK');
+        await other.end();
+      }
+      expect(await q.claim()).toMatchObject({ id: first.id, status: 'running', attempts: 1 });
+    },
+  );
+
+  it('tells an idle worker when to look again: the next run_at, or when a running job may be taken over', async () => {
+    await jobs().delete({ status: In(['queued', 'running']) });
+    const q = queue();
+    expect(await q.nextDue()).toBeNull();
+    const later = new Date(Date.now() + 60 * 60_000);
+    await q.enqueue('test.later', {}, { runAt: later });
+    expect(await q.nextDue()).toEqual(later);
+    await q.enqueue('test.now', {});
+    const running = (await q.claim())!;
+    expect(running.kind).toBe('test.now');
+    expect(await q.nextDue()).toEqual(new Date(running.lockedAt!.getTime() + STALE_AFTER_MS));
   });
 
   it('takes over a running job whose worker vanished', async () => {

@@ -24,7 +24,6 @@ describe.each(databaseKinds())('sending linkbacks on %s', (kind) => {
     server = await startServer(kind, {
       env: LOOPBACK_ENV,
       configure: (c) => {
-        c.jobs.pollIntervalMs = 50;
         c.jobs.retryBaseMs = 50;
         c.jobs.maxAttempts = 3;
       },

@@ -17,7 +17,7 @@ describe.each(databaseKinds())(
     let server: TestServer;
     let site: FixtureSite;
     beforeAll(async () => {
-      server = await startServer(kind, { configure: (c) => (c.jobs.pollIntervalMs = 50) });
+      server = await startServer(kind);
       site = await startFixtureSite();
     });
     afterAll(async () => {

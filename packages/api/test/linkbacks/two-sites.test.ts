@@ -58,7 +58,6 @@ async function startSite(kind: DbKind, name: string): Promise<Site> {
     env: LOOPBACK_ENV,
     configure: (c) => {
       c.jobs.worker = true;
-      c.jobs.pollIntervalMs = 50;
       c.jobs.retryBaseMs = 50;
       c.jobs.maxAttempts = 2;
     },

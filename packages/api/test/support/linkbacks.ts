@@ -46,12 +46,7 @@ export function receivingLinkbacks(kind: DbKind) {
   }
 
   beforeAll(async () => {
-    server = await startServer(kind, {
-      env: LOOPBACK_ENV,
-      configure: (c) => {
-        c.jobs.pollIntervalMs = 50;
-      },
-    });
+    server = await startServer(kind, { env: LOOPBACK_ENV });
     site = await startFixtureSite();
   });
   afterAll(async () => {

@@ -1,35 +1,42 @@
+import type { EntityManager } from 'typeorm';
 import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
-import { dbDate } from '../../db/dates.js';
+import { dbDate, parseDbDate } from '../../db/dates.js';
 import type { JobRow } from './entities.js';
 
 /** A running job whose process died is taken over after this long. */
-const STALE_AFTER_MS = 5 * 60_000;
-/** Due jobs looked at per claim (the first one not taken by another worker wins). */
-const CLAIM_CANDIDATES = 5;
+export const STALE_AFTER_MS = 5 * 60_000;
+
+/**
+ * The notification channel of the queue: every enqueue (and every retry
+ * scheduled) sends `{"id":…,"runAt":"…"}` on it in the same unit of work.
+ */
+export const JOBS_CHANNEL = 'colloquy_jobs';
+
+/** What a worker hears from the queue (see listen()). */
+export interface QueueEvents {
+  /** A job was committed that comes due at `runAt` (now or later). */
+  enqueued(runAt: Date): void;
+  /** Notifications may have been missed (a lost connection, now back): look again. */
+  missed(): void;
+}
 
 /**
  * Background work kept in the `jobs` table, so a restart loses nothing and
- * several processes can share it. A worker claims a job with a conditional
- * UPDATE (… WHERE id = ? AND status = 'queued'): of two workers that pick the
- * same job, the database lets exactly one change the row. The same statement
- * works on SQLite (one process) and PostgreSQL (many).
+ * several processes can share it.
+ *
+ * A worker claims a job in one unit of work. On PostgreSQL that is one
+ * statement, `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)`:
+ * each of several workers locks a different due row and none waits for
+ * another's lock. On SQLite the unit of work holds the write lock from its
+ * start (BEGIN IMMEDIATE), so claims are one at a time, across processes too.
+ *
+ * Workers do not poll: enqueue() notifies them (Database.notify, so at commit
+ * and never after a rollback), and nextDue() tells an idle worker when to
+ * look again for a job that is not due yet.
  */
 export class JobQueue {
-  private readonly listeners = new Set<() => void>();
-
   constructor(private readonly deps: { db: Database; config: { jobs: JobsConfig } }) {}
-
-  /** Tells this process's workers that jobs were committed (others find them by polling). */
-  private notify(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  /** Calls `listener` on notify(); returns a function that unsubscribes. */
-  onNotify(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   private repo() {
     return this.deps.db.read.getRepository<JobRow>('Job');
@@ -54,43 +61,111 @@ export class JobQueue {
         createdAt: now,
         updatedAt: now,
       });
-      this.deps.db.afterCommit(() => this.notify());
+      await this.announce(job.id, job.runAt);
       return job;
     });
   }
 
+  /** Tells every worker (in every process, on PostgreSQL) of a job due at `runAt`. */
+  private announce(id: number, runAt: Date): Promise<void> {
+    return this.deps.db.notify(JOBS_CHANNEL, JSON.stringify({ id, runAt: runAt.toISOString() }));
+  }
+
+  /**
+   * Hears of jobs committed from now on: by any process on PostgreSQL, by
+   * this one on SQLite (whose workers also poll now and then, see
+   * JobsConfig.sqlitePollIntervalMs). Resolves to a function that stops.
+   */
+  listen(events: QueueEvents): Promise<() => Promise<void>> {
+    return this.deps.db.listen(JOBS_CHANNEL, (payload) => events.enqueued(runAtOf(payload)), {
+      onReconnect: () => events.missed(),
+    });
+  }
+
+  /**
+   * How often an idle worker must look for jobs it is not told about: on
+   * SQLite, those another process committed; null on PostgreSQL, where every
+   * process hears of every job.
+   */
+  get pollIntervalMs(): number | null {
+    return this.deps.db.kind === 'postgres' ? null : this.deps.config.jobs.sqlitePollIntervalMs;
+  }
+
   /** Takes one due job (or one whose worker vanished), marking it running; null when none is due. */
-  async claim(now = new Date()): Promise<JobRow | null> {
-    const ds = this.deps.db;
+  claim(now = new Date()): Promise<JobRow | null> {
     const stale = new Date(now.getTime() - STALE_AFTER_MS);
-    const candidates = await this.repo()
+    return this.deps.db.write((em) =>
+      this.deps.db.kind === 'postgres'
+        ? this.claimSkippingLocked(em, now, stale)
+        : this.claimHoldingWriteLock(em, now, stale),
+    );
+  }
+
+  private async claimSkippingLocked(
+    em: EntityManager,
+    now: Date,
+    stale: Date,
+  ): Promise<JobRow | null> {
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, affected].
+    const [rows] = await em.query<[Record<string, unknown>[], number]>(
+      `UPDATE jobs
+          SET status = 'running', locked_at = $1, updated_at = $1, attempts = attempts + 1
+        WHERE id = (
+          SELECT id FROM jobs
+           WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND locked_at < $2)
+           ORDER BY run_at, id
+           FOR UPDATE SKIP LOCKED
+           LIMIT 1)
+        RETURNING *`,
+      [now, stale],
+    );
+    return rows[0] ? hydrate<JobRow>(em, 'Job', rows[0]) : null;
+  }
+
+  private async claimHoldingWriteLock(
+    em: EntityManager,
+    now: Date,
+    stale: Date,
+  ): Promise<JobRow | null> {
+    const repo = em.getRepository<JobRow>('Job');
+    // No other writer runs until this unit commits: nobody can claim the row between the two statements.
+    const job = await repo
       .createQueryBuilder('j')
-      .where("(j.status = 'queued' AND j.runAt <= :now)", { now: dbDate(ds, now) })
-      .orWhere("(j.status = 'running' AND j.lockedAt < :stale)", { stale: dbDate(ds, stale) })
+      .where("(j.status = 'queued' AND j.runAt <= :now)", { now: dbDate(this.deps.db, now) })
+      .orWhere("(j.status = 'running' AND j.lockedAt < :stale)", {
+        stale: dbDate(this.deps.db, stale),
+      })
       .orderBy('j.runAt', 'ASC')
       .addOrderBy('j.id', 'ASC')
-      .take(CLAIM_CANDIDATES)
-      .getMany();
-    for (const job of candidates) {
-      const result = await this.deps.db.write((em) => {
-        const claim = em
-          .getRepository<JobRow>('Job')
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'running', lockedAt: now, updatedAt: now, attempts: () => 'attempts + 1' })
-          .where('id = :id', { id: job.id });
-        if (job.status === 'queued') claim.andWhere("status = 'queued'");
-        else
-          claim.andWhere("status = 'running' AND locked_at < :stale", {
-            stale: dbDate(ds, stale),
-          });
-        return claim.execute();
-      });
-      if (result.affected === 1) {
-        return { ...job, status: 'running', lockedAt: now, attempts: job.attempts + 1 };
-      }
-    }
-    return null;
+      .limit(1)
+      .getOne();
+    if (!job) return null;
+    const claimed = {
+      status: 'running' as const,
+      lockedAt: now,
+      updatedAt: now,
+      attempts: job.attempts + 1,
+    };
+    await repo.update({ id: job.id }, claimed);
+    return { ...job, ...claimed };
+  }
+
+  /**
+   * When an idle worker should look again: the earliest run_at of the queued
+   * jobs, or when a running job may be taken over if its worker has
+   * vanished; null when there are no jobs to wait for. One statement.
+   */
+  async nextDue(): Promise<Date | null> {
+    const [row] = await this.deps.db.read.query<{ next_run: unknown; oldest_lock: unknown }[]>(
+      `SELECT MIN(CASE WHEN status = 'queued' THEN run_at END) AS next_run,
+              MIN(CASE WHEN status = 'running' THEN locked_at END) AS oldest_lock
+         FROM jobs WHERE status IN ('queued', 'running')`,
+    );
+    const nextRun = parseDbDate(row?.next_run);
+    const oldestLock = parseDbDate(row?.oldest_lock);
+    const takeover = oldestLock && new Date(oldestLock.getTime() + STALE_AFTER_MS);
+    if (!nextRun || !takeover) return nextRun ?? takeover;
+    return nextRun < takeover ? nextRun : takeover;
   }
 
   async complete(job: JobRow): Promise<void> {
@@ -124,12 +199,19 @@ export class JobQueue {
       return 'failed';
     }
     const runAt = new Date(now.getTime() + retryBaseMs * 2 ** (job.attempts - 1));
-    await this.update(job.id, {
-      status: 'queued',
-      runAt,
-      lockedAt: null,
-      lastError: error.slice(0, 2000),
-      updatedAt: now,
+    await this.deps.db.write(async (em) => {
+      await em.getRepository<JobRow>('Job').update(
+        { id: job.id },
+        {
+          status: 'queued',
+          runAt,
+          lockedAt: null,
+          lastError: error.slice(0, 2000),
+          updatedAt: now,
+        },
+      );
+      // Every worker learns when it is due, so it runs on time even if this process goes away.
+      await this.announce(job.id, runAt);
     });
     return 'retry';
   }
@@ -137,4 +219,27 @@ export class JobQueue {
   find(id: number): Promise<JobRow | null> {
     return this.repo().findOneBy({ id });
   }
+}
+
+/** The runAt of a notification on JOBS_CHANNEL; "now" when it cannot be read (a claim will tell). */
+function runAtOf(payload: string): Date {
+  try {
+    const runAt = new Date((JSON.parse(payload) as { runAt?: unknown }).runAt as string);
+    return Number.isNaN(runAt.getTime()) ? new Date(0) : runAt;
+  } catch {
+    return new Date(0);
+  }
+}
+
+/** An entity from a row of raw SQL (RETURNING *), converted as TypeORM converts what it reads. */
+function hydrate<T>(em: EntityManager, entity: string, raw: Record<string, unknown>): T {
+  const metadata = em.connection.getMetadata(entity);
+  const row: Record<string, unknown> = {};
+  for (const column of metadata.columns) {
+    row[column.propertyName] = em.connection.driver.prepareHydratedValue(
+      raw[column.databaseName],
+      column,
+    );
+  }
+  return row as T;
 }

@@ -1,4 +1,3 @@
-import { tags } from '../../db/changes.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { commentCursorKey } from '../comments/thread.js';
 import { commentsCloseAt, commentsOpenNow } from '../discussion/discussion-settings.js';
