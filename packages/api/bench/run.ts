@@ -36,6 +36,8 @@ const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $in
 
 interface Scenario {
   name: string;
+  /** Against the server with the response cache on (the default) or off (COLLOQUY_CACHE=off). */
+  cache: boolean;
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
@@ -43,33 +45,33 @@ interface Scenario {
 }
 
 const json = { 'content-type': 'application/json' };
+const postPage = {
+  method: 'POST' as const,
+  path: '/graphql',
+  headers: json,
+  body: JSON.stringify({ query: POST_PAGE, operationName: 'PostPage', variables: { slug: SLUG } }),
+};
+const postPageHtml = {
+  method: 'GET' as const,
+  path: `/posts/${SLUG}`,
+  headers: { accept: 'text/html' },
+};
 const scenarios: Scenario[] = [
+  { name: 'PostPage query, cache on', cache: true, ...postPage },
+  { name: 'PostPage query, cache off', cache: false, ...postPage },
   {
-    name: 'post page query (GraphQL, PostPage)',
-    method: 'POST',
-    path: '/graphql',
-    headers: json,
-    body: JSON.stringify({
-      query: POST_PAGE,
-      operationName: 'PostPage',
-      variables: { slug: SLUG },
-    }),
-  },
-  {
-    name: 'post list query (GraphQL, PostList)',
+    name: 'PostList query, cache off',
+    cache: false,
     method: 'POST',
     path: '/graphql',
     headers: json,
     body: JSON.stringify({ query: POST_PAGE, operationName: 'PostList', variables: { first: 10 } }),
   },
+  { name: 'post page HTML (GET /posts/:slug), cache on', cache: true, ...postPageHtml },
+  { name: 'post page HTML (GET /posts/:slug), cache off', cache: false, ...postPageHtml },
   {
-    name: 'post page HTML, server-rendered (GET /posts/:slug)',
-    method: 'GET',
-    path: `/posts/${SLUG}`,
-    headers: { accept: 'text/html' },
-  },
-  {
-    name: 'submit a comment (GraphQL mutation)',
+    name: 'submit a comment (mutation)',
+    cache: true,
     method: 'POST',
     path: '/graphql',
     headers: json,
@@ -160,24 +162,30 @@ async function sqlPerRequest(db: DatabaseConfig): Promise<number[]> {
   const database = createDatabase(db, { tables, counter });
   await openDatabase(database);
   await seedIfEmpty(database);
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), database: db };
-  const app = await buildApp({ config, db: database });
+  const appFor = async (cache: boolean) => {
+    const env = { LOG_LEVEL: 'silent', PORT: '0', COLLOQUY_CACHE: cache ? 'on' : 'off' };
+    return buildApp({ config: { ...loadConfig(env), database: db }, db: database });
+  };
+  const apps = { on: await appFor(true), off: await appFor(false) };
   const counts: number[] = [];
   for (const s of scenarios) {
+    const app = s.cache ? apps.on : apps.off;
     const inject = () =>
       app.inject({ method: s.method, url: s.path, headers: s.headers, payload: s.body });
-    await inject(); // warm-up
+    await inject(); // warm-up (and, cache on, stored)
     const before = counter.count;
     await inject();
     counts.push(counter.count - before);
   }
-  await app.close();
+  await apps.on.close();
+  await apps.off.close();
   await database.close();
   return counts;
 }
 
 async function startServer(
   databaseUrl: string,
+  cache: boolean,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [apiMain], {
     env: {
@@ -186,6 +194,7 @@ async function startServer(
       PORT: '0',
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
+      COLLOQUY_CACHE: cache ? 'on' : 'off',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -223,10 +232,12 @@ async function load(url: string, s: Scenario) {
 async function benchDatabase(label: string, db: DatabaseConfig, url: string): Promise<Row[]> {
   const sql = await sqlPerRequest(db);
   await allowRepeatedComments(parseDatabaseUrl(url, process.cwd()));
-  const server = await startServer(url);
+  // Both run a job worker, as `pnpm start` does: an idle one costs the reads nothing.
+  const servers = { on: await startServer(url, true), off: await startServer(url, false) };
   const rows: Row[] = [];
   try {
     for (const [i, s] of scenarios.entries()) {
+      const server = s.cache ? servers.on : servers.off;
       const answer = await responseOf(server.url, s);
       const bare = await bareServer(answer.body, answer.type);
       const ours: autocannon.Result[] = [];
@@ -255,11 +266,12 @@ async function benchDatabase(label: string, db: DatabaseConfig, url: string): Pr
       };
       rows.push(row);
       console.log(
-        `${label.padEnd(10)} ${s.name.padEnd(42)} ${String(row.rps).padStart(6)} req/s (${ratio(row)} × bare ${row.bareRps})  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.sql} SQL`,
+        `${label.padEnd(10)} ${s.name.padEnd(48)} ${String(row.rps).padStart(6)} req/s (${ratio(row)} × bare ${row.bareRps})  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.sql} SQL`,
       );
     }
   } finally {
-    await server.stop();
+    await servers.on.stop();
+    await servers.off.stop();
   }
   return rows;
 }
@@ -320,7 +332,7 @@ async function main() {
     '',
     `Latest \`pnpm bench\` run: ${new Date().toISOString().slice(0, 10)}, on ${machine}.`,
     '',
-    `Load: autocannon on the same machine, ${CONNECTIONS} connections, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process; beside it, a bare \`node:http\` server answering the very bytes Colloquy answered for the scenario (the limit: no parsing, no database). Each scenario runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s on each (bare, Colloquy, bare, Colloquy), and the figures are their means. The load generator shares the two cores with the servers and the machine is shared, so absolute requests per second vary from run to run; compare the ratios (× bare) of one run. SQL statements per request are counted by the database logger for one warm request; they do not vary.`,
+    `Load: autocannon on the same machine, ${CONNECTIONS} connections, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process for each cache setting; beside it, a bare \`node:http\` server answering the very bytes Colloquy answered for the scenario (the limit: no parsing, no database). Each scenario runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s on each (bare, Colloquy, bare, Colloquy), and the figures are their means. The load generator shares the two cores with the servers and the machine is shared, so absolute requests per second vary from run to run; compare the ratios (× bare) of one run. SQL statements per request are counted by the database logger for one warm request; they do not vary.`,
     '',
     '| Database | Scenario | Requests/s | × bare | p50 ms | p99 ms | Bare req/s | Bare p50 / p99 ms | Response bytes | SQL / request | Errors |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -329,7 +341,7 @@ async function main() {
         `| ${r.db} | ${r.scenario} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.bareRps} | ${r.bareP50} / ${r.bareP99} | ${r.bytes} | ${r.sql} | ${r.errors} |`,
     ),
     '',
-    'The post page HTML is the whole page rendered on the server: the Vue app with Apollo Client running the PostPage query in-process, serialized into the page (the same SQL statements as the GraphQL query). Rendering costs about 15 ms of CPU per page on this machine, which is why it serves far fewer pages than the query alone; every page is rendered anew until the response cache comes.',
+    'Two servers run side by side on the same database: one as `pnpm start` runs it (the response cache on), one with `COLLOQUY_CACHE=off`, where every request is answered anew (the settings and share targets are still kept in memory until a change names them). With the cache on, a repeated anonymous query or page is answered from memory before GraphQL runs: no SQL. The post page HTML is the whole page rendered on the server: the Vue app with Apollo Client running the PostPage query in-process, serialized into the page (the same SQL statements as the GraphQL query). Both servers run a job worker, idle: on PostgreSQL it makes no query while nothing is queued.',
     '',
     'The comment scenario stores a comment per request (all from one new email address, so all are held as pending; the flood and duplicate rules are turned off for it); it measures the whole write path, the comment pipeline included.',
     '',
