@@ -88,7 +88,9 @@ export class HttpCache {
     const etag = etagOf(body);
     reply.header('etag', etag);
     if (!shared) {
-      reply.header('cache-control', NO_STORE);
+      // Apollo's own (`private, no-cache, must-revalidate` for an unknown persisted query) stays.
+      if (!reply.hasHeader('cache-control') || reply.getHeader('cache-control') === 'no-store')
+        reply.header('cache-control', NO_STORE);
       return payload;
     }
     reply.header('cache-control', this.publicControl);
@@ -192,15 +194,23 @@ export function graphqlKey(request: FastifyRequest): string | null {
     params = body as Record<string, unknown>;
   } else return null;
 
+  // APQ: a hash-only request and the full query share one entry; anything
+  // APQ would refuse (another version, a hash that is not the query's) is
+  // left for Apollo to answer.
+  const persisted = (params.extensions as { persistedQuery?: unknown } | undefined)
+    ?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
+  if (persisted !== undefined) {
+    if (persisted === null || typeof persisted !== 'object' || persisted.version !== 1) return null;
+    if (typeof persisted.sha256Hash !== 'string' || !/^[0-9a-f]{64}$/.test(persisted.sha256Hash))
+      return null;
+  }
   let document: string;
   if (typeof params.query === 'string') {
     document = createHash('sha256').update(params.query).digest('hex');
-  } else {
-    const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
-      ?.persistedQuery?.sha256Hash;
-    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) return null;
-    document = hash.toLowerCase();
-  }
+    if (persisted && persisted.sha256Hash !== document) return null;
+  } else if (persisted) {
+    document = persisted.sha256Hash as string;
+  } else return null;
   const name = params.operationName;
   if (name !== undefined && name !== null && typeof name !== 'string') return null;
   const variables = params.variables ?? null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,33 @@ describe.each(databaseKinds())('the response cache on %s', (kind) => {
       body: `{ "variables": {"slug": "${SLUG}"},  "operationName": "PostPage", "query": ${JSON.stringify(POST_PAGE)} }`,
     });
     expect(reordered.headers.get('x-cache')).toBe('hit');
+  });
+
+  it('answers a persisted-query GET (hash only) from the entry the full query made', async () => {
+    await postPage();
+    const hash = createHash('sha256').update(POST_PAGE).digest('hex');
+    const params = new URLSearchParams({
+      operationName: 'PostPage',
+      variables: JSON.stringify({ slug: SLUG }),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }),
+    });
+    const res = await fetch(`${server.url}/graphql?${params}`, {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-cache')).toBe('hit');
+    expect(res.headers.get('vary')).toBe('authorization');
+    expect(await res.text()).toBe((await postPage()).text);
+
+    // A hash that is not the query's is Apollo's to refuse, never a hit.
+    const wrong = await post({
+      query: POST_PAGE,
+      operationName: 'PostPage',
+      variables: { slug: SLUG },
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('x-cache')).toBeNull();
   });
 
   it('answers If-None-Match with 304 and no body, hit or miss', async () => {
