@@ -178,7 +178,7 @@ export const CHANGES_CHANNEL = 'colloquy_changes';
 /** NOTIFY payloads are limited to 8000 bytes; a change with more tags is sent as "everything". */
 const MAX_PAYLOAD = 7_900;
 /** How long a writer waits for its own announcement to come back before answering anyway. */
-const ECHO_TIMEOUT_MS = 2_000;
+const ECHO_TIMEOUT_MS = 5_000;
 const RECONNECT_MAX_MS = 5_000;
 
 /**
