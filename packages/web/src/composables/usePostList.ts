@@ -1,9 +1,12 @@
-import { computed, toValue, type MaybeRefOrGetter } from 'vue';
+import { computed, markRaw, toValue, type MaybeRefOrGetter } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import { PostListDocument } from '../generated/graphql';
 import { useLoadMore } from './useLoadMore';
 
 export const POSTS_PER_PAGE = 10;
+
+// Raw, not a reactive proxy in useQuery's ref (see usePostPage.ts).
+const POST_LIST = markRaw(PostListDocument);
 
 /** Published posts, optionally filtered by tag; loadMore appends the next page. */
 export function usePostList(
@@ -11,7 +14,7 @@ export function usePostList(
   after: MaybeRefOrGetter<string | null> = null,
 ) {
   const { result, loading, error, refetch, fetchMore } = useQuery(
-    PostListDocument,
+    POST_LIST,
     () => ({ first: POSTS_PER_PAGE, tag: toValue(tag) ?? null, after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );

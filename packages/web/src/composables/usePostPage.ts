@@ -1,8 +1,13 @@
-import { computed, toValue, type MaybeRefOrGetter } from 'vue';
+import { computed, markRaw, toValue, type MaybeRefOrGetter } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import { PostPageDocument } from '../generated/graphql';
 import { toThread } from '../components/comments/thread';
 import { useLoadMore } from './useLoadMore';
+
+// Raw: useQuery keeps its document in a ref, which would otherwise make the
+// whole syntax tree a reactive proxy that every Apollo Client transform,
+// print and cache read and write of the query walks through.
+const POST_PAGE = markRaw(PostPageDocument);
 
 /**
  * The post page query, shaped for the presentational components. `after` is
@@ -14,7 +19,7 @@ export function usePostPage(
   after: MaybeRefOrGetter<string | null> = null,
 ) {
   const { result, loading, error, refetch, fetchMore } = useQuery(
-    PostPageDocument,
+    POST_PAGE,
     () => ({ slug: toValue(slug), after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );
