@@ -30,27 +30,23 @@ export function createCache(options: { resultCaching?: boolean } = {}): InMemory
 }
 
 export interface ApolloClientOptions {
-  /** How operations reach the API: over HTTP (the browser, browserLink()) or in-process (server rendering). */
+  /** How operations reach the API: over HTTP (browserLink()). */
   link: ApolloLink;
   /** The cache the server rendered the page with, restored before hydration. */
   state?: NormalizedCacheObject;
-  /** On the server: one render, no polling or refetching. */
-  ssrMode?: boolean;
-  /** Off on the server, where each client serves one render at a time (no point printing queries to deduplicate them). */
-  queryDeduplication?: boolean;
 }
 
-/** The one client of the app; server state lives in its cache only. */
+/**
+ * The browser's one client; server state lives in its cache only. (The
+ * server renders without a client: see src/ssr/server-query.ts.)
+ */
 export function createApolloClient(
   options: ApolloClientOptions,
 ): ApolloClient<NormalizedCacheObject> {
-  // A server render reads each result once: caching results would only cost.
-  const cache = createCache({ resultCaching: !options.ssrMode });
+  const cache = createCache();
   if (options.state) cache.restore(options.state);
   return new ApolloClient({
     link: options.link,
     cache,
-    ssrMode: options.ssrMode ?? false,
-    queryDeduplication: options.queryDeduplication ?? true,
   });
 }

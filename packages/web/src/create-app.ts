@@ -12,13 +12,14 @@ import { createAppRouter } from './router';
  * One app, one set of components.
  */
 export function createColloquyApp(options: {
-  client: ApolloClient<NormalizedCacheObject>;
+  /** The browser's client. The server renders without one (src/ssr/server-query.ts). */
+  client?: ApolloClient<NormalizedCacheObject>;
   history: RouterHistory;
   page: PageState;
 }) {
   const app = createSSRApp(App);
   const router = createAppRouter(options.history);
-  app.provide(DefaultApolloClient, options.client);
+  if (options.client) app.provide(DefaultApolloClient, options.client);
   app.provide(PAGE_STATE, options.page);
   app.use(router);
   return { app, router };

@@ -1,8 +1,6 @@
-import { ApolloError, ApolloLink, Observable, type FetchResult } from '@apollo/client/core';
-import { print } from '@apollo/client/utilities';
 import { renderToString } from 'vue/server-renderer';
 import { createMemoryHistory } from 'vue-router';
-import { createApolloClient } from './apollo';
+import { createCache } from './apollo';
 import { createColloquyApp } from './create-app';
 import { PostPageDocument } from './generated/graphql';
 import type { PageState } from './lib/page-state';
@@ -10,14 +8,14 @@ import { blogPostingJsonLd } from './ssr/json-ld';
 import { PAGE_DATA_ID, type PageData } from './ssr/page-data';
 import { scriptSafeJson } from './ssr/serialize';
 import type { RenderFlags } from './ssr/render-flags';
+import {
+  SERVER_QUERIES,
+  serverQueryResult,
+  type ExecuteOperation,
+  type ServerQueries,
+} from './ssr/server-query';
 
-/** One GraphQL operation, run by the API against its own schema in-process. */
-export interface Operation {
-  query: string;
-  variables: Record<string, unknown>;
-  operationName: string | undefined;
-}
-export type ExecuteOperation = (operation: Operation) => Promise<FetchResult>;
+export type { ExecuteOperation, Operation } from './ssr/server-query';
 
 export interface RenderRequest {
   /** Path and query of the page, e.g. `/posts/hello?replytocom=3`. */
@@ -38,45 +36,27 @@ export interface RenderResult {
   status: 200 | 400 | 404 | 503;
 }
 
-function inProcessLink(execute: ExecuteOperation): ApolloLink {
-  return new ApolloLink(
-    (operation) =>
-      new Observable<FetchResult>((observer) => {
-        execute({
-          query: print(operation.query),
-          variables: operation.variables,
-          operationName: operation.operationName,
-        }).then(
-          (result) => {
-            observer.next(result);
-            observer.complete();
-          },
-          (error: unknown) => observer.error(error),
-        );
-      }),
-  );
-}
-
 /** Renders one reader page to HTML with its data, for the API to put into the shell. */
 export async function render(request: RenderRequest): Promise<RenderResult> {
   // As the browser will get it: the render takes a refused form out of its copy.
   const pageState = structuredClone(request.page);
-  // One client per render: its cache holds this request's data only.
-  const client = createApolloClient({
-    link: inProcessLink(request.execute),
-    ssrMode: true,
-    queryDeduplication: false,
-  });
+  // One cache per render: it holds this request's data only. No result
+  // cache: each query's result is read from it once.
+  const queries: ServerQueries = {
+    cache: createCache({ resultCaching: false }),
+    execute: request.execute,
+    results: [],
+  };
   const { app, router } = createColloquyApp({
-    client,
     history: createMemoryHistory(),
     page: request.page,
   });
-  // A query that fails in a component's serverPrefetch is the page's to show
-  // (ErrorState, HTTP 503). Without a handler, Vue's development build (what
-  // Node loads unless NODE_ENV=production) rethrows it from a promise no one
-  // awaits, and the unhandled rejection ends the server process. Any other
-  // error is a bug: the render fails with it.
+  app.provide(SERVER_QUERIES, queries);
+  // A query that fails is the page's to show (ErrorState, HTTP 503): its
+  // component gets the error, not this handler. An error that reaches here
+  // is a bug, and the render fails with it. (Without a handler, Vue's
+  // development build would rethrow it from a promise no one awaits, ending
+  // the server process.)
   const errors: unknown[] = [];
   app.config.errorHandler = (error) => {
     errors.push(error);
@@ -86,29 +66,17 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
 
   const flags: RenderFlags = {};
   const html = await renderToString(app, flags);
-  const bug = errors.find((error) => !(error instanceof ApolloError));
-  if (bug !== undefined) {
-    client.stop();
-    throw bug;
-  }
-  const apollo = client.extract();
-  const data: PageData = { apollo, page: pageState };
+  if (errors.length) throw errors[0];
+  const data: PageData = { apollo: queries.cache.extract(), page: pageState };
 
   let head = '';
   const route = router.currentRoute.value;
   if (route.name === 'post' && !flags.notFound && !flags.failed && !flags.badRequest) {
-    const result = client.readQuery({
-      query: PostPageDocument,
-      variables: {
-        slug: String(route.params.slug),
-        after: typeof route.query.comments === 'string' ? route.query.comments : null,
-      },
-    });
-    if (result?.post) {
-      head = `<script type="application/ld+json">${scriptSafeJson(blogPostingJsonLd(result.post))}</script>`;
+    const post = serverQueryResult(queries, PostPageDocument)?.post;
+    if (post) {
+      head = `<script type="application/ld+json">${scriptSafeJson(blogPostingJsonLd(post))}</script>`;
     }
   }
-  client.stop();
 
   return {
     html,

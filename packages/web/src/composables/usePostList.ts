@@ -1,20 +1,17 @@
-import { computed, markRaw, toValue, type MaybeRefOrGetter } from 'vue';
-import { useQuery } from '@vue/apollo-composable';
+import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { PostListDocument } from '../generated/graphql';
 import { useLoadMore } from './useLoadMore';
+import { usePageQuery } from './usePageQuery';
 
 export const POSTS_PER_PAGE = 10;
-
-// Raw, not a reactive proxy in useQuery's ref (see usePostPage.ts).
-const POST_LIST = markRaw(PostListDocument);
 
 /** Published posts, optionally filtered by tag; loadMore appends the next page. */
 export function usePostList(
   tag: MaybeRefOrGetter<string | undefined>,
   after: MaybeRefOrGetter<string | null> = null,
 ) {
-  const { result, loading, error, refetch, fetchMore } = useQuery(
-    POST_LIST,
+  const { result, loading, error, refetch, fetchMore } = usePageQuery(
+    PostListDocument,
     () => ({ first: POSTS_PER_PAGE, tag: toValue(tag) ?? null, after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );

@@ -1,13 +1,8 @@
-import { computed, markRaw, toValue, type MaybeRefOrGetter } from 'vue';
-import { useQuery } from '@vue/apollo-composable';
+import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { PostPageDocument } from '../generated/graphql';
 import { toThread } from '../components/comments/thread';
 import { useLoadMore } from './useLoadMore';
-
-// Raw: useQuery keeps its document in a ref, which would otherwise make the
-// whole syntax tree a reactive proxy that every Apollo Client transform,
-// print and cache read and write of the query walks through.
-const POST_PAGE = markRaw(PostPageDocument);
+import { usePageQuery } from './usePageQuery';
 
 /**
  * The post page query, shaped for the presentational components. `after` is
@@ -18,8 +13,8 @@ export function usePostPage(
   slug: MaybeRefOrGetter<string>,
   after: MaybeRefOrGetter<string | null> = null,
 ) {
-  const { result, loading, error, refetch, fetchMore } = useQuery(
-    POST_PAGE,
+  const { result, loading, error, refetch, fetchMore } = usePageQuery(
+    PostPageDocument,
     () => ({ slug: toValue(slug), after: toValue(after) }),
     { notifyOnNetworkStatusChange: true },
   );
