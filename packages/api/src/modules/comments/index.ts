@@ -9,6 +9,7 @@ import { commentsTypeDefs } from './comments.graphql.js';
 import { commentsResolvers } from './comments.resolvers.js';
 import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
+import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
 import { CommentPipeline } from './pipeline.js';
 import type { Thread } from './thread.js';
 
@@ -18,6 +19,7 @@ export const commentsModule = defineModule({
   typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
   resolvers: [commentsResolvers, commentModerationResolvers],
   entities: commentEntities,
+  migrations: [ThreadCounters1795479000000],
   mappers: {
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',

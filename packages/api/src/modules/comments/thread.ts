@@ -13,6 +13,7 @@ export type CommentNode = Pick<
   | 'createdAt'
   | 'status'
   | 'byPostAuthor'
+  | 'replyCount'
 >;
 
 export const PUBLIC_COMMENT_COLUMNS = [
@@ -26,6 +27,7 @@ export const PUBLIC_COMMENT_COLUMNS = [
   'createdAt',
   'status',
   'byPostAuthor',
+  'replyCount',
 ] as const satisfies readonly (keyof CommentRow)[];
 
 /**

@@ -1,4 +1,4 @@
-import { In, type SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import type { CommentStatus } from '../comments/entities.js';
 import type { PostRow } from '../posts/entities.js';
@@ -15,6 +15,12 @@ export interface ModeratedKind {
   entity: 'Comment' | 'Linkback';
   action: 'comment:moderate' | 'linkback:moderate';
   messages: { required: string; tooMany: string; notFound: string };
+  /**
+   * Sets the status of these rows inside the unit of work, with whatever
+   * else must change with it (comments: their thread counters). By default
+   * one UPDATE.
+   */
+  setStatus?: (em: EntityManager, ids: readonly number[], status: CommentStatus) => Promise<void>;
 }
 
 type Moderated = { id: number; status: CommentStatus };
@@ -98,7 +104,8 @@ export async function moderateInBulk<T extends Moderated>(
 
   const items = await db.write(async (em) => {
     const repo = em.getRepository<Moderated>(kind.entity);
-    await repo.update({ id: In(known) }, { status });
+    if (kind.setStatus) await kind.setStatus(em, known, status);
+    else await repo.update({ id: In(known) }, { status });
     return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
   });
   return { items: items as T[], errors: [] };
