@@ -1,5 +1,4 @@
 import type { Resolvers } from '../../generated/graphql.js';
-import { commentCursorKey } from '../comments/thread.js';
 import { commentsOpenNow } from '../discussion/discussion-settings.js';
 import { pageFromList } from '../../lib/pagination.js';
 
@@ -17,9 +16,6 @@ export const postsResolvers: Resolvers = {
       commentsOpenNow(post, await loaders.discussionSettings()),
     author: (post, _, { loaders }) => loaders.author.load(post.authorId),
     tags: (post, _, { loaders }) => loaders.tags.load(post.id),
-    commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,
-    comments: async (post, args, { loaders }) =>
-      pageFromList((await loaders.thread.load(post.id)).topLevel(), args, commentCursorKey),
     linkbackCount: async (post, _, { loaders }) => (await loaders.linkbacks.load(post.id)).length,
     linkbacks: async (post, args, { loaders }) =>
       pageFromList(await loaders.linkbacks.load(post.id), args, (l) => ({
