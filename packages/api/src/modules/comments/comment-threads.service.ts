@@ -84,11 +84,14 @@ export class CommentThreadsService {
     const { kind } = this.deps.db;
     const p = new SqlParams(kind);
     const post = p.add(postId);
+    // Without statistics SQLite takes idx_comments_post_status_created as readily, which
+    // reads the replies in between too; PostgreSQL picks the partial index by itself.
+    const topLevelIndex = kind === 'sqlite' ? 'INDEXED BY idx_comments_top_level' : '';
     const top = `
       SELECT id, 0 AS level, CAST(ROW_NUMBER() OVER (ORDER BY created_at, id) AS integer) AS rn,
              reply_count
       FROM (
-        SELECT c.id, c.created_at, c.reply_count FROM comments c
+        SELECT c.id, c.created_at, c.reply_count FROM comments c ${topLevelIndex}
         WHERE c.post_id = ${post} AND c.parent_id IS NULL AND c.status = 'APPROVED'
           ${this.keysetAfter(p, 'c', after)}
         ORDER BY c.created_at, c.id
