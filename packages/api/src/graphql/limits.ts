@@ -98,9 +98,10 @@ export interface Measure {
  * Measures an operation: depth counts nested fields; cost counts the fields
  * that may be resolved (introspection included; `__schema` counts
  * SCHEMA_INTROSPECTION_COST), multiplying a connection's selection by its
- * page size. `replies` is not multiplied: a thread is loaded whole in one
- * statement and its size bounds all reply levels together, so each level is
- * counted once per parent page rather than once per parent.
+ * page size. `replies` is not multiplied: a page's tree holds each comment
+ * at most once, so the thread's size bounds all reply levels together (and
+ * the tree is read in one statement, see comments/look-ahead.ts), and each
+ * level is counted once per parent page rather than once per parent.
  *
  * Linear in the document: a selection set's cost at multiplier m is m times
  * its cost at 1, so each fragment is measured once and its depth and cost

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { AuthorRow, PostRow, PostTagRow, TagRow } from '../modules/posts/entities.js';
-import type { CommentRow } from '../modules/comments/entities.js';
+import { insertCommentRow } from '../modules/comments/store.js';
 import { insertLinkback } from '../modules/linkbacks/store.js';
 import type { SettingRow } from '../db/settings.js';
 import type { ShareTargetRow } from '../modules/share/entities.js';
@@ -58,7 +58,8 @@ export async function seedIfEmpty(db: Database): Promise<boolean> {
         await em.getRepository<PostTagRow>('PostTag').save({ postId: post.id, tagId: saved.id });
       }
       for (const c of seedComments) {
-        await em.getRepository<CommentRow>('Comment').save({
+        // Through the comment store, so the thread counters count it.
+        await insertCommentRow(em, {
           postId: post.id,
           parentId: null,
           depth: 0,
@@ -68,9 +69,12 @@ export async function seedIfEmpty(db: Database): Promise<boolean> {
           contentText: c.content,
           contentHtml: plainTextToHtml(c.content),
           status: 'APPROVED',
+          moderationReason: null,
           ip: null,
           userAgent: null,
           createdAt: c.createdAt,
+          userId: null,
+          byPostAuthor: false,
         });
       }
       for (const p of seedPingbacks) {

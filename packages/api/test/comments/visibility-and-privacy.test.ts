@@ -3,10 +3,11 @@ import { seedComments } from '../../src/seed/smsmhealth.js';
 import { SUBMIT } from '../support/comments.js';
 import { commentsSuite, SEED_SLUG } from '../support/comments-suite.js';
 import { databaseKinds } from '../support/server.js';
+import { moderateComments } from '../support/fixtures.js';
 
 describe.each(databaseKinds())('comments on %s', (kind) => {
   const env = commentsSuite(kind);
-  const { addPost, thread, comments, submit, accepted } = env;
+  const { addPost, thread, submit, accepted } = env;
 
   describe('moderation and visibility', () => {
     it('holds a comment from a new email as PENDING, returns it to the submitter, and hides it from readers', async () => {
@@ -131,7 +132,7 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
       });
       expect(first.payload.status).toBe('PENDING');
       expect(first.raw.toLowerCase()).not.toContain('private.person');
-      await comments().update({ id: first.row.id }, { status: 'APPROVED' });
+      await moderateComments(env.server.db, [first.row.id], 'APPROVED');
 
       const second = await accepted({
         postId: String(post.id),

@@ -90,7 +90,8 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
     expect(names).toEqual(
       expect.arrayContaining([
         'idx_comments_post_status_created',
-        'idx_comments_parent',
+        'idx_comments_top_level',
+        'idx_comments_replies',
         'idx_comments_ip_created',
         'idx_linkbacks_post_status_created_id',
         'idx_posts_status_published',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from 'typeorm';
 import type { CommentRow } from '../../src/modules/comments/entities.js';
+import { setCommentStatus } from '../../src/modules/comments/counters.js';
 import type { PostRow, TagRow } from '../../src/modules/posts/entities.js';
 import type { SessionRow } from '../../src/modules/auth/entities.js';
 import type { SettingRow } from '../../src/db/settings.js';
@@ -301,7 +302,7 @@ describe.each(databaseKinds())('one unit of work for every write on %s', (kind) 
     // Another request's unit of work trashes the post and marks the comment as spam, and holds.
     const moderation = heldUnit(server, async (em) => {
       await em.getRepository<PostRow>('Post').update({ id: post.id }, { status: 'TRASH' });
-      await em.getRepository<CommentRow>('Comment').update({ id: comment.id }, { status: 'SPAM' });
+      await setCommentStatus(em, [comment.id], 'SPAM');
     });
     await moderation.open;
     // Editors edit the same post and comment meanwhile, from what they read before that commit.

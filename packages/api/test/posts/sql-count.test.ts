@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AfterQueryEvent, EntitySubscriberInterface } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommentRow } from '../../src/modules/comments/entities.js';
 import { encodeCursor } from '../../src/lib/pagination.js';
 import { insertPost } from '../support/fixtures.js';
 import { bulkLinkbacks } from '../support/linkbacks.js';
+import { buildBigThread } from '../../bench/big-thread.js';
 import { databaseKinds, startServer, type TestServer } from '../support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
@@ -14,58 +15,69 @@ const POST_PAGE = ['posts.graphql', 'comments.graphql']
   .map((f) => fs.readFileSync(path.join(webGraphql, f), 'utf8'))
   .join('\n');
 
-/** Adds `count` approved comments to post 1, threaded five levels deep. */
-async function addThread(server: TestServer, count: number): Promise<void> {
-  const repo = server.repo<CommentRow>('Comment');
-  const start = Date.UTC(2013, 0, 1);
-  const parents: (CommentRow | null)[] = [null];
-  for (let i = 0; i < count; i++) {
-    // Every fifth comment starts a new top-level thread; the others reply to the previous one.
-    const parent = i % 5 === 0 ? null : (parents.at(-1) ?? null);
-    const row = await repo.save({
-      postId: 1,
-      parentId: parent?.id ?? null,
-      depth: parent ? parent.depth + 1 : 0,
-      authorName: `Reader ${i}`,
-      authorEmail: `reader${i}@example.org`,
-      authorUrl: null,
-      contentText: `Comment ${i}`,
-      contentHtml: `<p>Comment ${i}</p>`,
-      status: 'APPROVED',
-      ip: null,
-      userAgent: null,
-      createdAt: new Date(start + i * 60_000),
-    });
-    parents.push(row);
-  }
+interface PageNode {
+  id: string;
+  createdAt: string;
+  replies?: { edges: { node: PageNode }[] };
 }
 
 type PostPage = {
   post: {
     commentCount: number;
     comments: {
-      edges: { node: { replies: { edges: { node: { replies: { edges: unknown[] } } }[] } } }[];
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { node: PageNode }[];
     };
     linkbacks: { edges: unknown[] };
     shareLinks: unknown[];
   };
 };
 
+/** The comments of a page, every level. */
+function nodesOf(edges: { node: PageNode }[]): PageNode[] {
+  return edges.flatMap(({ node }) => [node, ...nodesOf(node.replies?.edges ?? [])]);
+}
+
+interface Read {
+  query: string;
+  parameters: unknown[];
+  rows: number;
+}
+
+/** The statements the server's read connection ran, with the rows each returned. */
+function recordReads(server: TestServer): Read[] {
+  const seen: Read[] = [];
+  const subscriber: EntitySubscriberInterface = {
+    afterQuery(event: AfterQueryEvent<unknown>) {
+      const raw = event.rawResults as unknown[] | { rows?: unknown[] } | undefined;
+      const rows = Array.isArray(raw) ? raw.length : (raw?.rows?.length ?? 0);
+      seen.push({ query: event.query, parameters: event.parameters ?? [], rows });
+    },
+  };
+  server.dataSource.subscribers.push(subscriber);
+  return seen;
+}
+
 describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
   let server: TestServer | undefined;
   afterEach(() => server?.close());
 
-  async function pageCost(): Promise<{ statements: number; data: PostPage }> {
+  async function pageCost(after?: string | null) {
     let data: PostPage | undefined;
+    const reads = recordReads(server!);
     const statements = await server!.countQueries(async () => {
-      const res = await server!.gql<PostPage>(POST_PAGE, { slug: SLUG }, 'PostPage');
+      const res = await server!.gql<PostPage>(POST_PAGE, { slug: SLUG, after }, 'PostPage');
       expect(res.errors).toBeUndefined();
       data = res.data;
     });
-    return { statements, data: data! };
+    server!.dataSource.subscribers.pop();
+    // The statements that read comments or their counters: the thread's.
+    const thread = reads.filter((r) => /\bcomment(s|_threads)\b/.test(r.query));
+    return { statements, data: data!, thread };
   }
 
-  it('costs the same small number of statements for 1 comment and for 200 threaded comments', async () => {
+  it('costs the same statements for 1, 200 and 100,000 comments: the whole comment tree is one, bounded by the page', async () => {
     // No job worker: its polling would be counted with the request.
     server = await startServer(kind, { env: { JOB_WORKER: '0', COLLOQUY_CACHE: 'off' } });
     await pageCost(); // first request may warm TypeORM metadata; counts are taken after
@@ -73,22 +85,80 @@ describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
     expect(one.data.post.commentCount).toBe(1);
     expect(one.data.post.linkbacks.edges).toHaveLength(3);
     expect(one.data.post.shareLinks).toHaveLength(6);
-
-    await addThread(server, 199);
-    // Written straight to the table (a change of everything): the settings are read again once.
-    await pageCost();
-    const many = await pageCost();
-    expect(many.data.post.commentCount).toBe(200);
-    expect(many.data.post.comments.edges).toHaveLength(41); // the seed comment + 40 threads of five
-    expect(
-      many.data.post.comments.edges[1]!.node.replies.edges[0]!.node.replies.edges,
-    ).toHaveLength(1);
-
-    // The post with its author, tags, comment thread, linkbacks with their count. The settings
-    // (site, discussion) and share targets are kept in memory until a change names the site.
+    // The post with its author, tags, the thread's page with its counters, the linkbacks page
+    // with its count. The settings (site, discussion) and share targets are kept in memory
+    // until a change names the site.
     expect(one.statements).toBe(4);
-    expect(many.statements).toBe(one.statements);
-  });
+
+    for (const [add, total] of [
+      [199, 200],
+      [99_800, 100_000],
+    ] as const) {
+      await buildBigThread(server.db, 1, add);
+      // Written with SQL of its own (a change of everything): the settings are read again once.
+      await pageCost();
+      const page = await pageCost();
+      const { post } = page.data;
+      expect(post.commentCount).toBe(total);
+      expect(page.statements).toBe(one.statements);
+
+      const topLevel = (await server.dataSource.query(
+        `SELECT COUNT(*) AS n FROM comments WHERE post_id = 1 AND parent_id IS NULL`,
+      )) as { n: number | string }[];
+      expect(post.comments.totalCount).toBe(Number(topLevel[0]!.n));
+      expect(post.comments.edges).toHaveLength(50);
+      expect(post.comments.pageInfo.hasNextPage).toBe(true);
+      // Replies several levels deep, read ahead with their parents.
+      const nodes = nodesOf(post.comments.edges);
+      expect(nodes.length).toBeGreaterThan(55);
+
+      // One statement for the tree and the counts, returning the page's comments
+      // and the one extra top-level row that says there is a next page: not the thread.
+      expect(page.thread).toHaveLength(1);
+      expect(page.thread[0]!.rows).toBe(nodes.length + 1);
+      expect(page.thread[0]!.rows).toBeLessThan(500);
+    }
+
+    // It reads the thread by its indexes: the page's rows, never a scan of the post's comments.
+    const [thread] = (await pageCost()).thread;
+    if (kind === 'postgres') await server.dataSource.query('ANALYZE comments');
+    const plan = (
+      (await server.dataSource.query(
+        `${kind === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${thread!.query}`,
+        thread!.parameters,
+      )) as Record<string, string>[]
+    ).map((r) => r.detail ?? r['QUERY PLAN']!);
+    expect(plan.join('\n')).toContain('idx_comments_top_level');
+    expect(plan.join('\n')).toContain('idx_comments_replies');
+    const scans = plan.filter((line) =>
+      kind === 'postgres' ? /Seq Scan on comments/.test(line) : /^SCAN (c|r|comments)\b/.test(line),
+    );
+    expect(scans).toEqual([]);
+  }, 300_000);
+
+  it('reads the second page of a 100,000-comment thread by its cursor at the same cost, right after the first', async () => {
+    server = await startServer(kind, { env: { JOB_WORKER: '0', COLLOQUY_CACHE: 'off' } });
+    await buildBigThread(server.db, 1, 100_000);
+    await pageCost();
+    const first = await pageCost();
+    const second = await pageCost(first.data.post.comments.pageInfo.endCursor);
+    expect(second.statements).toBe(first.statements);
+    expect(second.thread).toHaveLength(1);
+    const [a, b] = [first, second].map((p) => p.data.post.comments.edges.map((e) => e.node));
+    expect(b).toHaveLength(50);
+    expect(new Set([...a!, ...b!].map((n) => n.id)).size).toBe(100);
+    // Oldest first across the two pages, as the keyset on (createdAt, id) orders them.
+    const order = [...a!, ...b!].map((n) => [Date.parse(n.createdAt), Number(n.id)] as const);
+    const sorted = [...order].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    expect(order).toEqual(sorted);
+    // No comment skipped between the pages: page 2 starts at the 51st top-level comment.
+    const fiftyFirst = (await server.dataSource.query(
+      `SELECT id FROM comments WHERE post_id = 1 AND parent_id IS NULL AND status = 'APPROVED'
+       ORDER BY created_at, id LIMIT 1 OFFSET 50`,
+    )) as { id: number }[];
+    expect(b![0]!.id).toBe(String(fiftyFirst[0]!.id));
+    expect(second.data.post.commentCount).toBe(100_001);
+  }, 300_000);
 
   it('reads linkbacks by page in one statement: the same for 3 and for 5,000 approved linkbacks', async () => {
     // No job worker: its polling would be counted with the request.
@@ -201,7 +271,7 @@ describe.each(databaseKinds())('SQL statements per post page on %s', (kind) => {
     const one = await pageCost();
     expect(one.data.post.commentCount).toBe(1);
     expect(one.statements).toBe(0);
-    await addThread(server, 199);
+    await buildBigThread(server.db, 1, 199);
     await pageCost(); // the thread changed: answered anew and stored again
     const many = await pageCost();
     expect(many.data.post.commentCount).toBe(200);

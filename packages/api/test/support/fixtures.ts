@@ -1,5 +1,7 @@
 import type { Database } from '../../src/db/database.js';
-import type { CommentRow } from '../../src/modules/comments/entities.js';
+import type { CommentRow, CommentStatus } from '../../src/modules/comments/entities.js';
+import { setCommentStatus } from '../../src/modules/comments/counters.js';
+import { insertCommentRow } from '../../src/modules/comments/store.js';
 import type { PostRow } from '../../src/modules/posts/entities.js';
 import type { Role, UserRow } from '../../src/modules/auth/entities.js';
 import { SettingsStore } from '../../src/db/settings.js';
@@ -35,13 +37,17 @@ export function insertPost(
   );
 }
 
-/** Stores an approved top-level comment unless `fields` say otherwise. */
+/**
+ * Stores an approved top-level comment unless `fields` say otherwise, through
+ * the comment store (store.ts), so the thread counters count it as the app's
+ * own writes do.
+ */
 export function insertComment(
   db: Database,
-  fields: Partial<CommentRow> & { postId: number; createdAt: Date },
+  fields: Partial<Omit<CommentRow, 'id' | 'replyCount'>> & { postId: number; createdAt: Date },
 ): Promise<CommentRow> {
   return db.write((em) =>
-    em.getRepository<CommentRow>('Comment').save({
+    insertCommentRow(em, {
       parentId: null,
       depth: 0,
       authorName: 'Stored Commenter',
@@ -50,11 +56,26 @@ export function insertComment(
       contentText: 'stored',
       contentHtml: '<p>stored</p>',
       status: 'APPROVED',
+      moderationReason: null,
       ip: null,
       userAgent: null,
+      userId: null,
+      byPostAuthor: false,
       ...fields,
     }),
   );
+}
+
+/**
+ * Sets comments' status as a moderator does (moderateComments), so the
+ * thread counters move with it.
+ */
+export function moderateComments(
+  db: Database,
+  ids: readonly number[],
+  status: CommentStatus,
+): Promise<void> {
+  return db.write((em) => setCommentStatus(em, ids, status));
 }
 
 /**

@@ -24,6 +24,8 @@ import type { PostsService } from '../posts/posts.service.js';
 import { parseId } from '../../lib/ids.js';
 import { messages } from './messages.js';
 import { validateCommentFields } from './validation.js';
+import { dbKindOf, lockThreads, setCommentStatus } from './counters.js';
+import { SqlParams } from '../../db/params.js';
 import type { UserError } from '../../lib/user-errors.js';
 
 export interface ModerationFilter {
@@ -44,6 +46,8 @@ export interface EditCommentInput {
 
 const COMMENTS: ModeratedKind = {
   entity: 'Comment',
+  // The thread counters move with the statuses, in the same unit of work.
+  setStatus: setCommentStatus,
   action: 'comment:moderate',
   messages: {
     required: messages.idsRequired,
@@ -178,16 +182,28 @@ export class CommentModerationService {
     return this.deps.db.write(async (em) => {
       // From the trash, with replies only shown under it: readers saw none of them.
       this.deps.db.changed();
+      // Under the thread's lock, still in the trash: then none of it counts anywhere
+      // (a reader reaches no reply of a trashed comment), and no counter moves.
+      await lockThreads(em, [comment.postId]);
       const repo = em.getRepository<CommentRow>('Comment');
-      const all = await repo.find({
-        select: ['id', 'parentId'],
-        where: { postId: comment.postId },
-      });
-      const deleted = [comment.id];
-      // Breadth-first over the post's comments: bounded by their number.
-      for (let i = 0; i < deleted.length && i < all.length + 1; i++) {
-        for (const c of all) if (c.parentId === deleted[i]) deleted.push(c.id);
-      }
+      const now = await repo.findOne({ select: ['id', 'status'], where: { id: comment.id } });
+      if (now?.status !== 'TRASH')
+        return {
+          deletedIds: [],
+          errors: [{ field: 'id', code: 'NOT_IN_TRASH', message: messages.notInTrash }],
+        };
+      // The comment and every reply below it, nearest first: bounded by the subtree.
+      const p = new SqlParams(dbKindOf(em));
+      const rows = (await em.query(
+        `WITH RECURSIVE sub(id, hops) AS (
+           SELECT id, 0 FROM comments WHERE id = ${p.add(comment.id)}
+           UNION ALL
+           SELECT c.id, sub.hops + 1 FROM sub JOIN comments c ON c.parent_id = sub.id
+         )
+         SELECT id FROM sub ORDER BY hops, id`,
+        p.values,
+      )) as { id: number }[];
+      const deleted = rows.map((r) => Number(r.id));
       await repo.delete({ id: In(deleted) });
       return { deletedIds: deleted, errors: [] };
     });

@@ -1,6 +1,5 @@
 import type { Resolvers } from '../../generated/graphql.js';
-import { pageFromList } from '../../lib/pagination.js';
-import { commentCursorKey } from './thread.js';
+import { replyPageSizes } from './look-ahead.js';
 import { publicAuthorUrl } from './validation.js';
 
 export const commentsResolvers: Resolvers = {
@@ -8,18 +7,17 @@ export const commentsResolvers: Resolvers = {
     submitComment: async (_, { input }, { services, request, loaders }) =>
       services.comments.submitComment(input, request, await loaders.discussionSettings()),
   },
+  // The thread's fields of Post (declared with the post in posts.graphql.ts).
+  Post: {
+    commentCount: (post, _, { loaders }) => loaders.threads.commentCount(post.id),
+    comments: (post, args, { loaders }, info) =>
+      loaders.threads.topLevel(post.id, args, replyPageSizes(info)),
+  },
   Comment: {
     id: (comment) => String(comment.id),
     content: (comment) => comment.contentHtml,
     authorUrl: (comment) => publicAuthorUrl(comment.authorUrl),
-    parent: async (comment, _, { loaders }) =>
-      comment.parentId === null
-        ? null
-        : ((await loaders.thread.load(comment.postId)).byId.get(comment.parentId) ?? null),
-    replies: async (comment, args, { loaders }) => {
-      // A pending comment has no visible replies; its thread is the post's approved one.
-      const thread = await loaders.thread.load(comment.postId);
-      return pageFromList(thread.repliesTo(comment.id), args, commentCursorKey);
-    },
+    parent: (comment, _, { loaders }) => loaders.threads.parent(comment),
+    replies: (comment, args, { loaders }) => loaders.threads.replies(comment, args),
   },
 };

@@ -13,7 +13,7 @@ import type { CommentPipeline, CommentSubmission } from './pipeline.js';
 import { parseId } from '../../lib/ids.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
 import { insertComment, toCommentNode } from './store.js';
-import { PUBLIC_COMMENT_COLUMNS, Thread, type CommentNode } from './thread.js';
+import { PUBLIC_COMMENT_COLUMNS, type CommentNode } from './thread.js';
 import { validateCommentFields } from './validation.js';
 
 export type SubmitCommentInput = CommentSubmission;
@@ -35,22 +35,6 @@ export class CommentsService {
 
   private get repo() {
     return this.deps.db.read.getRepository<CommentRow>('Comment');
-  }
-
-  /** Approved comments of each post, in one statement. */
-  async threadsByPostIds(postIds: readonly number[]): Promise<Map<number, Thread>> {
-    const rows = (await this.repo.find({
-      select: [...PUBLIC_COMMENT_COLUMNS],
-      where: { postId: In([...postIds]), status: 'APPROVED' },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    })) as CommentNode[];
-    const byPost = new Map<number, CommentNode[]>();
-    for (const row of rows) {
-      const list = byPost.get(row.postId) ?? [];
-      list.push(row);
-      byPost.set(row.postId, list);
-    }
-    return new Map(postIds.map((id) => [id, new Thread(byPost.get(id) ?? [])]));
   }
 
   /**

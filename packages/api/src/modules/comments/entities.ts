@@ -23,9 +23,27 @@ export interface CommentRow {
   userId: number | null;
   /** Written by the post's own author. */
   byPostAuthor: boolean;
+  /**
+   * Its approved direct replies, kept exact by counters.ts in the unit of
+   * work of every change: a page of replies knows its totalCount and
+   * hasNextPage without counting them.
+   */
+  replyCount: number;
 }
 
-/** The comments table. */
+/**
+ * A post's thread counters (table comment_threads), kept exact by
+ * counters.ts: the approved comments readers can reach (the comment and
+ * all its ancestors approved: Post.commentCount) and the approved top-level
+ * ones (Post.comments.totalCount). No row: no approved comments.
+ */
+export interface CommentThreadRow {
+  postId: number;
+  commentCount: number;
+  topLevelCount: number;
+}
+
+/** The comments table and the per-post thread counters. */
 export function commentEntities(kind: DbKind) {
   const ts = timestampType(kind);
   const id = ID_COLUMN;
@@ -50,8 +68,19 @@ export function commentEntities(kind: DbKind) {
       createdAt: { type: ts, name: 'created_at' },
       userId: { type: 'integer', name: 'user_id', nullable: true },
       byPostAuthor: { type: 'boolean', name: 'by_post_author', default: false },
+      replyCount: { type: 'integer', name: 'reply_count', default: 0 },
     },
   });
 
-  return [Comment];
+  const CommentThread = new EntitySchema<CommentThreadRow>({
+    name: 'CommentThread',
+    tableName: 'comment_threads',
+    columns: {
+      postId: { type: 'integer', name: 'post_id', primary: true },
+      commentCount: { type: 'integer', name: 'comment_count', default: 0 },
+      topLevelCount: { type: 'integer', name: 'top_level_count', default: 0 },
+    },
+  });
+
+  return [Comment, CommentThread];
 }

@@ -1,16 +1,16 @@
-import DataLoader from 'dataloader';
-import { fromMap } from '../../lib/loaders.js';
 import { defineModule, type ModuleDeps } from '../module.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { commentModerationTypeDefs } from './comment-moderation.graphql.js';
 import { commentModerationResolvers } from './comment-moderation.resolvers.js';
 import { CommentModerationService } from './comment-moderation.service.js';
+import { CommentThreadsService } from './comment-threads.service.js';
 import { commentsTypeDefs } from './comments.graphql.js';
 import { commentsResolvers } from './comments.resolvers.js';
 import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
+import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
 import { CommentPipeline } from './pipeline.js';
-import type { Thread } from './thread.js';
+import { ThreadLoader } from './thread-loader.js';
 
 /** Comments: the reader's thread, the submission pipeline, the moderation queue. */
 export const commentsModule = defineModule({
@@ -18,20 +18,17 @@ export const commentsModule = defineModule({
   typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
   resolvers: [commentsResolvers, commentModerationResolvers],
   entities: commentEntities,
+  migrations: [ThreadCounters1795479000000],
   mappers: {
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
   },
   services: ({ db, posts }: ModuleDeps<{ posts: PostsService }>) => ({
     comments: new CommentsService({ db, posts, pipeline: new CommentPipeline({ db, posts }) }),
+    commentThreads: new CommentThreadsService({ db }),
     commentModeration: new CommentModerationService({ db, posts }),
   }),
-  loaders: ({ comments }) => ({
-    thread: new DataLoader<number, Thread>(
-      fromMap(
-        (ids) => comments.threadsByPostIds(ids),
-        (id) => new Error(`Thread ${id} not loaded`),
-      ),
-    ),
+  loaders: ({ commentThreads }) => ({
+    threads: new ThreadLoader(commentThreads),
   }),
 });

@@ -17,11 +17,16 @@ export interface ModeratedKind {
   action: 'comment:moderate' | 'linkback:moderate';
   messages: { required: string; tooMany: string; notFound: string };
   /**
-   * Moves the rows inside the unit of work and returns them as they now are,
-   * by id, when the kind keeps more than the rows in step (linkbacks: their
-   * counters); else one UPDATE.
+   * Moves the rows inside the unit of work, with whatever else must change
+   * with them (comments: their thread counters; linkbacks: their counters).
+   * May return the rows as they now are, by id; otherwise they are read
+   * back. By default one UPDATE.
    */
-  setStatus?: (em: EntityManager, ids: number[], status: CommentStatus) => Promise<Moderated[]>;
+  setStatus?: (
+    em: EntityManager,
+    ids: number[],
+    status: CommentStatus,
+  ) => Promise<Moderated[] | void>;
 }
 
 type Moderated = { id: number; status: CommentStatus };
@@ -107,9 +112,11 @@ export async function moderateInBulk<T extends Moderated>(
   const items = await db.write(async (em) => {
     // What readers see of those posts (their threads, linkbacks and counts).
     db.changed(...new Set(owners.map((o) => tags.post(Number(o.postId)))));
-    if (kind.setStatus) return kind.setStatus(em, known, status);
     const repo = em.getRepository<Moderated>(kind.entity);
-    await repo.update({ id: In(known) }, { status });
+    if (kind.setStatus) {
+      const moved = await kind.setStatus(em, known, status);
+      if (moved) return moved;
+    } else await repo.update({ id: In(known) }, { status });
     return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
   });
   return { items: items as T[], errors: [] };

@@ -1,7 +1,5 @@
 import type { Resolvers } from '../../generated/graphql.js';
-import { commentCursorKey } from '../comments/thread.js';
 import { commentsCloseAt, commentsOpenNow } from '../discussion/discussion-settings.js';
-import { pageFromList } from '../../lib/pagination.js';
 
 export const postsResolvers: Resolvers = {
   Query: {
@@ -21,9 +19,6 @@ export const postsResolvers: Resolvers = {
     },
     author: (post, _, { loaders }) => loaders.author.load(post.authorId),
     tags: (post, _, { loaders }) => loaders.tags.load(post.id),
-    commentCount: async (post, _, { loaders }) => (await loaders.thread.load(post.id)).count,
-    comments: async (post, args, { loaders }) =>
-      pageFromList((await loaders.thread.load(post.id)).topLevel(), args, commentCursorKey),
     shareLinks: async (post, _, { loaders, services }) =>
       services.share.links(await loaders.shareTargets(), {
         url: services.posts.postUrl(post),
