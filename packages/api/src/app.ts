@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -107,6 +110,7 @@ export async function buildApp({
       limitsPlugin,
       shareablePlugin,
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
@@ -164,8 +168,9 @@ export async function buildApp({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: async (request, reply) => {
-      if (request.method !== 'OPTIONS' && http.serve(request, reply, graphqlKey(request)))
-        return reply;
+      // With the cache off, no key is made (it hashes the query).
+      const key = http.cache && request.method !== 'OPTIONS' ? graphqlKey(request) : null;
+      if (http.serve(request, reply, key)) return reply;
       return (graphql as (req: FastifyRequest, res: FastifyReply) => Promise<unknown>).call(
         app,
         request,

@@ -40,16 +40,18 @@ export function holdsNul(value: unknown): boolean {
 const NUL_IN_SOURCE = /\u0000|\\u0000/i;
 
 /**
- * Throws BAD_USER_INPUT (HTTP 400) when a string literal of the document, or
- * any variable value, holds a NUL character. Given the query's text, the
- * document is walked only when the text holds one (a scan, on every request).
+ * The first string literal holding a NUL of each document seen, or null.
+ * Apollo hands every request with the same query text the same parsed
+ * document (its document store), so a document is walked once, not on every
+ * request; a document Apollo has let go is collected here too.
  */
-export function rejectNulInput(
-  document: DocumentNode,
-  variables: Record<string, unknown>,
-  source?: string,
-): void {
-  let literal: ASTNode | undefined;
+const literals = new WeakMap<DocumentNode, ASTNode | null>();
+
+function nulLiteral(document: DocumentNode, source?: string): ASTNode | null {
+  let literal = literals.get(document);
+  if (literal !== undefined) return literal;
+  literal = null;
+  // The text first: without a NUL in it, no literal can hold one.
   if (source === undefined || NUL_IN_SOURCE.test(source)) {
     visit(document, {
       StringValue: (node) => {
@@ -57,6 +59,20 @@ export function rejectNulInput(
       },
     });
   }
+  literals.set(document, literal);
+  return literal;
+}
+
+/**
+ * Throws BAD_USER_INPUT (HTTP 400) when a string literal of the document, or
+ * any variable value, holds a NUL character.
+ */
+export function rejectNulInput(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  source?: string,
+): void {
+  const literal = nulLiteral(document, source);
   if (literal) throw refuse(`A string in the query ${NUL_MESSAGE}`, [literal]);
   for (const [name, value] of Object.entries(variables)) {
     if (name.includes(NUL) || holdsNul(value)) {

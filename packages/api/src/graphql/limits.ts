@@ -76,8 +76,25 @@ export interface DocumentCounts {
   directives: number;
 }
 
+/**
+ * The counts of documents already seen. Apollo keeps each parsed and
+ * validated document (its document store) and hands the same object to
+ * every request with that query text, so a known document is counted once,
+ * not once per request; a document Apollo has let go is collected here too.
+ */
+const counted = new WeakMap<DocumentNode, DocumentCounts>();
+
 /** Fragment definitions, aliases and directives as written in the document: one linear pass. */
 export function countDocument(document: DocumentNode): DocumentCounts {
+  let known = counted.get(document);
+  if (!known) {
+    known = countOnce(document);
+    counted.set(document, known);
+  }
+  return known;
+}
+
+function countOnce(document: DocumentNode): DocumentCounts {
   const counts: DocumentCounts = { fragments: 0, aliases: 0, directives: 0 };
   visit(document, {
     FragmentDefinition: () => void counts.fragments++,
