@@ -2,6 +2,7 @@ import { In } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import { dbDate } from '../../db/dates.js';
 import { SqlParams } from '../../db/params.js';
+import { RawRows } from '../../db/raw-rows.js';
 import type { Cursor } from '../../lib/pagination.js';
 import type { CommentRow, CommentThreadRow } from './entities.js';
 import {
@@ -38,26 +39,22 @@ export class CommentThreadsService {
     return this.deps.db.read.getRepository<CommentRow>('Comment');
   }
 
-  /** The columns a node is read with, as `alias.column AS column`. */
-  private columns(alias: string): string {
-    return this.publicColumns
-      .map((c) => `${alias}.${c.databaseName} AS ${c.databaseName}`)
-      .join(', ');
+  private nodeRows?: RawRows<CommentNode>;
+
+  /** What a node is read with (db/raw-rows.ts): its public columns, made on the first read. */
+  private get nodes(): RawRows<CommentNode> {
+    this.nodeRows ??= new RawRows<CommentNode>(this.repo, PUBLIC_COMMENT_COLUMNS);
+    return this.nodeRows;
   }
 
-  private get publicColumns() {
-    const { metadata } = this.repo;
-    return PUBLIC_COMMENT_COLUMNS.map((name) => metadata.findColumnWithPropertyName(name)!);
+  /** The columns a node is read with, as `alias."column" AS "column"`. */
+  private columns(alias: string): string {
+    return this.nodes.select(alias);
   }
 
   /** A node from a raw row, converted as TypeORM converts entity reads (dates, booleans). */
   private hydrate(raw: Record<string, unknown>): CommentNode {
-    const { driver } = this.repo.metadata.connection;
-    const node: Record<string, unknown> = {};
-    for (const column of this.publicColumns) {
-      node[column.propertyName] = driver.prepareHydratedValue(raw[column.databaseName], column);
-    }
-    return node as unknown as CommentNode;
+    return this.nodes.hydrate(raw);
   }
 
   private keysetAfter(p: SqlParams, alias: string, after: Cursor | null): string {

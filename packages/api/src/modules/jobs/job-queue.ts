@@ -1,3 +1,4 @@
+import { RawRows } from '../../db/raw-rows.js';
 import type { EntityManager } from 'typeorm';
 import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
@@ -119,7 +120,8 @@ export class JobQueue {
         RETURNING *`,
       [now, stale],
     );
-    return rows[0] ? hydrate<JobRow>(em, 'Job', rows[0]) : null;
+    // A row of RETURNING *, converted as TypeORM converts what it reads.
+    return rows[0] ? new RawRows<JobRow>(em.getRepository('Job')).hydrate(rows[0]) : null;
   }
 
   private async claimHoldingWriteLock(
@@ -229,17 +231,4 @@ function runAtOf(payload: string): Date {
   } catch {
     return new Date(0);
   }
-}
-
-/** An entity from a row of raw SQL (RETURNING *), converted as TypeORM converts what it reads. */
-function hydrate<T>(em: EntityManager, entity: string, raw: Record<string, unknown>): T {
-  const metadata = em.connection.getMetadata(entity);
-  const row: Record<string, unknown> = {};
-  for (const column of metadata.columns) {
-    row[column.propertyName] = em.connection.driver.prepareHydratedValue(
-      raw[column.databaseName],
-      column,
-    );
-  }
-  return row as T;
 }

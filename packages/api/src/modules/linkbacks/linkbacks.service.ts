@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { In, MoreThan, type EntityManager } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
+import { SqlParams } from '../../db/params.js';
+import { RawRows } from '../../db/raw-rows.js';
 import type { IncomingPingRow, LinkbackKind, LinkbackRow, LinkbackStatus } from './entities.js';
 import type { PostRow } from '../posts/entities.js';
 import type { SettingRow } from '../../db/settings.js';
@@ -70,6 +72,9 @@ export class LinkbacksService {
     return this.deps.db;
   }
 
+  /** Linkbacks for hand-written SQL (db/raw-rows.ts), made on the first read. */
+  private rawLinkbacks?: RawRows<LinkbackRow>;
+
   /** Reads, on the reader or inside a unit of work (to see what it wrote). */
   private linkbacks(em?: EntityManager): ReadRepository<LinkbackRow> {
     return (em ?? this.db.read).getRepository<LinkbackRow>('Linkback');
@@ -87,51 +92,40 @@ export class LinkbacksService {
    */
   async approvedSlices(keys: readonly LinkbackSliceKey[]): Promise<LinkbackSlice[]> {
     if (keys.length === 0) return [];
-    const metadata = this.linkbacks().metadata;
-    const { driver } = metadata.connection;
-    const columns = metadata.columns.map((c) => `l."${c.databaseName}"`).join(', ');
-    const parameters: Record<string, unknown> = { approved: 'APPROVED' };
+    this.rawLinkbacks ??= new RawRows<LinkbackRow>(this.linkbacks());
+    const rows = this.rawLinkbacks;
+    const p = new SqlParams(this.db.kind);
+    const approved = p.add('APPROVED');
     // One member per key: a one-row select, so that a post without a counter
     // row or without linkbacks still answers, joined to its counter and to
     // its page of linkbacks (the index idx_linkbacks_post_status_created_id).
     const members = keys.map((key, i) => {
       if (!Number.isInteger(key.limit) || key.limit < 0) throw new Error(`Bad limit ${key.limit}`);
-      parameters[`post${i}`] = key.postId;
+      const post = p.add(key.postId);
       let after = '';
       if (key.after) {
-        parameters[`at${i}`] = dbDate(this.db, new Date(key.after.time));
-        parameters[`id${i}`] = key.after.id;
-        after = `AND (x.created_at > :at${i} OR (x.created_at = :at${i} AND x.id > :id${i}))`;
+        const at = p.add(dbDate(this.db, new Date(key.after.time)));
+        after = `AND (x.created_at > ${at} OR (x.created_at = ${at} AND x.id > ${p.add(key.after.id)}))`;
       }
-      return `SELECT ${i} AS k, COALESCE(c.approved, 0) AS approved_count, ${columns}
+      return `SELECT ${i} AS k, COALESCE(c.approved, 0) AS approved_count, ${rows.select('l')}
         FROM (SELECT 1 AS one) AS base
-        LEFT JOIN linkback_counters AS c ON c.post_id = :post${i}
+        LEFT JOIN linkback_counters AS c ON c.post_id = ${post}
         LEFT JOIN (
           SELECT * FROM linkbacks AS x
-          WHERE x.post_id = :post${i} AND x.status = :approved ${after}
+          WHERE x.post_id = ${post} AND x.status = ${approved} ${after}
           ORDER BY x.created_at ASC, x.id ASC
           LIMIT ${key.limit}
         ) AS l ON 1 = 1`;
     });
-    const raw = await this.db.read
-      .createQueryBuilder()
-      .select('*')
-      .from(`(${members.join('\n UNION ALL ')})`, 'page')
-      .setParameters(parameters)
-      .orderBy('k', 'ASC')
-      .addOrderBy('created_at', 'ASC')
-      .addOrderBy('id', 'ASC')
-      .getRawMany<Record<string, unknown>>();
+    const raw = await this.db.read.query<Record<string, unknown>[]>(
+      `SELECT * FROM (${members.join('\n UNION ALL ')}) AS page ORDER BY k ASC, created_at ASC, id ASC`,
+      p.values,
+    );
     const slices = keys.map(() => ({ rows: [] as LinkbackRow[], approved: 0 }));
     for (const r of raw) {
       const slice = slices[Number(r.k)]!;
       slice.approved = Number(r.approved_count);
-      if (r.id == null) continue;
-      const row: Record<string, unknown> = {};
-      for (const c of metadata.columns) {
-        row[c.propertyName] = driver.prepareHydratedValue(r[c.databaseName], c);
-      }
-      slice.rows.push(row as unknown as LinkbackRow);
+      if (r.id != null) slice.rows.push(rows.hydrate(r));
     }
     return slices;
   }

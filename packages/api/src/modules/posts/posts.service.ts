@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js';
-import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import type { Config } from '../../config.js';
 import { dbDate } from '../../db/dates.js';
 import type { AuthorRow, PostRow, PostTagRow, TagRow } from './entities.js';
@@ -10,7 +10,9 @@ import {
   type Page,
   type PageArgs,
 } from '../../lib/pagination.js';
-import { visibleCondition } from './visibility.js';
+import { visibleCondition, visibleSql } from './visibility.js';
+import { SqlParams } from '../../db/params.js';
+import { RawRows } from '../../db/raw-rows.js';
 
 export interface PostListArgs extends PageArgs {
   tag?: string | null;
@@ -22,21 +24,46 @@ export interface PostWithAuthor {
   author: AuthorRow;
 }
 
-/** Joins the author (into `author`, taken out again by splitAuthor) to posts under `p`. */
-function withAuthor(qb: SelectQueryBuilder<PostRow>): SelectQueryBuilder<PostRow> {
-  return qb.innerJoinAndMapOne('p.author', 'Author', 'a', 'a.id = p.authorId');
-}
-
-function splitAuthor(row: PostRow): PostWithAuthor {
-  const { author, ...post } = row as PostRow & { author: AuthorRow };
-  return { post, author };
-}
+/** A statement's post and author columns under prefixes, so that their names cannot clash. */
+const POST = 'p_';
+const AUTHOR = 'a_';
 
 export class PostsService {
   constructor(private readonly deps: { db: Database; config: Config }) {}
 
   private get db() {
     return this.deps.db;
+  }
+
+  private rawColumns?: { post: RawRows<PostRow>; author: RawRows<AuthorRow> };
+
+  /** Posts and their authors for hand-written SQL: made once, on the first read. */
+  private get raw() {
+    this.rawColumns ??= {
+      post: new RawRows<PostRow>(this.db.read.getRepository<PostRow>('Post')),
+      author: new RawRows<AuthorRow>(this.db.read.getRepository<AuthorRow>('Author')),
+    };
+    return this.rawColumns;
+  }
+
+  /**
+   * Visible posts joined to their authors, as hand-written SQL (db/raw-rows.ts:
+   * the reader's hottest read), with `where` and `order` added; the rows
+   * split into post and author.
+   */
+  private async visibleWithAuthor(
+    build: (p: SqlParams) => { where?: string; order?: string; limit: number },
+  ): Promise<PostWithAuthor[]> {
+    const { post, author } = this.raw;
+    const p = new SqlParams(this.db.kind);
+    const visible = visibleSql('p', p, this.db);
+    const { where, order, limit } = build(p);
+    const sql = `SELECT ${post.select('p', POST)}, ${author.select('a', AUTHOR)}
+      FROM posts p INNER JOIN authors a ON a.id = p.author_id
+      WHERE ${visible}${where ? ` AND ${where}` : ''}
+      ${order ? `ORDER BY ${order}` : ''} LIMIT ${p.int(limit)}`;
+    const rows = await this.db.read.query<Record<string, unknown>[]>(sql, p.values);
+    return rows.map((r) => ({ post: post.hydrate(r, POST), author: author.hydrate(r, AUTHOR) }));
   }
 
   /** Posts a reader may see (the rule in ./visibility.ts). */
@@ -54,8 +81,11 @@ export class PostsService {
 
   /** A published post and its author, in one statement (the post page). */
   async findPublishedBySlugWithAuthor(slug: string): Promise<PostWithAuthor | null> {
-    const row = await withAuthor(this.visible()).andWhere('p.slug = :slug', { slug }).getOne();
-    return row ? splitAuthor(row) : null;
+    const [found] = await this.visibleWithAuthor((p) => ({
+      where: `p.slug = ${p.add(slug)}`,
+      limit: 1,
+    }));
+    return found ?? null;
   }
 
   findPublishedById(id: number): Promise<PostRow | null> {
@@ -100,33 +130,27 @@ export class PostsService {
    */
   async listPublished(args: PostListArgs): Promise<{ page: Page<PostRow>; authors: AuthorRow[] }> {
     const size = pageSize(args.first);
-    const qb = withAuthor(this.visible());
-    if (args.after) {
-      const after = decodeCursor(args.after);
-      const at = dbDate(this.db, new Date(after.time));
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('p.publishedAt < :at', { at })
-            .orWhere('(p.publishedAt = :at AND p.id < :afterId)', { at, afterId: after.id }),
-        ),
-      );
-    }
-    if (args.tag) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = :tag)',
-        { tag: args.tag },
-      );
-    }
-    // limit(), not take(): one author per post, so LIMIT counts posts, and take()
-    // with a join would read the page's ids in a statement of their own first.
-    const rows = (
-      await qb
-        .orderBy('p.publishedAt', 'DESC')
-        .addOrderBy('p.id', 'DESC')
-        .limit(size + 1)
-        .getMany()
-    ).map(splitAuthor);
+    const rows = await this.visibleWithAuthor((p) => {
+      const where: string[] = [];
+      if (args.after) {
+        const after = decodeCursor(args.after);
+        const at = p.add(dbDate(this.db, new Date(after.time)));
+        where.push(
+          `(p.published_at < ${at} OR (p.published_at = ${at} AND p.id < ${p.add(after.id)}))`,
+        );
+      }
+      if (args.tag) {
+        where.push(
+          `EXISTS (SELECT 1 FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = ${p.add(args.tag)})`,
+        );
+      }
+      // One author per post: LIMIT counts posts.
+      return {
+        where: where.join(' AND '),
+        order: 'p.published_at DESC, p.id DESC',
+        limit: size + 1,
+      };
+    });
     const page = pageOfRows(
       rows.map((r) => r.post),
       size,
@@ -142,14 +166,16 @@ export class PostsService {
   }
 
   async tagsByPostIds(postIds: readonly number[]): Promise<Map<number, TagRow[]>> {
-    const rows = await this.db.read
-      .createQueryBuilder()
-      .select(['pt.post_id AS "postId"', 't.id AS "id"', 't.name AS "name"', 't.slug AS "slug"'])
-      .from('post_tags', 'pt')
-      .innerJoin('tags', 't', 't.id = pt.tag_id')
-      .where('pt.post_id IN (:...postIds)', { postIds: [...postIds] })
-      .orderBy('t.name', 'ASC')
-      .getRawMany<PostTagRow & { id: number; name: string; slug: string }>();
+    if (postIds.length === 0) return new Map();
+    const p = new SqlParams(this.db.kind);
+    const rows = await this.db.read.query<
+      (PostTagRow & { id: number; name: string; slug: string })[]
+    >(
+      `SELECT pt.post_id AS "postId", t.id AS "id", t.name AS "name", t.slug AS "slug"
+       FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id
+       WHERE pt.post_id IN (${p.list(postIds)}) ORDER BY t.name ASC`,
+      p.values,
+    );
     const byPost = new Map<number, TagRow[]>();
     for (const r of rows) {
       const list = byPost.get(Number(r.postId)) ?? [];

@@ -1,13 +1,14 @@
 import type { ObjectLiteral } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import { dbDate } from '../../db/dates.js';
+import type { SqlParams } from '../../db/params.js';
 import type { PostRow } from './entities.js';
 
 /**
  * The one visibility rule: a reader sees a post when it is PUBLISHED and its
  * publication time has come (publishedAt <= now). Editors see the rest of
  * PUBLISHED as SCHEDULED, so the two always add up to every PUBLISHED post.
- * Both forms below, in memory and in SQL, say the same; change them together.
+ * The forms below, in memory and in SQL, say the same; change them together.
  */
 
 /** What editors see: SCHEDULED is a published post whose publication time has not come yet. */
@@ -62,6 +63,19 @@ export function editorStatusCondition(
     default:
       return { where: `${alias}.status <> :${p}_trash`, parameters: { [`${p}_trash`]: 'TRASH' } };
   }
+}
+
+/**
+ * visibleCondition as the text of hand-written SQL (db/params.ts) over the
+ * `posts` table under `alias`, its column names rather than properties.
+ */
+export function visibleSql(
+  alias: string,
+  p: SqlParams,
+  on: Pick<Database, 'kind'>,
+  now = new Date(),
+): string {
+  return `(${alias}.status = ${p.add('PUBLISHED')} AND ${alias}.published_at <= ${p.add(dbDate(on, now))})`;
 }
 
 /** The SQL form of isVisible: posts under `alias` that readers can see at `now`. */
