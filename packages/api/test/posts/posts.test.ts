@@ -110,4 +110,36 @@ describe.each(databaseKinds())('posts on %s', (kind) => {
     );
     expect(counts).toEqual([6, 1, 3, 8]);
   });
+
+  // Last: it adds posts.
+  it('gives each post its own tags by name, with the post and in the list, and none to a post without', async () => {
+    const tagged = await addPost({ slug: 'three-tags', publishedAt: new Date(Date.now() - 1000) });
+    await addPost({ slug: 'no-tags', publishedAt: new Date(Date.now() - 500) });
+    await server.db.write(async (em) => {
+      for (const [name, slug] of [
+        ['zeta', 'zeta'],
+        ['Alpha', 'alpha'],
+        ['mid "quoted" \\ tag', 'mid'],
+      ]) {
+        const tag = await em.getRepository('Tag').save({ name, slug });
+        await em.getRepository('PostTag').save({ postId: tagged.id, tagId: tag.id });
+      }
+    });
+    const expected = [
+      { name: 'Alpha', slug: 'alpha' },
+      { name: 'mid "quoted" \\ tag', slug: 'mid' },
+      { name: 'zeta', slug: 'zeta' },
+    ];
+    type Tags = { name: string; slug: string }[];
+    const one = await server.gql<{ post: { tags: Tags } }>(
+      `{ post(slug: "three-tags") { tags { name slug } } }`,
+    );
+    expect(one.data!.post.tags).toEqual(expected);
+    const list = await server.gql<{ posts: { edges: { node: { slug: string; tags: Tags } }[] } }>(
+      `{ posts(first: 3) { edges { node { slug tags { name slug } } } } }`,
+    );
+    const bySlug = new Map(list.data!.posts.edges.map((e) => [e.node.slug, e.node.tags]));
+    expect(bySlug.get('no-tags')).toEqual([]);
+    expect(bySlug.get('three-tags')).toEqual(expected);
+  });
 });

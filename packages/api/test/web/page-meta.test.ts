@@ -44,14 +44,14 @@ describe('page meta, status codes and assets of the reader pages', () => {
     expect(body).toContain('<div id="app">');
   });
 
-  it('renders a post page, thread and all, with the four SQL statements of its PostPage query (the route shares the post with it; settings are kept in memory)', async () => {
+  it('renders a post page, thread and all, with the three SQL statements of its PostPage query (the route shares the post with it; settings are kept in memory)', async () => {
     await (await html(`/posts/${SLUG}`)).text(); // warm-up
     const statements = await server.countQueries(async () => {
       const res = await html(`/posts/${SLUG}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('— Colloquy</title>');
     });
-    expect(statements).toBe(4);
+    expect(statements).toBe(3);
   });
 
   it('escapes post titles in the meta tags', async () => {

@@ -49,18 +49,20 @@ export const postsModule = defineModule({
         (id) => new Error(`Author ${id} not found`),
       ),
     );
+    const postTags = new DataLoader<number, TagRow[]>(
+      fromMap(
+        (ids) => posts.tagsByPostIds(ids),
+        () => [],
+      ),
+    );
     return {
       author,
-      tags: new DataLoader<number, TagRow[]>(
-        fromMap(
-          (ids) => posts.tagsByPostIds(ids),
-          () => [],
-        ),
-      ),
+      tags: postTags,
       /**
        * A published post by slug, read once per request: the reader page's route
        * (status, meta) and its Query.post share one statement, which reads the
-       * author too (primed into `author`, so Post.author reads nothing more).
+       * author and the tags too (primed into `author` and `tags`, so Post.author
+       * and Post.tags read nothing more).
        */
       publishedBySlug: new DataLoader<string, PostRow | null>(
         async (slugs) =>
@@ -70,16 +72,18 @@ export const postsModule = defineModule({
               const found = await posts.findPublishedBySlugWithAuthor(slug);
               if (!found) return null;
               author.prime(found.author.id, found.author);
+              postTags.prime(found.post.id, found.tags);
               reads.read(tags.post(found.post.id), tags.author(found.author.id));
               return found.post;
             }),
           ),
         { batch: false },
       ),
-      /** A page of published posts (Query.posts); their authors come in the same statement, into `author`. */
+      /** A page of published posts (Query.posts); their authors and tags come in the same statement, into `author` and `tags`. */
       publishedPosts: async (args: PostListArgs): Promise<Page<PostRow>> => {
-        const { page, authors } = await posts.listPublished(args);
+        const { page, authors, tags: tagsOf } = await posts.listPublished(args);
         for (const a of authors) author.prime(a.id, a);
+        for (const [id, list] of tagsOf) postTags.prime(id, list);
         reads.read(tags.posts);
         for (const { node } of page.edges)
           reads.read(tags.post(node.id), tags.author(node.authorId));

@@ -18,10 +18,22 @@ export interface PostListArgs extends PageArgs {
   tag?: string | null;
 }
 
-/** A post read with its author, in the same statement. */
+/** A post read with its author and its tags, in the same statement. */
 export interface PostWithAuthor {
   post: PostRow;
   author: AuthorRow;
+  /** By name, as tagsByPostIds orders them. */
+  tags: TagRow[];
+}
+
+/** The tags column of a post read (see PostsService.tagsColumn): parsed JSON on PostgreSQL, text on SQLite. */
+function tagsOf(value: unknown): TagRow[] {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value) as [
+    unknown,
+    string,
+    string,
+  ][];
+  return list.map(([id, name, slug]) => ({ id: Number(id), name, slug }));
 }
 
 /** A statement's post and author columns under prefixes, so that their names cannot clash. */
@@ -58,12 +70,30 @@ export class PostsService {
     const p = new SqlParams(this.db.kind);
     const visible = visibleSql('p', p, this.db);
     const { where, order, limit } = build(p);
-    const sql = `SELECT ${post.select('p', POST)}, ${author.select('a', AUTHOR)}
+    const sql = `SELECT ${post.select('p', POST)}, ${author.select('a', AUTHOR)},
+        ${this.tagsColumn()} AS tags_json
       FROM posts p INNER JOIN authors a ON a.id = p.author_id
       WHERE ${visible}${where ? ` AND ${where}` : ''}
       ${order ? `ORDER BY ${order}` : ''} LIMIT ${p.int(limit)}`;
     const rows = await this.db.read.query<Record<string, unknown>[]>(sql, p.values);
-    return rows.map((r) => ({ post: post.hydrate(r, POST), author: author.hydrate(r, AUTHOR) }));
+    return rows.map((r) => ({
+      post: post.hydrate(r, POST),
+      author: author.hydrate(r, AUTHOR),
+      tags: tagsOf(r.tags_json),
+    }));
+  }
+
+  /**
+   * The tags of the post under `p` as one JSON value, `[[id, name, slug], …]`
+   * by name (PostgreSQL's json_agg, SQLite's json_group_array; both order
+   * inside the aggregate): a post's tags come with it, not in a statement of
+   * their own.
+   */
+  private tagsColumn(): string {
+    const from = 'FROM post_tags pt INNER JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id';
+    return this.db.kind === 'postgres'
+      ? `(SELECT COALESCE(json_agg(json_build_array(t.id, t.name, t.slug) ORDER BY t.name), '[]'::json) ${from})`
+      : `(SELECT json_group_array(json_array(t.id, t.name, t.slug) ORDER BY t.name) ${from})`;
   }
 
   /** Posts a reader may see (the rule in ./visibility.ts). */
@@ -128,7 +158,9 @@ export class PostsService {
    * Published posts, newest first, keyset-paginated on (publishedAt, id),
    * and their authors, in one statement.
    */
-  async listPublished(args: PostListArgs): Promise<{ page: Page<PostRow>; authors: AuthorRow[] }> {
+  async listPublished(
+    args: PostListArgs,
+  ): Promise<{ page: Page<PostRow>; authors: AuthorRow[]; tags: Map<number, TagRow[]> }> {
     const size = pageSize(args.first);
     const rows = await this.visibleWithAuthor((p) => {
       const where: string[] = [];
@@ -157,7 +189,12 @@ export class PostsService {
       (post) => ({ time: post.publishedAt!.getTime(), id: post.id }),
       -1,
     );
-    return { page, authors: rows.slice(0, size).map((r) => r.author) };
+    const shown = rows.slice(0, size);
+    return {
+      page,
+      authors: shown.map((r) => r.author),
+      tags: new Map(shown.map((r) => [r.post.id, r.tags])),
+    };
   }
 
   async authorsByIds(ids: readonly number[]): Promise<Map<number, AuthorRow>> {
