@@ -430,6 +430,8 @@ interface BigRow extends Measured {
   sql: number;
   /** p50 over the 50-comment post's p50. */
   ratio: number;
+  /** The server's highest resident memory during this scenario's loads, in MB. */
+  rssPeak: number;
 }
 
 interface BigPost {
@@ -548,9 +550,14 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
 
     for (const s of scenarios.slice(1))
       await load(server.url, s.request, { seconds: WARMUP_SECONDS, expect: s.answer });
-    const results = await rounds(scenarios, (s) =>
-      load(server.url, s.request, { expect: s.answer }),
-    );
+    // Each scenario's highest memory under load, the rounds being interleaved: alike but for the post.
+    const peaks = scenarios.map(() => 0);
+    const results = await rounds(scenarios, async (s, i) => {
+      const rss = sampleRss(server);
+      const result = await load(server.url, s.request, { expect: s.answer });
+      peaks[i] = Math.max(peaks[i]!, rss.stop());
+      return result;
+    });
     const rssAfter = server.rssMb();
 
     const base = measured(results[0]!);
@@ -563,6 +570,7 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
         bytes: s.answer.length,
         sql: sql[i]!,
         ratio: m.p50 / base.p50,
+        rssPeak: peaks[i]!,
       };
     });
     for (const r of rows)
@@ -570,13 +578,26 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
         `${label.padEnd(10)} ${r.scenario.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms (${r.ratio.toFixed(2)} × the ${BASELINE_COMMENTS}-comment p50; goal ≤ ${LATENCY_GOAL})  p99 ${r.p99} ms  ${r.sql} SQL`,
       );
     console.log(
-      `${label.padEnd(10)} server RSS ${rssBefore} MB before the big post's requests, ${rssAfter} MB after: ${growth(rssBefore, rssAfter)} MB (goal ≤ ${RSS_GOAL_MB} MB)`,
+      `${label.padEnd(10)} server RSS ${rssBefore} MB before the big post's requests, ${rssAfter} MB after: ${growth(rssBefore, rssAfter)} MB (goal ≤ ${RSS_GOAL_MB} MB); at its peak under load ${rows.map((r) => r.rssPeak).join(' / ')} MB`,
     );
     return { db: label, comments: BIG_THREAD, buildSeconds, rows, rssBefore, rssAfter };
   } finally {
     await app.close();
     await database.close();
   }
+}
+
+/** Samples the server's resident memory every 100 ms until stopped; stop() gives the highest, in MB. */
+function sampleRss(server: Server): { stop: () => number } {
+  let peak = server.rssMb();
+  const timer = setInterval(() => (peak = Math.max(peak, server.rssMb())), 100);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, server.rssMb());
+    },
+  };
 }
 
 const growth = (before: number, after: number) => {
@@ -658,18 +679,18 @@ async function main() {
     '',
     `## The ${BIG_THREAD.toLocaleString('en-US')}-comment post`,
     '',
-    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post, then the three) after a ${WARMUP_SECONDS} s warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process, read when warm before the big post's first request and after its last) growing by ${RSS_GOAL_MB} MB at most. SQL statements are counted in-process, as above.`,
+    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post, then the three, every other round in reverse order) after a warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process) growing by ${RSS_GOAL_MB} MB at most, read when warm after the build before the big post's first request and after its last. Under load a Node process's resident memory swings by tens of MB whatever it serves (its heap grows and shrinks with garbage collection), so each row also gives the highest VmRSS sampled (every 100 ms) during its own loads: the rounds being interleaved, the peaks compare the posts under the same history. SQL statements are counted in-process, as above.`,
     '',
-    '| Database | Scenario | p50 ms | p99 ms | Requests/s | × 50-comment p50 | Response bytes | SQL / request | Server RSS before / after / growth (MB) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| Database | Scenario | p50 ms | p99 ms | Requests/s | × 50-comment p50 | Response bytes | SQL / request | RSS peak under load (MB) | Server RSS before / after / growth (MB) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...big.flatMap((b) =>
       b.rows.map(
         (r, i) =>
-          `| ${b.db} | ${r.scenario} | ${r.p50} | ${r.p99} | ${r.rps} | ${r.ratio.toFixed(2)} | ${r.bytes} | ${r.sql} | ${i !== 1 ? '' : `${b.rssBefore} / ${b.rssAfter} / ${growth(b.rssBefore, b.rssAfter)}`} |`,
+          `| ${b.db} | ${r.scenario} | ${r.p50} | ${r.p99} | ${r.rps} | ${r.ratio.toFixed(2)} | ${r.bytes} | ${r.sql} | ${r.rssPeak} | ${i !== 1 ? '' : `${b.rssBefore} / ${b.rssAfter} / ${growth(b.rssBefore, b.rssAfter)}`} |`,
       ),
     ),
     '',
-    `Building the thread took ${big.map((b) => `${b.buildSeconds} s on ${b.db}`).join(', ')}. The server's memory, given on the big post's first row, spans all three of its requests (the ${BASELINE_COMMENTS}-comment post's rounds in between them were warm before the first reading).`,
+    `Building the thread took ${big.map((b) => `${b.buildSeconds} s on ${b.db}`).join(', ')}. The server's memory, given on the big post's first row, spans all three of its requests.`,
     '',
     ...(idle.length > 0
       ? [
