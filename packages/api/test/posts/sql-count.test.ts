@@ -24,6 +24,7 @@ interface PageNode {
 type PostPage = {
   post: {
     commentCount: number;
+    tags: { name: string; slug: string }[];
     comments: {
       totalCount: number;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
