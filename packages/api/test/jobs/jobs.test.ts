@@ -80,9 +80,9 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
     expect(await jobs().countBy({ kind: 'test.race', status: 'running' })).toBe(5);
   });
 
-  it.runIf(kind === 'postgres')(
-    "claims past a job whose row another worker's transaction holds, without waiting for it",
-    async () => {
+  // PostgreSQL's alone (registered only there, so the SQLite run reports no skip).
+  if (kind === 'postgres')
+    it("claims past a job whose row another worker's transaction holds, without waiting for it", async () => {
       await jobs().delete({ status: 'queued' });
       const q = queue();
       const first = await q.enqueue(
@@ -114,8 +114,7 @@ describe.each(databaseKinds())('the job queue on %s', (kind) => {
         await other.end();
       }
       expect(await q.claim()).toMatchObject({ id: first.id, status: 'running', attempts: 1 });
-    },
-  );
+    });
 
   it('tells an idle worker when to look again: the next run_at, or when a running job may be taken over', async () => {
     await jobs().delete({ status: In(['queued', 'running']) });

@@ -128,9 +128,9 @@ describe.each(databaseKinds())('job workers woken by notifications on %s', (kind
     await eventually('job 4 to be done', async () => (await job(delayed)).status === 'done');
   });
 
-  it.runIf(kind === 'postgres')(
-    'reconnects when its listener connection is killed, and catches up on what it missed',
-    async () => {
+  // PostgreSQL's alone (registered only there, so the SQLite run reports no skip).
+  if (kind === 'postgres')
+    it('reconnects when its listener connection is killed, and catches up on what it missed', async () => {
       await b.app.jobWorker.whenIdle();
       // A job committed without a notification: what a job enqueued while the
       // connection is down amounts to, since that notification is lost.
@@ -154,8 +154,7 @@ describe.each(databaseKinds())('job workers woken by notifications on %s', (kind
       await enqueue({ n: 6 });
       await eventually('job 6 to run', () => runsOf(6).length === 1);
       expect([...runsOf(5), ...runsOf(6)].map((r) => r.worker)).toEqual(['b', 'b']);
-    },
-  );
+    });
 
   it('runs each of 60 jobs exactly once with three workers on the database', async () => {
     const c = await joinAs('c');
