@@ -99,8 +99,14 @@ export class LinkbacksService {
     // One member per key: a one-row select, so that a post without a counter
     // row or without linkbacks still answers, joined to its counter and to
     // its page of linkbacks (the index idx_linkbacks_post_status_created_id).
-    const members = keys.map((key, i) => {
+    // A count alone (limit 0) of a post whose page the batch reads too (the
+    // post page asks for both) is that page's counter: no member of its own.
+    const countFrom = keys.map((key) =>
+      key.limit === 0 ? keys.findIndex((k) => k.postId === key.postId && k.limit > 0) : -1,
+    );
+    const members = keys.flatMap((key, i) => {
       if (!Number.isInteger(key.limit) || key.limit < 0) throw new Error(`Bad limit ${key.limit}`);
+      if (countFrom[i]! >= 0) return [];
       const post = p.add(key.postId);
       let after = '';
       if (key.after) {
@@ -127,6 +133,8 @@ export class LinkbacksService {
       slice.approved = Number(r.approved_count);
       if (r.id != null) slice.rows.push(rows.hydrate(r));
     }
+    for (const [i, from] of countFrom.entries())
+      if (from >= 0) slices[i]!.approved = slices[from]!.approved;
     return slices;
   }
 
