@@ -3,13 +3,12 @@ import { createHash } from 'node:crypto';
 import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
 import type { CommentRow } from './entities.js';
-import type { PostRow } from '../posts/entities.js';
 import { countLinks } from '../../lib/html.js';
 import { parseId } from '../../lib/ids.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
-import type { PostsService } from '../posts/posts.service.js';
+import type { CommentablePost, PostsService } from '../posts/posts.service.js';
 import { messages, PLACES, reasons, refusals } from './messages.js';
 import { WordMatcher, type CheckedPlace } from './moderation.js';
 import { insertCommentRow, newCommentRow, type Verdict } from './store.js';
@@ -33,7 +32,7 @@ export type PipelineResult = { row: CommentRow; errors: [] } | { row: null; erro
 /** A submission whose fields, post and parent passed every check. */
 interface Checked {
   fields: CommentFields;
-  post: PostRow;
+  post: CommentablePost;
   parentId: number | null;
   depth: number;
   honeypotFilled: boolean;
@@ -123,7 +122,7 @@ export class CommentPipeline {
     const { value, errors } = validateCommentFields(input);
 
     const postId = parseId(input.postId);
-    const post = postId === null ? null : await this.deps.posts.findPublishedById(postId);
+    const post = postId === null ? null : await this.deps.posts.findPublishedForComment(postId);
     if (!post)
       errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
     else if (!commentsOpenNow(post, settings))

@@ -16,6 +16,9 @@ export interface PostListArgs extends PageArgs {
   tag?: string | null;
 }
 
+/** The columns of a post that a comment submission checks. */
+export type CommentablePost = Pick<PostRow, 'id' | 'commentsOpen' | 'publishedAt'>;
+
 /** A post read with its author, in the same statement. */
 export interface PostWithAuthor {
   post: PostRow;
@@ -56,6 +59,18 @@ export class PostsService {
   async findPublishedBySlugWithAuthor(slug: string): Promise<PostWithAuthor | null> {
     const row = await withAuthor(this.visible()).andWhere('p.slug = :slug', { slug }).getOne();
     return row ? splitAuthor(row) : null;
+  }
+
+  /**
+   * What a new comment needs of its post, if readers can see it: whether it
+   * takes comments, and since when it is published. Not its content, which
+   * every submission would otherwise read for nothing.
+   */
+  findPublishedForComment(id: number): Promise<CommentablePost | null> {
+    return this.visible()
+      .select(['p.id', 'p.commentsOpen', 'p.publishedAt'])
+      .andWhere('p.id = :id', { id })
+      .getOne();
   }
 
   findPublishedById(id: number): Promise<PostRow | null> {
