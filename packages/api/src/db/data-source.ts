@@ -12,6 +12,7 @@ import type { DatabaseConfig } from '../config.js';
 import { LocalOnly, PgChangeChannel, SqliteChangeLog } from './change-transport.js';
 import { StatementObserver, TypeOrmDatabase, type Database } from './database.js';
 import { settingEntities } from './settings.js';
+import { sqliteDriver } from './sqlite-statements.js';
 import type { DbKind } from './columns.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
@@ -82,13 +83,6 @@ export interface CreateDatabaseOptions {
   onError?: (message: string) => void;
 }
 
-/**
- * The sqlite3 module as TypeORM gets it. TypeORM calls `verbose()` on the
- * driver, which wraps every statement to record a long stack trace: a cost
- * on each query that only helps while debugging the driver itself.
- */
-const SQLITE_WITHOUT_TRACES = { ...sqlite3, verbose: () => sqlite3 };
-
 /** The size the SQLite WAL file is truncated to after a checkpoint, in bytes. */
 export const SQLITE_WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
@@ -112,7 +106,8 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       new DataSource({
         type: 'sqlite',
         database: db.file,
-        driver: SQLITE_WITHOUT_TRACES,
+        // The writer keeps its prepared statements (sqlite-statements.ts); the reader runs many at once.
+        driver: sqliteDriver(flags === undefined),
         ...(flags === undefined ? {} : { flags }),
         entities,
         migrations,

@@ -12,7 +12,7 @@ import { messages } from './messages.js';
 import type { CommentPipeline, CommentSubmission } from './pipeline.js';
 import { parseId } from '../../lib/ids.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
-import { insertComment, toCommentNode } from './store.js';
+import { insertCommentRow, newCommentRow, toCommentNode } from './store.js';
 import { PUBLIC_COMMENT_COLUMNS, type CommentNode } from './thread.js';
 import { validateCommentFields } from './validation.js';
 
@@ -108,21 +108,22 @@ export class CommentsService {
       errors.push({ field: 'parentId', code: 'POST_IN_TRASH', message: messages.postInTrash });
     if (errors.length > 0) return { comment: null, errors };
 
-    const row = await this.deps.db.write((em) => {
-      this.deps.db.changed(tags.post(post.id));
-      return insertComment(em, {
-        postId: post.id,
-        parentId: parent.id,
-        depth: parent.depth + 1,
-        fields: value,
-        status: 'APPROVED',
-        moderationReason: null,
-        meta,
-        userId: me.userId,
-        byPostAuthor: me.authorId === post.authorId,
-      });
+    const row = newCommentRow({
+      postId: post.id,
+      parentId: parent.id,
+      depth: parent.depth + 1,
+      fields: value,
+      status: 'APPROVED',
+      moderationReason: null,
+      meta,
+      userId: me.userId,
+      byPostAuthor: me.authorId === post.authorId,
     });
-    return { comment: row, errors: [] };
+    const stored = await this.deps.db.write((em) => {
+      this.deps.db.changed(tags.post(post.id));
+      return insertCommentRow(em, { ...row, createdAt: new Date() });
+    });
+    return { comment: stored, errors: [] };
   }
 }
 

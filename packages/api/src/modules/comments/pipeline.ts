@@ -2,17 +2,16 @@ import type { Database } from '../../db/database.js';
 import { createHash } from 'node:crypto';
 import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
-import type { CommentRow, CommentStatus } from './entities.js';
-import type { PostRow } from '../posts/entities.js';
+import type { CommentRow } from './entities.js';
 import { countLinks } from '../../lib/html.js';
 import { parseId } from '../../lib/ids.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
 import type { UserError } from '../../lib/user-errors.js';
 import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussion-settings.js';
-import type { PostsService } from '../posts/posts.service.js';
+import type { CommentablePost, PostsService } from '../posts/posts.service.js';
 import { messages, PLACES, reasons, refusals } from './messages.js';
 import { WordMatcher, type CheckedPlace } from './moderation.js';
-import { insertComment } from './store.js';
+import { insertCommentRow, newCommentRow, type Verdict } from './store.js';
 import { tags } from '../../db/changes.js';
 import { validateCommentFields, type CommentFields } from './validation.js';
 
@@ -33,16 +32,10 @@ export type PipelineResult = { row: CommentRow; errors: [] } | { row: null; erro
 /** A submission whose fields, post and parent passed every check. */
 interface Checked {
   fields: CommentFields;
-  post: PostRow;
+  post: CommentablePost;
   parentId: number | null;
   depth: number;
   honeypotFilled: boolean;
-}
-
-interface Verdict {
-  status: CommentStatus;
-  /** For moderators: why the comment is not approved; null when it is. */
-  reason: string | null;
 }
 
 /** A 64-bit advisory lock key for PostgreSQL, the same in every process. */
@@ -68,7 +61,9 @@ function lockKey(name: string): string {
  *    moderation word, too many links or the moderation mode → PENDING;
  *    otherwise APPROVED. The reasons are stored for moderators.
  *
- * A refusal writes nothing. Steps 2 and 3 and the write share one transaction.
+ * A refusal writes nothing. Steps 2 and the write share one transaction;
+ * step 3 is decided before it, but for "approved before", which the INSERT
+ * itself asks in that transaction (store.ts).
  */
 export class CommentPipeline {
   constructor(
@@ -85,6 +80,20 @@ export class CommentPipeline {
   ): Promise<PipelineResult> {
     const checked = await this.checkInput(input, settings);
     if ('errors' in checked) return { row: null, errors: checked.errors };
+    // Everything that needs no database is done before the unit of work: the
+    // writer is one at a time, and it waits for none of this.
+    const verdict = this.classify(checked, meta, settings);
+    const row = newCommentRow({
+      postId: checked.post.id,
+      parentId: checked.parentId,
+      depth: checked.depth,
+      fields: checked.fields,
+      status: verdict.status,
+      moderationReason: verdict.moderationReason,
+      meta,
+      userId: null,
+      byPostAuthor: false,
+    });
 
     return this.deps.db.write(async (em) => {
       await this.waitForOthersFromSameSender(em, checked, meta, settings);
@@ -93,23 +102,15 @@ export class CommentPipeline {
       const refusal = await this.checkRepeats(em, checked, meta, settings, now);
       if (refusal) return { row: null, errors: [refusal] };
 
-      const verdict = await this.classify(em, checked, meta, settings);
-      const row = await insertComment(em, {
-        postId: checked.post.id,
-        parentId: checked.parentId,
-        depth: checked.depth,
-        fields: checked.fields,
-        status: verdict.status,
-        moderationReason: verdict.reason,
-        meta,
-        userId: null,
-        byPostAuthor: false,
-        createdAt: now,
-      });
+      const stored = await insertCommentRow(
+        em,
+        { ...row, createdAt: now },
+        verdict.ifApprovedBefore,
+      );
       // Readers see an approved comment at once; one held for moderation changes nothing they see.
-      if (row.status === 'APPROVED') this.deps.db.changed(tags.post(row.postId));
+      if (stored.status === 'APPROVED') this.deps.db.changed(tags.post(stored.postId));
       else this.deps.db.changed();
-      return { row, errors: [] };
+      return { row: stored, errors: [] };
     });
   }
 
@@ -121,7 +122,7 @@ export class CommentPipeline {
     const { value, errors } = validateCommentFields(input);
 
     const postId = parseId(input.postId);
-    const post = postId === null ? null : await this.deps.posts.findPublishedById(postId);
+    const post = postId === null ? null : await this.deps.posts.findPublishedForComment(postId);
     if (!post)
       errors.push({ field: 'postId', code: 'POST_NOT_FOUND', message: messages.postNotFound });
     else if (!commentsOpenNow(post, settings))
@@ -250,13 +251,16 @@ export class CommentPipeline {
     return null;
   }
 
-  /** Step 3: spam, held or approved, and why. */
-  private async classify(
-    em: EntityManager,
+  /**
+   * Step 3: spam, held or approved, and why. Whether the author has an
+   * approved comment already is left to the INSERT (store.ts), which asks in
+   * the unit of work: `ifApprovedBefore` is the verdict for that case.
+   */
+  private classify(
     checked: Checked,
     meta: RequestMeta,
     settings: DiscussionSettings,
-  ): Promise<Verdict> {
+  ): Verdict & { ifApprovedBefore?: Verdict } {
     const { fields } = checked;
     const places: Record<CheckedPlace, string | null> = {
       content: fields.content,
@@ -268,25 +272,37 @@ export class CommentPipeline {
 
     const spam: string[] = [];
     if (checked.honeypotFilled) spam.push(reasons.honeypot);
-    const spamWord = new WordMatcher(settings.spamWords).findIn(places);
+    const spamWord = matcher(settings.spamWords).findIn(places);
     if (spamWord) spam.push(reasons.spamWord(spamWord.word, PLACES[spamWord.place]));
-    if (spam.length > 0) return { status: 'SPAM', reason: spam.join('; ') };
+    if (spam.length > 0) return { status: 'SPAM', moderationReason: spam.join('; ') };
 
     const held: string[] = [];
-    const heldWord = new WordMatcher(settings.moderationWords).findIn(places);
+    const heldWord = matcher(settings.moderationWords).findIn(places);
     if (heldWord) held.push(reasons.moderationWord(heldWord.word, PLACES[heldWord.place]));
     const links = countLinks(fields.content);
     if (links > settings.maxLinks) held.push(reasons.links(links, settings.maxLinks));
-    if (settings.moderationMode === 'HOLD_ALL') {
-      held.push(reasons.holdAll);
-    } else if (settings.moderationMode === 'HOLD_UNLESS_APPROVED_BEFORE') {
-      const known = await em
-        .getRepository<CommentRow>('Comment')
-        .exists({ where: { authorEmail: fields.authorEmail, status: 'APPROVED' } });
-      if (!known) held.push(reasons.notApprovedBefore);
+    const verdict = (reasonsHeld: string[]): Verdict =>
+      reasonsHeld.length > 0
+        ? { status: 'PENDING', moderationReason: reasonsHeld.join('; ') }
+        : { status: 'APPROVED', moderationReason: null };
+    if (settings.moderationMode === 'HOLD_ALL') return verdict([...held, reasons.holdAll]);
+    if (settings.moderationMode === 'HOLD_UNLESS_APPROVED_BEFORE') {
+      return {
+        ...verdict([...held, reasons.notApprovedBefore]),
+        ifApprovedBefore: verdict(held),
+      };
     }
-    return held.length > 0
-      ? { status: 'PENDING', reason: held.join('; ') }
-      : { status: 'APPROVED', reason: null };
+    return verdict(held);
   }
+}
+
+/**
+ * The matcher of a word list, built once per list: the settings are kept in
+ * memory (KeptValues) until an editor changes them, and so is their list.
+ */
+const matchers = new WeakMap<readonly string[], WordMatcher>();
+function matcher(words: readonly string[]): WordMatcher {
+  let m = matchers.get(words);
+  if (!m) matchers.set(words, (m = new WordMatcher(words)));
+  return m;
 }

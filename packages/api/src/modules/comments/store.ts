@@ -1,10 +1,18 @@
 import type { EntityManager } from 'typeorm';
+import { dbDate } from '../../db/dates.js';
+import { SqlParams } from '../../db/params.js';
 import type { CommentRow, CommentStatus } from './entities.js';
 import { plainTextToHtml } from '../../lib/html.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
-import { countInserted } from './counters.js';
+import { countInserted, dbKindOf } from './counters.js';
 import type { CommentNode } from './thread.js';
 import type { CommentFields } from './validation.js';
+
+/** The status a comment is stored with, and why (for the moderator; null when approved). */
+export interface Verdict {
+  status: CommentStatus;
+  moderationReason: string | null;
+}
 
 /** A comment about to be stored, its fields already validated. */
 export interface NewComment {
@@ -22,11 +30,11 @@ export interface NewComment {
 }
 
 /**
- * Stores one comment: the one place comments are written, whoever writes
- * them (a visitor through the pipeline, an editor replying from the queue).
+ * The row of a new comment, rendered and ready to store: pure work, done
+ * before the unit of work so that the writer waits for none of it.
  */
-export async function insertComment(em: EntityManager, c: NewComment): Promise<CommentRow> {
-  return insertCommentRow(em, {
+export function newCommentRow(c: NewComment): Omit<CommentRow, 'id' | 'replyCount'> {
+  return {
     postId: c.postId,
     parentId: c.parentId,
     depth: c.depth,
@@ -42,20 +50,100 @@ export async function insertComment(em: EntityManager, c: NewComment): Promise<C
     createdAt: c.createdAt ?? new Date(),
     userId: c.userId,
     byPostAuthor: c.byPostAuthor,
-  });
+  };
 }
+
+/**
+ * Stores one comment: the one place comments are written, whoever writes
+ * them (a visitor through the pipeline, an editor replying from the queue).
+ */
+export async function insertComment(em: EntityManager, c: NewComment): Promise<CommentRow> {
+  return insertCommentRow(em, newCommentRow(c));
+}
+
+/** The columns insertCommentRow writes, in the order of its values. */
+const COLUMNS: readonly (keyof Omit<CommentRow, 'id' | 'replyCount'>)[] = [
+  'postId',
+  'parentId',
+  'depth',
+  'authorName',
+  'authorEmail',
+  'authorUrl',
+  'contentText',
+  'contentHtml',
+  'status',
+  'moderationReason',
+  'ip',
+  'userAgent',
+  'createdAt',
+  'userId',
+  'byPostAuthor',
+];
+const COLUMN_NAMES: Record<(typeof COLUMNS)[number], string> = {
+  postId: 'post_id',
+  parentId: 'parent_id',
+  depth: 'depth',
+  authorName: 'author_name',
+  authorEmail: 'author_email',
+  authorUrl: 'author_url',
+  contentText: 'content_text',
+  contentHtml: 'content_html',
+  status: 'status',
+  moderationReason: 'moderation_reason',
+  ip: 'ip',
+  userAgent: 'user_agent',
+  createdAt: 'created_at',
+  userId: 'user_id',
+  byPostAuthor: 'by_post_author',
+};
+const COLUMN_LIST = COLUMNS.map((c) => COLUMN_NAMES[c]).join(', ');
 
 /**
  * Stores a comment row as given (fields already checked and rendered) and
  * counts it in its thread's counters (counters.ts), in the caller's unit of
- * work: for insertComment, the seed and test fixtures.
+ * work: for insertComment, the pipeline, the seed and test fixtures.
+ *
+ * `ifApprovedBefore`: the verdict to store instead when the author (by
+ * email) already has an approved comment. The INSERT decides it itself, so
+ * that it sees exactly what the unit of work sees, and the writer spends no
+ * statement of its own on asking. One statement, whose RETURNING says which
+ * verdict was stored (WITH first: TypeORM's SQLite driver returns rows for
+ * it, where a statement starting with INSERT returns only the new id).
  */
 export async function insertCommentRow(
   em: EntityManager,
   row: Omit<CommentRow, 'id' | 'replyCount'>,
+  ifApprovedBefore?: Verdict,
 ): Promise<CommentRow> {
-  const repo = em.getRepository<CommentRow>('Comment');
-  const saved = await repo.save(repo.create({ ...row, replyCount: 0 }));
+  const kind = dbKindOf(em);
+  const p = new SqlParams(kind);
+  const value = (column: (typeof COLUMNS)[number]): string => {
+    const v = row[column];
+    if (column === 'createdAt') return p.add(dbDate({ kind }, v as Date));
+    if (column === 'byPostAuthor') return p.add(kind === 'sqlite' ? (v ? 1 : 0) : v);
+    if (ifApprovedBefore && (column === 'status' || column === 'moderationReason')) {
+      return `CASE WHEN sender.approved_before THEN ${p.add(ifApprovedBefore[column])} ELSE ${p.add(v)} END`;
+    }
+    return p.add(v);
+  };
+  const values = COLUMNS.map(value).join(', ');
+  const approvedBefore = ifApprovedBefore
+    ? `EXISTS (SELECT 1 FROM comments WHERE author_email = ${p.add(row.authorEmail)} AND status = 'APPROVED')`
+    : 'NULL';
+  const [stored] = (await em.query(
+    `WITH sender(approved_before) AS (SELECT ${approvedBefore})
+     INSERT INTO comments (${COLUMN_LIST}) SELECT ${values} FROM sender
+     RETURNING id, status, moderation_reason`,
+    p.values,
+  )) as { id: number; status: CommentStatus; moderation_reason: string | null }[];
+  if (!stored) throw new Error('INSERT into comments returned no row');
+  const saved: CommentRow = {
+    ...row,
+    id: Number(stored.id),
+    status: stored.status,
+    moderationReason: stored.moderation_reason,
+    replyCount: 0,
+  };
   await countInserted(em, saved);
   return saved;
 }

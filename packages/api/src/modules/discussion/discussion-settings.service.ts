@@ -23,6 +23,13 @@ export interface UpdateDiscussionSettingsResult {
  * made through one must hold for the next request to any of them.
  */
 export class DiscussionSettingsService {
+  /**
+   * The settings of each snapshot, parsed once: the store keeps one snapshot
+   * until a setting changes (KeptValues), so nearly every request finds its
+   * settings here. Shared between requests, so never changed by anyone.
+   */
+  private readonly parsed = new WeakMap<SettingsSnapshot, DiscussionSettings>();
+
   constructor(private readonly deps: { settings: SettingsStore }) {}
 
   async get(): Promise<DiscussionSettings> {
@@ -31,7 +38,10 @@ export class DiscussionSettingsService {
 
   /** The settings from a snapshot that a request has already read (see loaders.ts). */
   fromSnapshot(snapshot: SettingsSnapshot): DiscussionSettings {
-    return discussionSettingsFrom(snapshot);
+    let settings = this.parsed.get(snapshot);
+    if (!settings)
+      this.parsed.set(snapshot, (settings = Object.freeze(discussionSettingsFrom(snapshot))));
+    return settings;
   }
 
   /**

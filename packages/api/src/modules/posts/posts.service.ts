@@ -18,6 +18,9 @@ export interface PostListArgs extends PageArgs {
   tag?: string | null;
 }
 
+/** The columns of a post that a comment submission checks. */
+export type CommentablePost = Pick<PostRow, 'id' | 'commentsOpen' | 'publishedAt'>;
+
 /** A post read with its author and its tags, in the same statement. */
 export interface PostWithAuthor {
   post: PostRow;
@@ -117,6 +120,28 @@ export class PostsService {
     }));
     return found ?? null;
   }
+
+  /**
+   * What a new comment needs of its post, if readers can see it: whether it
+   * takes comments, and since when it is published. Not its content, which
+   * every submission would otherwise read for nothing.
+   */
+  async findPublishedForComment(id: number): Promise<CommentablePost | null> {
+    this.commentable ??= new RawRows<CommentablePost>(this.db.read.getRepository<PostRow>('Post'), [
+      'id',
+      'commentsOpen',
+      'publishedAt',
+    ]);
+    const p = new SqlParams(this.db.kind);
+    const [row] = await this.db.read.query<Record<string, unknown>[]>(
+      `SELECT ${this.commentable.select('p')} FROM posts p
+       WHERE ${visibleSql('p', p, this.db)} AND p.id = ${p.add(id)}`,
+      p.values,
+    );
+    return row ? this.commentable.hydrate(row) : null;
+  }
+
+  private commentable?: RawRows<CommentablePost>;
 
   findPublishedById(id: number): Promise<PostRow | null> {
     return this.visible().andWhere('p.id = :id', { id }).getOne();
