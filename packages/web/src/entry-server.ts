@@ -1,6 +1,5 @@
 import { renderToString } from 'vue/server-renderer';
 import { createMemoryHistory } from 'vue-router';
-import { createCache } from './apollo';
 import { createColloquyApp } from './create-app';
 import { PostPageDocument } from './generated/graphql';
 import type { PageState } from './lib/page-state';
@@ -28,7 +27,7 @@ export interface RenderRequest {
 export interface RenderResult {
   /** The app's markup, for inside `<div id="app">`. */
   html: string;
-  /** `<script type="application/json">` with the Apollo cache and the page state. */
+  /** `<script type="application/json">` with the page's query results and the page state. */
   data: string;
   /** Extra `<head>` content: JSON-LD on a post page. */
   head: string;
@@ -40,13 +39,8 @@ export interface RenderResult {
 export async function render(request: RenderRequest): Promise<RenderResult> {
   // As the browser will get it: the render takes a refused form out of its copy.
   const pageState = structuredClone(request.page);
-  // One cache per render: it holds this request's data only. No result
-  // cache: each query's result is read from it once.
-  const queries: ServerQueries = {
-    cache: createCache({ resultCaching: false }),
-    execute: request.execute,
-    results: [],
-  };
+  // This render's own results: nothing of one render's data is kept for another.
+  const queries: ServerQueries = { execute: request.execute, results: [] };
   const { app, router } = createColloquyApp({
     history: createMemoryHistory(),
     page: request.page,
@@ -67,7 +61,10 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
   const flags: RenderFlags = {};
   const html = await renderToString(app, flags);
   if (errors.length) throw errors[0];
-  const data: PageData = { apollo: queries.cache.extract(), page: pageState };
+  const data: PageData = {
+    queries: queries.results.map(({ query, variables, data }) => ({ query, variables, data })),
+    page: pageState,
+  };
 
   let head = '';
   const route = router.currentRoute.value;
