@@ -1,3 +1,4 @@
+import type { App } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { createMemoryHistory } from 'vue-router';
 import { createColloquyApp } from './create-app';
@@ -35,6 +36,28 @@ export interface RenderResult {
   status: 200 | 400 | 404 | 503;
 }
 
+/**
+ * Vue keeps each component's normalized props, emits and merged options in
+ * caches of its app, so every render, a new app, would work them all out
+ * again. They depend on the component alone (and on global mixins, which
+ * this app has none of), so this process's renders share one set: component
+ * definitions, never a render's data. (Internal fields of Vue's app context:
+ * where a version has none of these names, each render keeps its own.)
+ */
+const componentCaches = {
+  optionsCache: new WeakMap<object, unknown>(),
+  propsCache: new WeakMap<object, unknown>(),
+  emitsCache: new WeakMap<object, unknown>(),
+};
+
+function shareComponentCaches(app: App): void {
+  const context = app._context as unknown as Record<string, unknown>;
+  if (app._context.mixins.length) return;
+  for (const [name, cache] of Object.entries(componentCaches)) {
+    if (context[name] instanceof WeakMap) context[name] = cache;
+  }
+}
+
 /** Renders one reader page to HTML with its data, for the API to put into the shell. */
 export async function render(request: RenderRequest): Promise<RenderResult> {
   // As the browser will get it: the render takes a refused form out of its copy.
@@ -46,6 +69,7 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
     page: request.page,
   });
   app.provide(SERVER_QUERIES, queries);
+  shareComponentCaches(app);
   // A query that fails is the page's to show (ErrorState, HTTP 503): its
   // component gets the error, not this handler. An error that reaches here
   // is a bug, and the render fails with it. (Without a handler, Vue's
