@@ -6,12 +6,12 @@ import { EMPTY_PAGE_STATE } from './lib/page-state';
 import { readPageData } from './ssr/page-data';
 import './styles.css';
 
-// The server put the data it rendered with into the page: with the Apollo
-// cache restored, the first render reads from it and hydrates the server's
-// HTML without a GraphQL request.
+// The server put the data it rendered with into the page: with its query
+// results written into the Apollo cache, the first render reads from it and
+// hydrates the server's HTML without a GraphQL request.
 const data = readPageData(document);
 const { app, router } = createColloquyApp({
-  client: createApolloClient({ link: browserLink(), state: data?.apollo }),
+  client: createApolloClient({ link: browserLink(), queries: data?.queries }),
   history: createWebHistory(),
   page: data?.page ?? EMPTY_PAGE_STATE,
 });

@@ -1,6 +1,6 @@
+import type { App } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { createMemoryHistory } from 'vue-router';
-import { createCache } from './apollo';
 import { createColloquyApp } from './create-app';
 import { PostPageDocument } from './generated/graphql';
 import type { PageState } from './lib/page-state';
@@ -28,7 +28,7 @@ export interface RenderRequest {
 export interface RenderResult {
   /** The app's markup, for inside `<div id="app">`. */
   html: string;
-  /** `<script type="application/json">` with the Apollo cache and the page state. */
+  /** `<script type="application/json">` with the page's query results and the page state. */
   data: string;
   /** Extra `<head>` content: JSON-LD on a post page. */
   head: string;
@@ -36,22 +36,40 @@ export interface RenderResult {
   status: 200 | 400 | 404 | 503;
 }
 
+/**
+ * Vue keeps each component's normalized props, emits and merged options in
+ * caches of its app, so every render, a new app, would work them all out
+ * again. They depend on the component alone (and on global mixins, which
+ * this app has none of), so this process's renders share one set: component
+ * definitions, never a render's data. (Internal fields of Vue's app context:
+ * where a version has none of these names, each render keeps its own.)
+ */
+const componentCaches = {
+  optionsCache: new WeakMap<object, unknown>(),
+  propsCache: new WeakMap<object, unknown>(),
+  emitsCache: new WeakMap<object, unknown>(),
+};
+
+function shareComponentCaches(app: App): void {
+  const context = app._context as unknown as Record<string, unknown>;
+  if (app._context.mixins.length) return;
+  for (const [name, cache] of Object.entries(componentCaches)) {
+    if (context[name] instanceof WeakMap) context[name] = cache;
+  }
+}
+
 /** Renders one reader page to HTML with its data, for the API to put into the shell. */
 export async function render(request: RenderRequest): Promise<RenderResult> {
   // As the browser will get it: the render takes a refused form out of its copy.
   const pageState = structuredClone(request.page);
-  // One cache per render: it holds this request's data only. No result
-  // cache: each query's result is read from it once.
-  const queries: ServerQueries = {
-    cache: createCache({ resultCaching: false }),
-    execute: request.execute,
-    results: [],
-  };
+  // This render's own results: nothing of one render's data is kept for another.
+  const queries: ServerQueries = { execute: request.execute, results: [] };
   const { app, router } = createColloquyApp({
     history: createMemoryHistory(),
     page: request.page,
   });
   app.provide(SERVER_QUERIES, queries);
+  shareComponentCaches(app);
   // A query that fails is the page's to show (ErrorState, HTTP 503): its
   // component gets the error, not this handler. An error that reaches here
   // is a bug, and the render fails with it. (Without a handler, Vue's
@@ -67,7 +85,10 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
   const flags: RenderFlags = {};
   const html = await renderToString(app, flags);
   if (errors.length) throw errors[0];
-  const data: PageData = { apollo: queries.cache.extract(), page: pageState };
+  const data: PageData = {
+    queries: queries.results.map(({ query, variables, data }) => ({ query, variables, data })),
+    page: pageState,
+  };
 
   let head = '';
   const route = router.currentRoute.value;

@@ -113,7 +113,7 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
     // comments) is theirs alone: no cache may keep it for anyone else.
     // Decided before rendering, which takes the refused form out of `page`.
     const personal = page.commentForm !== null || page.ownComments !== null;
-    const [site, template, rendered] = await Promise.all([
+    const [site, shell, rendered] = await Promise.all([
       data.loaders.site(),
       renderer.template(url),
       renderer.render({ url, execute: data.execute, page }),
@@ -134,7 +134,7 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
       .code(options.status ?? rendered.status)
       .type('text/html; charset=utf-8')
       .headers(options.headers ?? {});
-    const html = renderShell(template, meta, rendered);
+    const html = renderShell(shell, meta, rendered);
     const shared = !personal && options.status === undefined;
     return reply.send(
       http.finish(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { PageState } from './page-state.js';
+import { compileShell, type Shell } from './shell.js';
 
 // The contract with packages/web/src/entry-server.ts, which this process
 // imports (the built file, or through Vite in development). The HTML tests
@@ -34,8 +35,8 @@ export interface RenderResult {
 
 /** Renders reader pages: the web app's index.html and its server entry. */
 export interface PageRenderer {
-  /** The page template for this URL (index.html, transformed by Vite in development). */
-  template(url: string): Promise<string>;
+  /** The page template for this URL (index.html, transformed by Vite in development), cut at its markers. */
+  template(url: string): Promise<Shell>;
   render(request: RenderRequest): Promise<RenderResult>;
   close(): Promise<void>;
 }
@@ -59,10 +60,10 @@ export function webPaths(webRoot: string) {
 export async function loadBuiltRenderer(webRoot: string): Promise<PageRenderer | null> {
   const paths = webPaths(webRoot);
   if (!fs.existsSync(paths.template) || !fs.existsSync(paths.serverEntry)) return null;
-  const template = fs.readFileSync(paths.template, 'utf8');
+  const shell = compileShell(fs.readFileSync(paths.template, 'utf8'));
   const entry = (await import(pathToFileURL(paths.serverEntry).href)) as ServerEntry;
   return {
-    template: async () => template,
+    template: async () => shell,
     render: (request) => entry.render(request),
     close: async () => {},
   };
@@ -92,7 +93,12 @@ export async function startDevRenderer(
   app.use(vite.middlewares);
   return {
     template: async (url) =>
-      vite.transformIndexHtml(url, fs.readFileSync(path.join(paths.source, 'index.html'), 'utf8')),
+      compileShell(
+        await vite.transformIndexHtml(
+          url,
+          fs.readFileSync(path.join(paths.source, 'index.html'), 'utf8'),
+        ),
+      ),
     render: async (request) => {
       const entry = (await vite.ssrLoadModule('/src/entry-server.ts')) as ServerEntry;
       return entry.render(request);

@@ -68,17 +68,38 @@ export function headTags(meta: PageMeta): string {
   return tags.join('\n    ');
 }
 
+/** Where the rendered page goes into the app's index.html. */
+const MARKERS = ['<!--app-head-->', '<!--app-html-->', '<!--app-data-->'] as const;
+
 /**
- * A page from the app's index.html (built, or transformed by Vite in
- * development): the head tags at `<!--app-head-->`, the rendered app inside
- * `<div id="app">`, its data at `<!--app-data-->`. Replacements are
- * functions, so `$` in the content is never a replacement pattern.
+ * The app's index.html (built, or transformed by Vite in development), cut
+ * once at its markers, so that a page is one concatenation: the head tags at
+ * `<!--app-head-->` (its own `<title>` taken out), the rendered app inside
+ * `<div id="app">` at `<!--app-html-->`, its data at `<!--app-data-->`.
  */
-export function renderShell(template: string, meta: PageMeta, app: RenderedApp): string {
+export interface Shell {
+  readonly parts: readonly [string, string, string, string];
+}
+
+export function compileShell(template: string): Shell {
+  let rest = template.replace(/<title>[^<]*<\/title>\s*/, '');
+  const parts: string[] = [];
+  for (const marker of MARKERS) {
+    const at = rest.indexOf(marker);
+    if (at < 0)
+      throw new Error(
+        `The page template has no ${marker} (after ${MARKERS.join(', ')} in this order)`,
+      );
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at + marker.length);
+  }
+  parts.push(rest);
+  return { parts: parts as unknown as Shell['parts'] };
+}
+
+/** A page: the shell with this page's head tags and rendered app. */
+export function renderShell(shell: Shell, meta: PageMeta, app: RenderedApp): string {
   const head = [headTags(meta), app.head].filter(Boolean).join('\n    ');
-  return template
-    .replace(/<title>[^<]*<\/title>\s*/, '')
-    .replace('<!--app-head-->', () => head)
-    .replace('<!--app-html-->', () => app.html)
-    .replace('<!--app-data-->', () => app.data);
+  const [beforeHead, beforeHtml, beforeData, end] = shell.parts;
+  return beforeHead + head + beforeHtml + app.html + beforeData + app.data + end;
 }

@@ -172,6 +172,40 @@ export function scriptJson<T = Record<string, unknown>>(html: string, openTag: s
   return JSON.parse(raw) as T;
 }
 
+/** The page's data for hydration (packages/web/src/ssr/page-data.ts). */
+export interface PageDataJson {
+  /** Each query the render ran, as the API answered it. */
+  queries: { query: string; variables: Record<string, unknown>; data: Record<string, unknown> }[];
+  page: Record<string, unknown>;
+}
+
+/** The page's data for hydration, checked as scriptJson does. */
+export function pageData(html: string): PageDataJson {
+  return scriptJson<PageDataJson>(html, DATA_SCRIPT);
+}
+
+/**
+ * Every object of this `__typename` in the page data's query results, by id:
+ * what the browser's cache will hold of that type once it has written them.
+ */
+export function dataObjects<T = Record<string, unknown>>(
+  data: PageDataJson,
+  typename: string,
+): Map<string, T> {
+  const found = new Map<string, T>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (!value || typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    if (object.__typename === typename && typeof object.id === 'string') {
+      found.set(object.id, { ...found.get(object.id), ...object } as T);
+    }
+    Object.values(object).forEach(walk);
+  };
+  walk(data.queries.map((query) => query.data));
+  return found;
+}
+
 /**
  * The site's own FormSigner (its secret from the settings table), to make
  * pending cookies and form tokens as the server does, optionally at another

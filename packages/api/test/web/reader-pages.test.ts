@@ -16,10 +16,12 @@ import {
   commentItem,
   contains,
   DATA_SCRIPT,
+  dataObjects,
   formField,
   getPage,
   JSON_LD_SCRIPT,
   links,
+  pageData,
   rawScript,
   rawText,
   scriptJson,
@@ -189,14 +191,16 @@ describe('reader pages over HTTP', () => {
       expect(ld.comment[0]!.text).toBe('Sound pretty much like a Social Media Surgery to me');
     });
 
-    it('carries its data for hydration: the Apollo cache and the page state', () => {
-      const data = scriptJson<{ apollo: Record<string, unknown>; page: Record<string, unknown> }>(
-        post.html,
-        DATA_SCRIPT,
-      );
-      expect(Object.keys(data).sort()).toEqual(['apollo', 'page']);
-      expect(data.apollo.ROOT_QUERY).toBeDefined();
-      expect(data.apollo[`Comment:${seedComment.id}`]).toMatchObject({ authorName: 'Sam Hughes' });
+    it('carries its data for hydration: the query results and the page state', () => {
+      const data = pageData(post.html);
+      expect(Object.keys(data).sort()).toEqual(['page', 'queries']);
+      expect(data.queries.map((q) => [q.query, q.variables]).sort()).toEqual([
+        ['PostPage', { slug: SLUG, after: null }],
+        ['Site', {}],
+      ]);
+      expect(dataObjects(data, 'Comment').get(String(seedComment.id))).toMatchObject({
+        authorName: 'Sam Hughes',
+      });
       const token = byTag(commentForm(post), 'input', { name: 'form_token' })[0]!.attribs.value;
       expect(data.page).toEqual({ formToken: token, commentForm: null, ownComments: null });
     });
@@ -236,12 +240,9 @@ describe('reader pages over HTTP', () => {
     expect(rawText(byClass(item, 'comment__content')[0]!).trim()).toBe(content);
 
     // Both scripts parse on their own up to the first </script and give back the exact text.
-    const data = scriptJson<{ apollo: Record<string, { authorName?: string }> }>(
-      html.html,
-      DATA_SCRIPT,
-    );
-    expect(data.apollo[`Comment:${id}`]!.authorName).toBe(row.authorName);
-    expect(data.apollo[`Comment:${imported.id}`]!.authorName).toBe(imported.authorName);
+    const comments = dataObjects<{ authorName: string }>(pageData(html.html), 'Comment');
+    expect(comments.get(id)!.authorName).toBe(row.authorName);
+    expect(comments.get(String(imported.id))!.authorName).toBe(imported.authorName);
     const ld = scriptJson<BlogPosting>(html.html, JSON_LD_SCRIPT);
     expect(ld.comment.map((c) => [c.author.name, c.text])).toEqual([
       [imported.authorName, 'imported'],

@@ -12,9 +12,10 @@ import {
   byTag,
   commentIds,
   commentItem,
-  DATA_SCRIPT,
+  dataObjects,
   getPage,
   JSON_LD_SCRIPT,
+  pageData,
   scriptJson,
   siteSigner,
   text,
@@ -22,9 +23,8 @@ import {
 } from '../support/html.js';
 import { databaseKinds, startServer, type TestServer } from '../support/server.js';
 
-interface PageData {
-  apollo: Record<string, { title?: string; authorName?: string }>;
-  page: { ownComments: { postId: string; comments: { comment: { id: string } }[] } | null };
+interface OwnComments {
+  ownComments: { postId: string; comments: { comment: { id: string } }[] } | null;
 }
 
 interface Fixture {
@@ -89,14 +89,13 @@ describe.each(databaseKinds())('server renders kept apart on %s', (kind) => {
     else expect(cacheControl, name).toMatch(/^public, /);
     expect(html.html, name).toContain(`${mine.label} body text`);
 
-    const data = scriptJson<PageData>(html.html, DATA_SCRIPT);
-    const posts = Object.entries(data.apollo).filter(([key]) => key.startsWith('Post:'));
-    expect(posts.map(([, post]) => post.title)).toEqual([name]);
-    const commenters = Object.entries(data.apollo)
-      .filter(([key]) => key.startsWith('Comment:'))
-      .map(([, comment]) => comment.authorName);
-    expect(commenters).toEqual([mine.comment.authorName]);
-    expect(data.page.ownComments?.comments.map((c) => c.comment.id) ?? []).toEqual(
+    const data = pageData(html.html);
+    const posts = [...dataObjects<{ title: string }>(data, 'Post').values()];
+    expect(posts.map((post) => post.title)).toEqual([name]);
+    const commenters = [...dataObjects<{ authorName: string }>(data, 'Comment').values()];
+    expect(commenters.map((comment) => comment.authorName)).toEqual([mine.comment.authorName]);
+    const page = data.page as unknown as OwnComments;
+    expect(page.ownComments?.comments.map((c) => c.comment.id) ?? []).toEqual(
       own ? [String(pending.id)] : [],
     );
     expect(scriptJson<{ headline: string }>(html.html, JSON_LD_SCRIPT).headline).toBe(name);
@@ -142,8 +141,10 @@ describe.each(databaseKinds())('server renders kept apart on %s', (kind) => {
         // The site's own query did not fail: the header still has its title.
         expect(byClass(html.app, 'site-header__title').map(text)).toEqual(['Colloquy']);
         expect(html.html).not.toContain(JSON_LD_SCRIPT);
-        const data = scriptJson<PageData>(html.html, DATA_SCRIPT);
-        expect(Object.keys(data.apollo).filter((key) => key.startsWith('Post:'))).toEqual([]);
+        const data = pageData(html.html);
+        expect([...dataObjects(data, 'Post').keys()]).toEqual([]);
+        // The site's query did not fail: its result is there for the browser.
+        expect(data.queries.map((query) => query.query)).toEqual(['Site']);
       }
     } finally {
       await server.db.write((em) => em.query('ALTER TABLE linkbacks_away RENAME TO linkbacks'));

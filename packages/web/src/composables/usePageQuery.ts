@@ -11,9 +11,9 @@ export type PageQuery<TResult, TVariables extends OperationVariables> = Pick<
 
 /**
  * A query of the reader app: apollo-composable's useQuery in the browser
- * (reading the cache the server rendered with, then live); on the server,
- * one in-process run written into the render's cache (src/ssr/server-query.ts),
- * which gives the same data for less work. Refetching and fetching more
+ * (reading the results the server rendered with from the cache, then live);
+ * on the server, one in-process run whose result the component gets as the
+ * browser's cache will read it (src/ssr/server-query.ts), for less work. Refetching and fetching more
  * happen in the browser only.
  */
 export function usePageQuery<TResult, TVariables extends OperationVariables>(

@@ -1,11 +1,30 @@
-// In UTC, so the server's render and the browser's hydration show the same day.
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
-/** "November 24, 2012"-style date for display; the ISO string goes in <time datetime>. */
+/**
+ * "November 24, 2012"-style date for display (what Intl's English long date
+ * style gives); the ISO string goes in <time datetime>. In UTC, so the
+ * server's render and the browser's hydration show the same day; written
+ * out rather than asked of Intl, which costs a long thread's render several
+ * times as much and whose data could differ between Node and a browser.
+ */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
+  if (Number.isNaN(date.getTime())) return '';
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }
 
 /** Heading for the comment section, as the seed shows it ("1 Comment"). */

@@ -1,11 +1,11 @@
 import {
   ApolloError,
   type FetchResult,
-  type InMemoryCache,
   type OperationVariables,
   type TypedDocumentNode,
 } from '@apollo/client/core';
 import {
+  addTypenameToDocument,
   getDefaultValues,
   getOperationDefinition,
   getOperationName,
@@ -14,6 +14,9 @@ import {
 } from '@apollo/client/utilities';
 import type { DocumentNode } from 'graphql';
 import { inject, onServerPrefetch, ref, shallowRef, type InjectionKey, type Ref } from 'vue';
+import { asReadFromCache } from '../apollo';
+import type { PageQueryResult } from './page-data';
+import { PAGE_QUERIES } from './page-queries';
 
 /** One GraphQL operation, run by the API against its own schema in-process. */
 export interface Operation {
@@ -23,40 +26,43 @@ export interface Operation {
 }
 export type ExecuteOperation = (operation: Operation) => Promise<FetchResult>;
 
+/** A query this render ran: its result as the API gave it, for the page's data. */
+export interface ServerQueryResult extends PageQueryResult {
+  document: DocumentNode;
+  /** What its component got: the result as the browser's cache will read it back. */
+  read: unknown;
+}
+
 /**
- * A server render's queries: run in-process, written into the render's own
- * cache (the page's data for hydration), and read back from it, as the
- * browser's client will read them.
+ * A server render's queries: run in-process, and kept as the API answered
+ * them (the page's data for hydration). There is no cache on the server.
  */
 export interface ServerQueries {
-  cache: InMemoryCache;
   execute: ExecuteOperation;
-  /** What each query of this render read back from the cache, in the order they ran. */
-  results: { document: DocumentNode; variables: OperationVariables; data: unknown }[];
+  /** Each query of this render that succeeded, in the order they ran. */
+  results: ServerQueryResult[];
 }
 
 export const SERVER_QUERIES: InjectionKey<ServerQueries> = Symbol('server-queries');
 
 /** What the render needs of a document: the same for every render, so made once per process. */
 interface PreparedDocument {
-  /** As the cache writes and reads it (with __typename fields). */
-  query: DocumentNode;
   /** As the API gets it: printed once, not per render. */
   text: string;
-  operationName: string | undefined;
+  operationName: string;
   defaults: Record<string, unknown>;
 }
 
 const prepared = new WeakMap<DocumentNode, PreparedDocument>();
 
 /**
- * The document as Apollo Client would send it (the cache's transform, then
- * client-only directives taken out) and as its cache would store it.
+ * The document as Apollo Client sends it: its cache's transform (which adds
+ * `__typename` fields), then client-only directives taken out.
  */
-function prepare(document: DocumentNode, cache: InMemoryCache): PreparedDocument {
+function prepare(document: DocumentNode): PreparedDocument {
   let entry = prepared.get(document);
   if (!entry) {
-    const query = cache.transformDocument(document);
+    const query = addTypenameToDocument(document);
     const serverQuery = removeDirectivesFromDocument(
       [
         { name: 'client', remove: true },
@@ -67,10 +73,14 @@ function prepare(document: DocumentNode, cache: InMemoryCache): PreparedDocument
       query,
     );
     if (!serverQuery) throw new Error('A page query must ask the API for something');
+    const operationName = getOperationName(serverQuery);
+    // The browser finds the document by this name to write the result into its cache.
+    if (!operationName || PAGE_QUERIES[operationName] !== document) {
+      throw new Error(`Page query ${operationName ?? '(unnamed)'} is not in PAGE_QUERIES`);
+    }
     entry = {
-      query,
       text: print(serverQuery),
-      operationName: getOperationName(serverQuery) ?? undefined,
+      operationName,
       defaults: getDefaultValues(getOperationDefinition(query)),
     };
     prepared.set(document, entry);
@@ -87,11 +97,12 @@ export interface ServerQueryState<TResult> {
 
 /**
  * A query in a component rendered on the server: what Apollo Client's
- * network-only fetch of it would do (apollo-composable's useQuery on the
- * server), without its watch and observable machinery, which one render
- * never uses. Run before the component renders (serverPrefetch); a result
- * with errors is not written (errorPolicy "none") and becomes `error`, as a
- * failure to run it does.
+ * network-only fetch of it would give (apollo-composable's useQuery on the
+ * server), without its cache, watch and observable machinery, which one
+ * render never needs. Run before the component renders (serverPrefetch); the
+ * component gets the data as the browser's cache will read it back
+ * (asReadFromCache). A result with errors is not kept (errorPolicy "none")
+ * and becomes `error`, as a failure to run it does.
  */
 export function useServerQuery<TResult, TVariables extends OperationVariables>(
   document: TypedDocumentNode<TResult, TVariables>,
@@ -104,7 +115,7 @@ export function useServerQuery<TResult, TVariables extends OperationVariables>(
   const error = shallowRef<ApolloError | null>(null);
 
   onServerPrefetch(async () => {
-    const { query, text, operationName, defaults } = prepare(document, server.cache);
+    const { text, operationName, defaults } = prepare(document);
     const vars: OperationVariables = { ...defaults, ...variables?.() };
     let response: FetchResult;
     try {
@@ -120,25 +131,20 @@ export function useServerQuery<TResult, TVariables extends OperationVariables>(
       error.value = new ApolloError({ graphQLErrors: response.errors });
       return;
     }
-    server.cache.writeQuery({ query, variables: vars, data: response.data });
-    const diff = server.cache.diff<TResult>({
-      query,
-      variables: vars,
-      returnPartialData: true,
-      optimistic: true,
-    });
-    const data = diff.complete ? diff.result : (response.data as TResult);
-    result.value = data ?? undefined;
-    server.results.push({ document, variables: vars, data });
+    const data = response.data;
+    if (!data) return;
+    const read = asReadFromCache(data);
+    result.value = read as TResult;
+    server.results.push({ document, query: operationName, variables: vars, data, read });
   });
 
   return { result, loading, error };
 }
 
-/** The data a query of this render read, or undefined when it did not run or failed. */
+/** The data a query of this render gave its component, or undefined when it did not run or failed. */
 export function serverQueryResult<TResult, TVariables extends OperationVariables>(
   server: ServerQueries,
   document: TypedDocumentNode<TResult, TVariables>,
 ): TResult | undefined {
-  return server.results.find((entry) => entry.document === document)?.data as TResult | undefined;
+  return server.results.find((entry) => entry.document === document)?.read as TResult | undefined;
 }
