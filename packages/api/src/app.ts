@@ -13,6 +13,8 @@ import type { Viewer } from './modules/auth/viewer.js';
 import { MAX_TOKENS } from './graphql/limits.js';
 import { formatError, limitsPlugin, persistedQueries } from './graphql/server-options.js';
 import { buildResolvers } from './graphql/resolvers.js';
+import { jitGateway } from './graphql/jit-executor.js';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
@@ -93,8 +95,10 @@ export async function buildApp({
   app.addHook('onClose', async () => worker.stop());
 
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: typeDefsOf(modules),
-    resolvers: buildResolvers(modules),
+    // Our schema, executed by graphql-jit for the shareable reads (graphql/jit-executor.ts).
+    gateway: jitGateway(
+      makeExecutableSchema({ typeDefs: typeDefsOf(modules), resolvers: buildResolvers(modules) }),
+    ),
     // GET /graphql?…&extensions={"persistedQuery":…} sends a hash instead of
     // the query (the reader app does for its queries); CSRF prevention holds
     // for those GETs as for any other.
