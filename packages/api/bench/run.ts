@@ -337,21 +337,30 @@ async function benchDatabase(label: string, db: DatabaseConfig, url: string): Pr
   try {
     for (const [i, s] of scenarios.entries()) {
       const server = s.cache ? servers.on : servers.off;
+      const writes = s.body?.startsWith('{"query":"mutation') ?? false;
+      const before = writes ? await commentCount(url) : 0;
       const answer = await responseOf(server.url, s);
       const bare = await bareServer(answer.body, answer.type);
       const ours: autocannon.Result[] = [];
       const limit: autocannon.Result[] = [];
-      try {
-        await load(bare.url, s, { seconds: WARMUP_SECONDS });
-        await load(server.url, s, { seconds: WARMUP_SECONDS });
-        // Interleaved, so a change in the machine's load hits both alike.
-        for (let round = 0; round < ROUNDS; round++) {
-          limit.push(await load(bare.url, s));
-          ours.push(await load(server.url, s));
+      // A write's every answer must be the first one (the comment held, no error).
+      const expect = writes ? { expect: answer.body } : {};
+      const warm = await (async () => {
+        try {
+          await load(bare.url, s, { seconds: WARMUP_SECONDS });
+          const warmUp = await load(server.url, s, { seconds: WARMUP_SECONDS, ...expect });
+          // Interleaved, so a change in the machine's load hits both alike.
+          for (let round = 0; round < ROUNDS; round++) {
+            limit.push(await load(bare.url, s));
+            ours.push(await load(server.url, s, expect));
+          }
+          return warmUp;
+        } finally {
+          await bare.stop();
         }
-      } finally {
-        await bare.stop();
-      }
+      })();
+      if (writes)
+        await checkStored(label, s.name, await commentCount(url), before, [warm, ...ours]);
       const m = measured(ours);
       const b = measured(limit);
       const row: Row = {
@@ -380,6 +389,45 @@ async function benchDatabase(label: string, db: DatabaseConfig, url: string): Pr
     await servers.on.stop();
     await servers.off.stop();
   }
+}
+
+async function commentCount(url: string): Promise<number> {
+  const database = await openDatabase(
+    createDatabase(parseDatabaseUrl(url, process.cwd()), { tables }),
+  );
+  try {
+    const [row] = (await database.read.query('SELECT COUNT(*) AS n FROM comments')) as [
+      { n: number | string },
+    ];
+    return Number(row.n);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Every comment acknowledged (a 2xx answer that is the expected one, and
+ * the first request's) is stored: the comments table grew by at least that
+ * many, and by no more than the requests still in flight when each load
+ * stopped (sent, perhaps stored, never answered) could add.
+ */
+async function checkStored(
+  label: string,
+  name: string,
+  after: number,
+  before: number,
+  loads: autocannon.Result[],
+): Promise<void> {
+  const acknowledged = 1 + loads.reduce((n, r) => n + r['2xx'] - r.mismatches, 0);
+  const stored = after - before;
+  const inFlight = CONNECTIONS * loads.length;
+  if (stored < acknowledged || stored > acknowledged + inFlight)
+    throw new Error(
+      `${label} ${name}: ${acknowledged} comments acknowledged, ${stored} stored (at most ${inFlight} unanswered)`,
+    );
+  console.log(
+    `${label.padEnd(10)} ${name.padEnd(48)} ${acknowledged} acknowledged, all stored (${stored - acknowledged} more, sent before a load stopped)`,
+  );
 }
 
 interface IdleWorker {
@@ -578,7 +626,12 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
         `${label.padEnd(10)} ${r.scenario.padEnd(48)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms (${r.ratio.toFixed(2)} × the ${BASELINE_COMMENTS}-comment p50; goal ≤ ${LATENCY_GOAL})  p99 ${r.p99} ms  ${r.sql} SQL`,
       );
     console.log(
-      `${label.padEnd(10)} server RSS ${rssBefore} MB before the big post's requests, ${rssAfter} MB after: ${growth(rssBefore, rssAfter)} MB (goal ≤ ${RSS_GOAL_MB} MB); at its peak under load ${rows.map((r) => r.rssPeak).join(' / ')} MB`,
+      `${label.padEnd(10)} server RSS at its peak under load: ${rows[0]!.rssPeak} MB for the ${BASELINE_COMMENTS}-comment post, ${rows
+        .slice(1)
+        .map((r) => r.rssPeak)
+        .join(
+          ' / ',
+        )} MB for the big post's: ${growth(rows[0]!.rssPeak, Math.max(...rows.slice(1).map((r) => r.rssPeak)))} MB (goal ≤ ${RSS_GOAL_MB} MB); ${rssBefore} MB before the big post's first request, ${rssAfter} MB after its last`,
     );
     return { db: label, comments: BIG_THREAD, buildSeconds, rows, rssBefore, rssAfter };
   } finally {
@@ -673,13 +726,13 @@ async function main() {
         `| ${r.db} | ${r.scenario} | ${r.rps} | ${ratio(r)} | ${r.p50} | ${r.p99} | ${r.bareRps} | ${r.bareP50} / ${r.bareP99} | ${r.bytes} | ${r.sql} | ${r.errors} |`,
     ),
     '',
-    'Two servers run side by side on the same database: one as `pnpm start` runs it (the response cache on), one with `COLLOQUY_CACHE=off`, where every request is answered anew (the settings and share targets are still kept in memory until a change names them). With the cache on, a repeated anonymous query or page is answered from memory before GraphQL runs: no SQL. The post page HTML is the whole page rendered on the server: the Vue app with Apollo Client running the PostPage query in-process, serialized into the page (the same SQL statements as the GraphQL query). Both servers run a job worker, idle: on PostgreSQL it makes no query while nothing is queued.',
+    'Two servers run side by side on the same database: one as `pnpm start` runs it (the response cache on), one with `COLLOQUY_CACHE=off`, where every request is answered anew (the settings and share targets are still kept in memory until a change names them). With the cache on, a repeated anonymous query or page is answered from memory before GraphQL runs: no SQL. The post page HTML is the whole page rendered on the server: the Vue app running its queries (Site and PostPage) in-process through the same GraphQL server, their results serialized into the page for hydration (the same SQL statements as the GraphQL query). Both servers run a job worker, idle: on PostgreSQL it makes no query while nothing is queued.',
     '',
-    'The comment scenario stores a comment per request (all from one new email address, so all are held as pending; the flood and duplicate rules are turned off for it); it measures the whole write path, the comment pipeline included.',
+    'The comment scenario stores a comment per request (all from one new email address, so all are held as pending; the flood and duplicate rules are turned off for it); it measures the whole write path, the comment pipeline included, and every comment acknowledged is in the database (a held comment is BEGIN IMMEDIATE, one INSERT, COMMIT on SQLite, after reading the post).',
     '',
     `## The ${BIG_THREAD.toLocaleString('en-US')}-comment post`,
     '',
-    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post, then the three, every other round in reverse order) after a warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process) growing by ${RSS_GOAL_MB} MB at most, read when warm after the build before the big post's first request and after its last. Under load a Node process's resident memory swings by tens of MB whatever it serves (its heap grows and shrinks with garbage collection), so each row also gives the highest VmRSS sampled (every 100 ms) during its own loads: the rounds being interleaved, the peaks compare the posts under the same history. SQL statements are counted in-process, as above.`,
+    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post, then the three, every other round in reverse order) after a warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process) at most ${RSS_GOAL_MB} MB above what the ${BASELINE_COMMENTS}-comment post needs. Under load a Node process's resident memory swings by tens of MB whatever it serves (its heap grows with the load and shrinks with garbage collection when idle), so the comparison is of the highest VmRSS sampled (every 100 ms) during each row's own loads: the rounds being interleaved, the peaks compare the posts under the same load and history. The readings before the big post's first request (the server idle since the build) and after its last are given too; their difference is mostly the heap growing with the load. SQL statements are counted in-process, as above.`,
     '',
     '| Database | Scenario | p50 ms | p99 ms | Requests/s | × 50-comment p50 | Response bytes | SQL / request | RSS peak under load (MB) | Server RSS before / after / growth (MB) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
