@@ -47,16 +47,6 @@ export class CommentThreadsService {
     return this.nodeRows;
   }
 
-  /** The columns a node is read with, as `alias."column" AS "column"`. */
-  private columns(alias: string): string {
-    return this.nodes.select(alias);
-  }
-
-  /** A node from a raw row, converted as TypeORM converts entity reads (dates, booleans). */
-  private hydrate(raw: Record<string, unknown>): CommentNode {
-    return this.nodes.hydrate(raw);
-  }
-
   private keysetAfter(p: SqlParams, alias: string, after: Cursor | null): string {
     if (!after) return '';
     const time = p.add(dbDate(this.deps.db, new Date(after.time)));
@@ -141,7 +131,7 @@ export class CommentThreadsService {
       FROM (SELECT 1 AS one) AS x
       LEFT JOIN comment_threads ct ON ct.post_id = ${post}
       LEFT JOIN (
-        SELECT tree.level AS tree_level, tree.rn AS tree_rn, ${this.columns('c')}
+        SELECT tree.level AS tree_level, tree.rn AS tree_rn, ${this.nodes.select('c')}
         FROM tree CROSS JOIN comments c WHERE c.id = tree.id
       ) AS n ON 1 = 1
       ORDER BY n.tree_level, n.created_at, n.id`;
@@ -159,7 +149,7 @@ export class CommentThreadsService {
       level < levels.length && (level > 0 || rn <= size);
     for (const raw of rows) {
       if (raw.id == null) continue; // the row of an empty page: counters only
-      const node = this.hydrate(raw);
+      const node = this.nodes.hydrate(raw);
       const level = Number(raw.tree_level);
       if (level === 0) page.top.push(node);
       else page.replies.get(node.parentId!)?.push(node);
@@ -188,14 +178,14 @@ export class CommentThreadsService {
     const cursor = this.keysetAfter(p, 'r', after);
     const sql =
       kind === 'postgres'
-        ? `SELECT ${this.columns('c')} FROM comments p CROSS JOIN LATERAL (
+        ? `SELECT ${this.nodes.select('c')} FROM comments p CROSS JOIN LATERAL (
              SELECT * FROM comments r
              WHERE r.parent_id = p.id AND r.status = 'APPROVED' ${cursor}
              ORDER BY r.created_at, r.id LIMIT ${p.int(limit)}
            ) AS c
            WHERE p.id IN (${parents})
            ORDER BY c.parent_id, c.created_at, c.id`
-        : `SELECT ${this.columns('c')} FROM comments p JOIN comments c ON c.id IN (
+        : `SELECT ${this.nodes.select('c')} FROM comments p JOIN comments c ON c.id IN (
              SELECT r.id FROM comments r
              WHERE r.parent_id = p.id AND r.status = 'APPROVED' ${cursor}
              ORDER BY r.created_at, r.id LIMIT ${p.int(limit)}
@@ -204,7 +194,7 @@ export class CommentThreadsService {
            ORDER BY c.parent_id, c.created_at, c.id`;
     const rows = (await this.deps.db.read.query(sql, p.values)) as Record<string, unknown>[];
     for (const raw of rows) {
-      const node = this.hydrate(raw);
+      const node = this.nodes.hydrate(raw);
       result.get(node.parentId!)?.push(node);
     }
     return result;

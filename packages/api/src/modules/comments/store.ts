@@ -79,24 +79,17 @@ const COLUMNS: readonly (keyof Omit<CommentRow, 'id' | 'replyCount'>)[] = [
   'userId',
   'byPostAuthor',
 ];
-const COLUMN_NAMES: Record<(typeof COLUMNS)[number], string> = {
-  postId: 'post_id',
-  parentId: 'parent_id',
-  depth: 'depth',
-  authorName: 'author_name',
-  authorEmail: 'author_email',
-  authorUrl: 'author_url',
-  contentText: 'content_text',
-  contentHtml: 'content_html',
-  status: 'status',
-  moderationReason: 'moderation_reason',
-  ip: 'ip',
-  userAgent: 'user_agent',
-  createdAt: 'created_at',
-  userId: 'user_id',
-  byPostAuthor: 'by_post_author',
-};
-const COLUMN_LIST = COLUMNS.map((c) => COLUMN_NAMES[c]).join(', ');
+/** COLUMNS by their names in the table, from the entity (made once per connection). */
+const columnLists = new WeakMap<object, string>();
+function columnList(em: EntityManager): string {
+  let list = columnLists.get(em.connection);
+  if (list === undefined) {
+    const metadata = em.connection.getMetadata('Comment');
+    list = COLUMNS.map((c) => metadata.findColumnWithPropertyName(c)!.databaseName).join(', ');
+    columnLists.set(em.connection, list);
+  }
+  return list;
+}
 
 /**
  * Stores a comment row as given (fields already checked and rendered) and
@@ -132,7 +125,7 @@ export async function insertCommentRow(
     : 'NULL';
   const [stored] = (await em.query(
     `WITH sender(approved_before) AS (SELECT ${approvedBefore})
-     INSERT INTO comments (${COLUMN_LIST}) SELECT ${values} FROM sender
+     INSERT INTO comments (${columnList(em)}) SELECT ${values} FROM sender
      RETURNING id, status, moderation_reason`,
     p.values,
   )) as { id: number; status: CommentStatus; moderation_reason: string | null }[];
