@@ -13,6 +13,7 @@ import { LocalOnly, PgChangeChannel, SqliteChangeLog } from './change-transport.
 import { StatementObserver, TypeOrmDatabase, type Database } from './database.js';
 import { settingEntities } from './settings.js';
 import { sqliteDriver } from './sqlite-statements.js';
+import { StatementPreparingClient } from './pg-statements.js';
 import type { DbKind } from './columns.js';
 import { Initial1795478400000 } from './migrations/1795478400000-initial.js';
 import { Accounts1795478500000 } from './migrations/1795478500000-accounts.js';
@@ -106,8 +107,8 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       new DataSource({
         type: 'sqlite',
         database: db.file,
-        // The writer keeps its prepared statements (sqlite-statements.ts); the reader runs many at once.
-        driver: sqliteDriver(flags === undefined),
+        // Both keep their prepared statements (sqlite-statements.ts).
+        driver: sqliteDriver(true),
         ...(flags === undefined ? {} : { flags }),
         entities,
         migrations,
@@ -132,7 +133,12 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       migrations,
       logger,
       logging: true,
-      extra: readOnly ? { max: 10, options: '-c default_transaction_read_only=on' } : { max: 10 },
+      // Connections that prepare each statement once (pg-statements.ts).
+      extra: {
+        max: 10,
+        Client: StatementPreparingClient,
+        ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+      },
     });
   return new TypeOrmDatabase(
     postgres(false),
