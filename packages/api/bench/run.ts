@@ -658,9 +658,29 @@ const growth = (before: number, after: number) => {
   return mb >= 0 ? `+${mb}` : String(mb);
 };
 
+/**
+ * How fast this machine runs plain JavaScript now: the best of three runs
+ * of a fixed loop, in ms. Only ratios compare between runs; this says how
+ * far the machine itself moved (absolute figures, such as the comments per
+ * second, move with it).
+ */
+function calibrate(): number {
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    let x = 0;
+    for (let i = 0; i < 100_000_000; i++) x = (x + i) % 1_000_003;
+    if (x < 0) throw new Error('unreachable');
+    best = Math.min(best, performance.now() - started);
+  }
+  return Math.round(best);
+}
+
 async function main() {
   if (!fs.existsSync(apiMain) || !fs.existsSync(webDist))
     throw new Error('Build first: pnpm build');
+  const calibrationBefore = calibrate();
+  console.log(`machine: a fixed JavaScript loop takes ${calibrationBefore} ms`);
   const benches: Bench[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-bench-'));
   try {
@@ -710,12 +730,15 @@ async function main() {
   for (const b of bundle)
     console.log(`bundle, ${b.page}: ${b.bytes} bytes, ${b.gzip} gzipped (${b.files.length} files)`);
 
+  const calibrationAfter = calibrate();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   const md = [
     '# Benchmarks',
     '',
     `Latest \`pnpm bench\` run: ${new Date().toISOString().slice(0, 10)}, on ${machine}.`,
+    '',
+    `The machine's speed in this run: a fixed JavaScript loop (10⁸ steps, \`calibrate()\` in \`bench/run.ts\`) took ${calibrationBefore} ms before the scenarios and ${calibrationAfter} ms after them (best of three). Machines here are shared and vary: a slower one lowers every absolute figure (requests per second, comments per second), the bare server's included, so compare ratios within one run, and absolute figures only between runs whose loop times are alike.`,
     '',
     `Load: autocannon on the same machine, ${CONNECTIONS} connections, against the built server (\`node packages/api/dist/main.js\`) with the seed data, one process for each cache setting; beside it, a bare \`node:http\` server answering the very bytes Colloquy answered for the scenario (the limit: no parsing, no database). Each scenario runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s on each (bare, Colloquy, bare, Colloquy), after an unmeasured warm-up of ${WARMUP_SECONDS} s on each,, and the figures are their means. The load generator shares the two cores with the servers and the machine is shared, so absolute requests per second vary from run to run; compare the ratios (× bare) of one run. SQL statements per request are counted by the database logger for one warm request; they do not vary.`,
     '',
