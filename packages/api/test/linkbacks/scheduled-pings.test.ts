@@ -391,4 +391,20 @@ describe.each(databaseKinds())('scheduled pings with two server processes on %s'
     expect(blog.arrivals.get(sources[0]!)!.every((t) => t >= later.getTime())).toBe(true);
     for (const s of servers) expect(s.output()).not.toMatch(/job failed|SQL error/);
   }, 60_000);
+
+  it('publishing one post through both processes at once sends each ping once', async () => {
+    const post = await editors[0]!.create('Published twice at once', linksTo(blog));
+    const results = await Promise.all(editors.map((api) => api.publish(post.id, null)));
+    expect(results.map((r) => r.status)).toEqual(['PUBLISHED', 'PUBLISHED']);
+    expect(results[0]!.publishedAt).toBe(results[1]!.publishedAt);
+    const source = `${TEST_PUBLIC_URL}/posts/${post.slug}`;
+    await eventually(
+      'the pings',
+      () => blog.webmentionsFrom(source) >= 1 && blog.pingbacksFrom(source) >= 1,
+    );
+    // Time for a second send, if one had been queued, to arrive (SQLite: a poll of the other process).
+    await sleepUntil(Date.now() + 1500);
+    expect([blog.webmentionsFrom(source), blog.pingbacksFrom(source)]).toEqual([1, 1]);
+    for (const s of servers) expect(s.output()).not.toMatch(/job failed|SQL error/);
+  }, 30_000);
 });
