@@ -19,10 +19,11 @@ export const modules = [
   siteModule,
   discussionModule,
   authModule,
+  // Before posts: a scheduled post's publication is a job, queued with the schedule.
+  jobsModule,
   postsModule,
   commentsModule,
   moderationModule,
-  jobsModule,
   linkbacksModule,
   shareModule,
 ] as const;

@@ -27,8 +27,12 @@ describe.each(databaseKinds())('database set-up on %s', (kind) => {
   it('applies the migrations once; opening again applies nothing', async () => {
     const { db, database, ds } = await open();
     const applied = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
-    // Every branch adds its own migration: compare with the registered list, in order.
-    const registered = [...coreMigrations, ...tables.migrations].map((M) => new M().name);
+    // Every branch adds its own migration: compare with the registered list, in the order
+    // TypeORM applies them (by the timestamp that ends each name), whatever the modules' order.
+    const stamp = (name: string) => Number(/\d+$/.exec(name)?.[0]);
+    const registered = [...coreMigrations, ...tables.migrations]
+      .map((M) => String(new M().name))
+      .sort((a, b) => stamp(a) - stamp(b));
     expect(registered[0]).toBe('Initial1795478400000');
     expect(applied.map((m) => m.name)).toEqual(registered);
     await database.close();

@@ -177,7 +177,7 @@ export async function sendWebmention(
 }
 
 export interface WebmentionStatusBody {
-  status: 'queued' | 'accepted' | 'rejected';
+  status: 'queued' | 'retrying' | 'accepted' | 'rejected';
   result: 'created' | 'updated' | 'deleted' | null;
   reason: string | null;
   source: string;

@@ -5,7 +5,9 @@ import type { DatabaseConfig } from '../../src/config.js';
 import { createDatabase, openDatabase } from '../../src/db/data-source.js';
 import { tables } from '../../src/modules/index.js';
 import { seedIfEmpty } from '../../src/seed/seed.js';
+import type { Database } from '../../src/db/database.js';
 import { setDiscussionSettings } from './fixtures.js';
+import { freshDatabase, type DbKind } from './server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const MAIN = path.join(ROOT, 'packages/api/src/main.ts');
@@ -124,4 +126,24 @@ export async function runBounded(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return next;
+}
+
+/**
+ * A fresh database of `kind`, prepared (prepareDatabase), with whatever
+ * `setUp` writes through a connection of the test's own, closed before it
+ * resolves: ready for spawnServer.
+ */
+export async function preparedDatabase(
+  kind: DbKind,
+  setUp: (db: Database) => Promise<unknown> = async () => {},
+): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
+  const fresh = await freshDatabase(kind);
+  await prepareDatabase(fresh.db);
+  const database = await openDatabase(createDatabase(fresh.db, { tables }));
+  try {
+    await setUp(database);
+  } finally {
+    await database.close();
+  }
+  return fresh;
 }

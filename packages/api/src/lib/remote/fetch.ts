@@ -18,6 +18,8 @@ export type RemoteFetchErrorCode =
   | 'TIMEOUT'
   /** The host name does not resolve. */
   | 'NOT_FOUND'
+  /** The https server's certificate is not trusted (unknown CA, wrong name, expired…). */
+  | 'UNTRUSTED_CERTIFICATE'
   | 'NETWORK';
 
 /** Why a remote fetch failed; `message` is safe to show to the remote party. */
@@ -219,9 +221,35 @@ function toFetchError(error: unknown): RemoteFetchError {
     return new RemoteFetchError('NOT_FOUND', 'the host name does not resolve');
   }
   if (code === 'ECONNREFUSED') return new RemoteFetchError('NETWORK', 'the connection was refused');
+  if (typeof code === 'string' && CERTIFICATE_ERRORS.has(code)) {
+    return new RemoteFetchError(
+      'UNTRUSTED_CERTIFICATE',
+      `the TLS certificate is not trusted (${code}: ${(error as Error).message})`,
+    );
+  }
   if (typeof code === 'string') return new RemoteFetchError('NETWORK', `network error (${code})`);
   return new RemoteFetchError('NETWORK', 'network error');
 }
+
+/**
+ * The certificate verification errors of node:tls (OpenSSL's X509_V_ERR_*
+ * names, and the host name check). Retrying does not help with them.
+ */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** The charset a response declares (header, else an HTML <meta>), for decoding its body. */
 export function decodeBody(response: Pick<RemoteResponse, 'headers' | 'body'>): string {

@@ -14,6 +14,8 @@ export interface JobRow {
   runAt: Date;
   lockedAt: Date | null;
   lastError: string | null;
+  /** At most one queued job has a given key (see JobQueue.enqueue); null for most jobs. */
+  dedupeKey: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,6 +37,7 @@ export function jobEntities(kind: DbKind) {
       runAt: { type: ts, name: 'run_at' },
       lockedAt: { type: ts, name: 'locked_at', nullable: true },
       lastError: { type: 'text', name: 'last_error', nullable: true },
+      dedupeKey: { type: 'varchar', length: 200, name: 'dedupe_key', nullable: true },
       createdAt: { type: ts, name: 'created_at' },
       updatedAt: { type: ts, name: 'updated_at' },
     },

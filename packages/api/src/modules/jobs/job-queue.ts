@@ -47,24 +47,79 @@ export class JobQueue {
    * Adds a job. Inside a unit of work it joins it, so the job is stored with
    * the writes it belongs to (or not at all); the workers hear of it once
    * that has committed.
+   *
+   * With a `key`, at most one job with that key waits in the queue (a
+   * partial unique index says so): a waiting one is replaced (its payload
+   * and run_at), so enqueueing twice runs once. A job with the key that is
+   * already running is not touched.
    */
-  enqueue(kind: string, payload: unknown, options: { runAt?: Date } = {}): Promise<JobRow> {
+  enqueue(
+    kind: string,
+    payload: unknown,
+    options: { runAt?: Date; key?: string } = {},
+  ): Promise<JobRow> {
     const now = new Date();
+    const values: Omit<JobRow, 'id'> = {
+      kind,
+      payload: JSON.stringify(payload),
+      status: 'queued',
+      attempts: 0,
+      runAt: options.runAt ?? now,
+      lockedAt: null,
+      lastError: null,
+      dedupeKey: options.key ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
     return this.deps.db.write(async (em) => {
-      const job = await insertOne<JobRow>(em, 'Job', {
-        kind,
-        payload: JSON.stringify(payload),
-        status: 'queued',
-        attempts: 0,
-        runAt: options.runAt ?? now,
-        lockedAt: null,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const job =
+        values.dedupeKey !== null && this.deps.db.kind === 'postgres'
+          ? await this.upsertKeyed(em, values)
+          : await this.insertReplacing(em, values);
       await this.announce(job.id, job.runAt);
       return job;
     });
+  }
+
+  /**
+   * SQLite: the unit of work holds the write lock, so nobody can queue the
+   * same key between the DELETE and the INSERT.
+   */
+  private async insertReplacing(em: EntityManager, values: Omit<JobRow, 'id'>): Promise<JobRow> {
+    if (values.dedupeKey !== null) await this.deleteQueued(em, values.dedupeKey);
+    return insertOne<JobRow>(em, 'Job', values);
+  }
+
+  /** PostgreSQL: one statement, so two units of work queueing one key at once leave one job. */
+  private async upsertKeyed(em: EntityManager, values: Omit<JobRow, 'id'>): Promise<JobRow> {
+    const rows = await em.query<Record<string, unknown>[]>(
+      `INSERT INTO jobs (kind, payload, status, attempts, run_at, locked_at, last_error, dedupe_key, created_at, updated_at)
+       VALUES ($1, $2, 'queued', 0, $3, NULL, NULL, $4, $5, $5)
+       ON CONFLICT (dedupe_key) WHERE status = 'queued'
+       DO UPDATE SET kind = EXCLUDED.kind, payload = EXCLUDED.payload, run_at = EXCLUDED.run_at,
+                     attempts = 0, last_error = NULL, updated_at = EXCLUDED.updated_at
+       RETURNING *`,
+      [values.kind, values.payload, values.runAt, values.dedupeKey, values.createdAt],
+    );
+    return new RawRows<JobRow>(em.getRepository('Job')).hydrate(rows[0]!);
+  }
+
+  /**
+   * Removes the waiting job with this key, if any (one that is running is
+   * left to finish: its handler must check that it is still wanted). Inside
+   * a unit of work it joins it.
+   */
+  cancel(key: string): Promise<void> {
+    return this.deps.db.write((em) => this.deleteQueued(em, key));
+  }
+
+  private async deleteQueued(em: EntityManager, key: string): Promise<void> {
+    await em
+      .getRepository<JobRow>('Job')
+      .createQueryBuilder()
+      .delete()
+      .where("dedupe_key = :key AND status = 'queued'", { key })
+      .execute();
   }
 
   /** Tells every worker (in every process, on PostgreSQL) of a job due at `runAt`. */
@@ -186,9 +241,10 @@ export class JobQueue {
   /**
    * Records a failed attempt: the job runs again after an exponential
    * back-off (retryBaseMs, doubled per attempt), or is marked failed once it
-   * has had maxAttempts.
+   * has had maxAttempts; or, when a newer job with its key is queued, is
+   * done (superseded).
    */
-  async fail(job: JobRow, error: string): Promise<'retry' | 'failed'> {
+  async fail(job: JobRow, error: string): Promise<'retry' | 'failed' | 'superseded'> {
     const { retryBaseMs, maxAttempts } = this.deps.config.jobs;
     const now = new Date();
     if (job.attempts >= maxAttempts) {
@@ -201,8 +257,26 @@ export class JobQueue {
       return 'failed';
     }
     const runAt = new Date(now.getTime() + retryBaseMs * 2 ** (job.attempts - 1));
-    await this.deps.db.write(async (em) => {
-      await em.getRepository<JobRow>('Job').update(
+    return this.deps.db.write(async (em) => {
+      const repo = em.getRepository<JobRow>('Job');
+      // A newer job with the same key waits already: this one is not wanted any more (and
+      // could not be queued beside it).
+      if (
+        job.dedupeKey !== null &&
+        (await repo.existsBy({ dedupeKey: job.dedupeKey, status: 'queued' }))
+      ) {
+        await repo.update(
+          { id: job.id },
+          {
+            status: 'done',
+            lockedAt: null,
+            lastError: `superseded: ${error}`.slice(0, 2000),
+            updatedAt: now,
+          },
+        );
+        return 'superseded' as const;
+      }
+      await repo.update(
         { id: job.id },
         {
           status: 'queued',
@@ -214,8 +288,8 @@ export class JobQueue {
       );
       // Every worker learns when it is due, so it runs on time even if this process goes away.
       await this.announce(job.id, runAt);
+      return 'retry' as const;
     });
-    return 'retry';
   }
 
   find(id: number): Promise<JobRow | null> {

@@ -9,7 +9,8 @@ export type LinkbackKind = 'TRACKBACK' | 'PINGBACK' | 'WEBMENTION';
 /** What the source does with the target, from its microformats (webmentions), else MENTION. */
 export type MentionType = 'REPLY' | 'LIKE' | 'REPOST' | 'MENTION';
 
-export type IncomingPingStatus = 'QUEUED' | 'ACCEPTED' | 'REJECTED';
+/** RETRYING: a webmention whose source was unavailable, to be verified again. */
+export type IncomingPingStatus = 'QUEUED' | 'RETRYING' | 'ACCEPTED' | 'REJECTED';
 
 export type IncomingPingResult = 'CREATED' | 'UPDATED' | 'DELETED';
 

@@ -100,8 +100,8 @@ export const linkbacksModule = defineModule({
   routes: (app, { linkbackReceiver, linkbacks, posts }) =>
     registerLinkbackRoutes(app, { linkbackReceiver, linkbacks, posts }),
   jobs: ({ linkbackReceiver, linkbackSender }) => ({
-    [WEBMENTION_JOB]: (payload) =>
-      linkbackReceiver.processWebmention((payload as { pingId: number }).pingId),
+    [WEBMENTION_JOB]: (payload, attempt) =>
+      linkbackReceiver.processWebmention((payload as { pingId: number }).pingId, attempt),
     [SEND_JOB]: (payload, attempt) =>
       linkbackSender.send((payload as { outgoingPingId: number }).outgoingPingId, attempt),
   }),

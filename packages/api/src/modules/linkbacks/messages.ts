@@ -45,6 +45,9 @@ export const messages = {
   sourceUnreachable: (why: string) => `The source could not be fetched: ${why}.`,
   removed: (why: string) => `${why} The mention was removed.`,
   queued: 'The webmention is queued for verification.',
+  retrying: (why: string, attempt: number) =>
+    `${why} Trying again later (attempt ${attempt} failed).`,
+  gaveUp: (why: string, attempts: number) => `${why} Gave up after ${attempts} attempts.`,
   accepted: 'The webmention was verified.',
   pingbackRegistered: (source: string, target: string) =>
     `Pingback from ${source} to ${target} registered.`,

@@ -6,6 +6,7 @@ import { comparableUrl } from '../../lib/remote/html-document.js';
 import { httpUrl, remoteText } from '../../lib/remote/plain-text.js';
 import { parseId } from '../../lib/ids.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { JobAttempt } from '../jobs/job-worker.js';
 import type { PostsService } from '../posts/posts.service.js';
 import type { LinkbacksService } from './linkbacks.service.js';
 import { LIMITS, messages } from './messages.js';
@@ -29,7 +30,9 @@ const FAULT_FOR: Record<VerificationFailure, number> = {
   SOURCE_GONE: PINGBACK_FAULTS.sourceMissing,
   SOURCE_NOT_FOUND: PINGBACK_FAULTS.sourceMissing,
   FORBIDDEN_ADDRESS: PINGBACK_FAULTS.sourceMissing,
+  UNTRUSTED_CERTIFICATE: PINGBACK_FAULTS.sourceMissing,
   NO_LINK: PINGBACK_FAULTS.noLink,
+  UNAVAILABLE: PINGBACK_FAULTS.upstream,
   UPSTREAM: PINGBACK_FAULTS.upstream,
 };
 
@@ -40,7 +43,8 @@ export type WebmentionResult =
   { ok: true; token: string } | { ok: false; status: 400 | 429; message: string };
 
 export interface WebmentionStatus {
-  status: 'queued' | 'accepted' | 'rejected';
+  /** retrying: a try failed in a way that may pass (timeout, 5xx, network); the queue tries again. */
+  status: 'queued' | 'retrying' | 'accepted' | 'rejected';
   result: 'created' | 'updated' | 'deleted' | null;
   reason: string | null;
   source: string;
@@ -212,11 +216,17 @@ export class LinkbackReceiver {
     return { ok: true, token: ping.token };
   }
 
-  /** The queued verification of a webmention (a job). A repeated mention updates; a gone or unlinked source removes. */
-  async processWebmention(pingId: number): Promise<void> {
+  /**
+   * The queued verification of a webmention (a job). A repeated mention
+   * updates; a gone or unlinked source removes. A source that times out,
+   * fails (5xx) or cannot be reached is tried again with the queue's
+   * back-off (the status reads `retrying`), and rejected after the last
+   * attempt; anything else is final at once.
+   */
+  async processWebmention(pingId: number, attempt: JobAttempt): Promise<void> {
     const { linkbacks, posts, verifier } = this.deps;
     const ping = await linkbacks.findPing(pingId);
-    if (!ping || ping.status !== 'QUEUED') return;
+    if (!ping || (ping.status !== 'QUEUED' && ping.status !== 'RETRYING')) return;
     const post = ping.postId === null ? null : await posts.findPublishedById(ping.postId);
     if (!post) {
       await linkbacks.updatePing(ping.id, { status: 'REJECTED', reason: messages.targetNotFound });
@@ -252,6 +262,19 @@ export class LinkbackReceiver {
         status: 'ACCEPTED',
         result: 'DELETED',
         reason: messages.removed(verification.message),
+      });
+      return;
+    }
+    if (verification.failure === 'UNAVAILABLE') {
+      if (!attempt.last) {
+        const reason = messages.retrying(verification.message, attempt.attempt);
+        await linkbacks.updatePing(ping.id, { status: 'RETRYING', reason });
+        // The queue runs the job again after its back-off.
+        throw new Error(reason);
+      }
+      await linkbacks.updatePing(ping.id, {
+        status: 'REJECTED',
+        reason: messages.gaveUp(verification.message, attempt.attempt),
       });
       return;
     }

@@ -24,6 +24,9 @@ export const SEND_JOB = 'ping.send';
 /** What one attempt came to: final, or worth retrying later. */
 type Outcome = { status: OutgoingPingStatus | 'RETRY'; response?: string; error?: string };
 
+/** A ping in these states has a job queued or running: it is not queued again. */
+const WAITING: OutgoingPingStatus[] = ['QUEUED', 'RETRYING'];
+
 const TRANSIENT = new Set(['TIMEOUT', 'NETWORK', 'NOT_FOUND', 'TOO_MANY_REDIRECTS']);
 
 function describeResponse(response: RemoteResponse, detail?: string): string {
@@ -110,34 +113,68 @@ export class LinkbackSender {
     return this.repo.find({ where: { postId }, order: { id: 'ASC' } });
   }
 
+  /**
+   * Queues a ping (and its job) for each target, in one unit of work. A
+   * target whose ping waits already (QUEUED or RETRYING: its job is queued or
+   * running) is left alone, so each ping has at most one job and two
+   * announcements of a post at once send each ping once. The statements
+   * decide that, not a read before them: on PostgreSQL the second unit of
+   * work waits on the first one's row (the unique (post_id, target_url)
+   * index, then the row lock) and then finds it waiting; SQLite runs one
+   * unit of work at a time.
+   */
   private async queue(
     post: PostRow,
     targets: { url: string; removed: boolean }[],
   ): Promise<OutgoingPingRow[]> {
     if (targets.length === 0) return [];
-    const rows = await this.deps.db.write(async (em) => {
+    return this.deps.db.write(async (em) => {
       const repo = em.getRepository<OutgoingPingRow>('OutgoingPing');
-      const saved: OutgoingPingRow[] = [];
+      const queued: OutgoingPingRow[] = [];
       for (const target of targets) {
         const now = new Date();
-        const existing = await repo.findOneBy({ postId: post.id, targetUrl: target.url });
-        const row = await repo.save({
-          ...(existing ?? { postId: post.id, targetUrl: target.url, createdAt: now }),
-          endpoint: null,
-          protocol: null,
-          status: 'QUEUED' as const,
-          linkRemoved: target.removed,
-          attempts: 0,
-          lastResponse: null,
-          lastError: null,
-          updatedAt: now,
-        });
+        // The target's row when it has none yet (ON CONFLICT DO NOTHING / INSERT OR IGNORE),
+        // in a state the UPDATE below takes up at once.
+        await repo
+          .createQueryBuilder()
+          .insert()
+          .values({
+            postId: post.id,
+            targetUrl: target.url,
+            status: 'SKIPPED',
+            linkRemoved: target.removed,
+            attempts: 0,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .orIgnore()
+          .execute();
+        const { affected } = await repo
+          .createQueryBuilder()
+          .update()
+          .set({
+            endpoint: null,
+            protocol: null,
+            status: 'QUEUED',
+            linkRemoved: target.removed,
+            attempts: 0,
+            lastResponse: null,
+            lastError: null,
+            updatedAt: now,
+          })
+          .where('post_id = :postId AND target_url = :url AND status NOT IN (:...waiting)', {
+            postId: post.id,
+            url: target.url,
+            waiting: WAITING,
+          })
+          .execute();
+        if (!affected) continue;
+        const row = await repo.findOneByOrFail({ postId: post.id, targetUrl: target.url });
         await this.deps.jobs.enqueue(SEND_JOB, { outgoingPingId: row.id });
-        saved.push(row);
+        queued.push(row);
       }
-      return saved;
+      return queued;
     });
-    return rows;
   }
 
   /** One attempt at one outgoing ping (a job). Throws to have the queue retry later. */

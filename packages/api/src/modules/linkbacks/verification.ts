@@ -4,6 +4,7 @@ import {
   decodeBody,
   mediaType,
   RemoteFetchError,
+  type RemoteFetchErrorCode,
   type RemoteFetcher,
   type RemoteResponse,
 } from '../../lib/remote/fetch.js';
@@ -29,7 +30,11 @@ export type VerificationFailure =
   | 'NO_LINK'
   /** The source is (or redirects to) a private, loopback or reserved address. */
   | 'FORBIDDEN_ADDRESS'
-  /** Timeout, 5xx, too many redirects, connection trouble. */
+  /** An https source whose certificate is not trusted. */
+  | 'UNTRUSTED_CERTIFICATE'
+  /** Timeout, 5xx, connection trouble: the source may answer later (a queued webmention is tried again). */
+  | 'UNAVAILABLE'
+  /** Too many redirects, a redirect without a Location, an answer that is not one (1xx). */
   | 'UPSTREAM';
 
 export type Verification =
@@ -189,6 +194,16 @@ export function examineSource(response: RemoteResponse, targetUrl: string): Veri
   return noLink;
 }
 
+const FAILURE_OF: Record<RemoteFetchErrorCode, VerificationFailure> = {
+  FORBIDDEN_ADDRESS: 'FORBIDDEN_ADDRESS',
+  NOT_FOUND: 'SOURCE_NOT_FOUND',
+  BAD_URL: 'SOURCE_NOT_FOUND',
+  UNTRUSTED_CERTIFICATE: 'UNTRUSTED_CERTIFICATE',
+  TIMEOUT: 'UNAVAILABLE',
+  NETWORK: 'UNAVAILABLE',
+  TOO_MANY_REDIRECTS: 'UPSTREAM',
+};
+
 /**
  * Verification shared by trackbacks, pingbacks and webmentions: fetch the
  * source within the remote-fetch limits and confirm that it links to the
@@ -203,22 +218,16 @@ export class SourceVerifier {
       response = await this.fetcher.fetch(sourceUrl);
     } catch (error) {
       if (!(error instanceof RemoteFetchError)) throw error;
-      const failure: VerificationFailure =
-        error.code === 'FORBIDDEN_ADDRESS'
-          ? 'FORBIDDEN_ADDRESS'
-          : error.code === 'NOT_FOUND' || error.code === 'BAD_URL'
-            ? 'SOURCE_NOT_FOUND'
-            : 'UPSTREAM';
+      const failure = FAILURE_OF[error.code];
       return { ok: false, failure, message: messages.sourceUnreachable(error.message) };
     }
     if (response.status === 410) {
       return { ok: false, failure: 'SOURCE_GONE', message: messages.sourceGone };
     }
-    if (
-      response.status >= 500 ||
-      response.status < 200 ||
-      (response.status >= 300 && response.status < 400)
-    ) {
+    if (response.status >= 500) {
+      return { ok: false, failure: 'UNAVAILABLE', message: messages.sourceStatus(response.status) };
+    }
+    if (response.status < 200 || (response.status >= 300 && response.status < 400)) {
       return { ok: false, failure: 'UPSTREAM', message: messages.sourceStatus(response.status) };
     }
     if (response.status >= 400) {

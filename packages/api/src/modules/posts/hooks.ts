@@ -4,10 +4,11 @@ import { isVisible } from './visibility.js';
 
 /**
  * What other parts may plug into the editorial API. `onPostPublished` runs
- * after a post that readers can see was published or changed (publish now,
- * or an update of a published post, with the HTML readers saw before; not
- * when a scheduled time arrives, as nothing runs then). Its failure does not
- * undo the publication.
+ * once a post becomes visible to readers (published now, or its scheduled
+ * time came: then from the job worker, see operations/going-live.ts; with
+ * previousHtml null) and after an update of a visible post (with the HTML
+ * readers saw before). Publishing a post that is visible already does not
+ * run it. Its failure does not undo the publication.
  */
 export interface EditorialHooks {
   onPostPublished?: (postId: number, previousHtml: string | null) => Promise<void>;

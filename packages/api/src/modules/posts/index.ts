@@ -5,6 +5,8 @@ import type { DiscussionSettingsService } from '../discussion/discussion-setting
 import { defineModule, type ModuleDeps } from '../module.js';
 import { postEntities, type AuthorRow, type PostRow, type TagRow } from './entities.js';
 import type { EditorialHooks } from './hooks.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import { POST_LIVE_JOB, postWentLive, type PostLivePayload } from './operations/going-live.js';
 import { postEditorTypeDefs } from './post-editor.graphql.js';
 import { postEditorResolvers } from './post-editor.resolvers.js';
 import { PostEditorService } from './post-editor.service.js';
@@ -30,18 +32,23 @@ export const postsModule = defineModule({
   services: (
     deps: ModuleDeps<{
       discussionSettings: DiscussionSettingsService;
+      jobs: JobQueue;
       editorialHooks?: EditorialHooks;
     }>,
   ) => {
-    const { db, config, discussionSettings } = deps;
+    const { db, config, discussionSettings, jobs } = deps;
     // Filled in by later modules (linkbacks pings on publication), or handed in by tests.
     const editorialHooks: EditorialHooks = 'editorialHooks' in deps ? deps.editorialHooks! : {};
     return {
       posts: new PostsService({ db, config }),
-      postEditor: new PostEditorService({ db, hooks: editorialHooks, discussionSettings }),
+      postEditor: new PostEditorService({ db, hooks: editorialHooks, discussionSettings, jobs }),
       editorialHooks,
     };
   },
+  jobs: ({ db, editorialHooks }) => ({
+    [POST_LIVE_JOB]: (payload) =>
+      postWentLive({ db, hooks: editorialHooks }, payload as PostLivePayload),
+  }),
   loaders: ({ posts }, { reads }) => {
     const author = new DataLoader<number, AuthorRow>(
       fromMap(

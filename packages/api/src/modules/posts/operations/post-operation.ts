@@ -1,4 +1,5 @@
 import { tags } from '../../../db/changes.js';
+import type { EntityManager } from 'typeorm';
 import { updateOne, type Database } from '../../../db/database.js';
 import type { PostRow } from '../entities.js';
 import { assertReach } from '../../auth/policy.js';
@@ -7,14 +8,18 @@ import type { Viewer } from '../../auth/viewer.js';
 import { parseId } from '../../../lib/ids.js';
 import type { UserError } from '../../../lib/user-errors.js';
 import type { DiscussionSettingsService } from '../../discussion/discussion-settings.service.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
 import type { EditorialHooks } from '../hooks.js';
 import { messages } from '../messages.js';
+import { cancelGoingLive } from './going-live.js';
 
 /** What the post operations work with: handed in once, by PostEditorService. */
 export interface PostEditorDeps {
   db: Database;
   hooks: EditorialHooks;
   discussionSettings: DiscussionSettingsService;
+  /** The queue of the job that announces a scheduled post at its time (./going-live.ts). */
+  jobs: JobQueue;
 }
 
 export interface PostPayload {
@@ -80,13 +85,18 @@ export function postChanged(
   );
 }
 
-/** Moves the post to `status` (unpublish, trash, restore): its own unit of work. */
+/**
+ * Moves the post to `status` (unpublish, trash, restore): its own unit of
+ * work, which also drops a waiting publication job (a post that is not
+ * PUBLISHED is not announced).
+ */
 export async function setStatus(
-  db: Database,
+  deps: Pick<PostEditorDeps, 'db' | 'jobs'>,
   post: PostRow,
   status: PostRow['status'],
   publishedAt: Date | null,
 ): Promise<PostPayload> {
+  const { db } = deps;
   const saved = await db.write(async (em) => {
     const row = await updateOne<PostRow>(em, 'Post', post.id, {
       status,
@@ -94,7 +104,21 @@ export async function setStatus(
       updatedAt: new Date(),
     });
     postChanged(db, post, row);
+    await cancelGoingLive(deps.jobs, post.id);
     return row;
   });
   return { post: saved, errors: [] };
+}
+
+/**
+ * The post as it is inside the open unit of work, locked until it commits
+ * on PostgreSQL (SQLite's unit of work holds the write lock already): two
+ * operations on one post at once run one after the other, and the second
+ * sees what the first wrote.
+ */
+export function lockedPost(db: Database, em: EntityManager, id: number): Promise<PostRow> {
+  return em.getRepository<PostRow>('Post').findOneOrFail({
+    where: { id },
+    ...(db.kind === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
 }

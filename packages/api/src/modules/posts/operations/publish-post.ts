@@ -5,6 +5,7 @@ import { messages } from '../messages.js';
 import { isVisible } from '../visibility.js';
 import {
   fail,
+  lockedPost,
   postChanged,
   setStatus,
   userError,
@@ -13,13 +14,17 @@ import {
   type PostPayload,
 } from './post-operation.js';
 import { updateOne } from '../../../db/database.js';
+import { cancelGoingLive, queueGoingLive } from './going-live.js';
 
 const TEN_YEARS_MS = 10 * 366 * 24 * 3600_000;
 
 /**
  * Publishes now, or schedules for `publishAt`: a scheduled post is simply
- * PUBLISHED with a future publishedAt, which readers do not see until then
- * (no job runs). Publishing an already visible post keeps its date.
+ * PUBLISHED with a future publishedAt, which readers do not see until then,
+ * and a job queued with the schedule announces it at that time
+ * (./going-live.ts). Publishing an already visible post keeps its date and
+ * announces nothing: only the publication that makes a post visible does,
+ * so two at once announce it (and send its pings) once.
  */
 export function publishPost(
   deps: PostEditorDeps,
@@ -35,16 +40,23 @@ export function publishPost(
       if (publishAt.getTime() > now.getTime() + TEN_YEARS_MS)
         return fail(userError('publishAt', 'TOO_FAR', messages.publishAtTooFar));
     }
-    const publishedAt = publishAt ?? (isVisible(post, now) ? post.publishedAt! : now);
     const saved = await deps.db.write(async (em) => {
+      // Read again under the lock: another publication may have committed since withPost read it.
+      const current = await lockedPost(deps.db, em, post.id);
+      const wasVisible = isVisible(current, now);
       const row = await updateOne<PostRow>(em, 'Post', post.id, {
         status: 'PUBLISHED',
-        publishedAt,
+        publishedAt: publishAt ?? (wasVisible ? current.publishedAt! : now),
         updatedAt: now,
       });
-      postChanged(deps.db, post, row);
-      // A scheduled post is not announced: readers cannot see it yet.
-      announcePublished(deps, row);
+      postChanged(deps.db, current, row);
+      if (publishAt != null) {
+        // Announced at its time, by the job worker of whichever process claims the job.
+        await queueGoingLive(deps.jobs, row);
+      } else if (!wasVisible) {
+        await cancelGoingLive(deps.jobs, row.id);
+        announcePublished(deps, row);
+      }
       return row;
     });
     return { post: saved, errors: [] };
@@ -58,6 +70,6 @@ export function unpublishPost(
   id: string,
 ): Promise<PostPayload> {
   return withPost(deps.db, viewer, id, 'post:publish', (post) =>
-    setStatus(deps.db, post, 'DRAFT', null),
+    setStatus(deps, post, 'DRAFT', null),
   );
 }

@@ -22,7 +22,7 @@ export function trashPost(
     viewer,
     id,
     'post:delete',
-    (post) => setStatus(deps.db, post, 'TRASH', post.publishedAt),
+    (post) => setStatus(deps, post, 'TRASH', post.publishedAt),
     { allowTrash: true },
   );
 }
@@ -41,7 +41,7 @@ export function restorePost(
     async (post) =>
       post.status !== 'TRASH'
         ? fail(userError('id', 'NOT_IN_TRASH', messages.notInTrashToRestore))
-        : setStatus(deps.db, post, 'DRAFT', null),
+        : setStatus(deps, post, 'DRAFT', null),
     { allowTrash: true },
   );
 }
