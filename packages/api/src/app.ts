@@ -31,9 +31,9 @@ import {
 import { FormSigner, loadSigningSecret } from './web/signing.js';
 import { shareablePlugin } from './cache/graphql-plugin.js';
 import { graphqlKey, HttpCache } from './cache/http-cache.js';
-import { registerMetrics } from './cache/metrics.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { ScheduleWatch } from './cache/schedule-watch.js';
+import { registerMetrics } from './metrics/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -214,7 +214,7 @@ export async function buildApp({
     return { execute, loaders: context.loaders };
   };
 
-  registerMetrics(app, { token: config.metricsToken, cache, db });
+  registerMetrics(app, { token: config.metricsToken, cache, db, jobs: services.jobs });
 
   app.get('/healthz', async (_req, reply) => {
     await db.read.query('SELECT 1');

@@ -32,7 +32,7 @@ export interface Config {
   jobs: JobsConfig;
   /** The response cache and HTTP caching headers (src/cache/). */
   cache: CacheConfig;
-  /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: no /metrics. */
+  /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: /metrics serves loopback clients only. */
   metricsToken: string | null;
 }
 

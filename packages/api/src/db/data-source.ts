@@ -43,6 +43,9 @@ export const coreMigrations = [
  */
 export class QueryCounter {
   count = 0;
+  /** Of which on the reader (read-only connections) and on the writer (units of work, migrations). */
+  reader = 0;
+  writer = 0;
 }
 
 /** TypeORM logger that counts statements and reports only failures (without parameters). */
@@ -51,9 +54,11 @@ class CountingLogger implements Logger {
     private readonly counter: QueryCounter,
     private readonly onError: (message: string) => void,
     private readonly statements: StatementObserver,
+    private readonly role: 'reader' | 'writer',
   ) {}
   logQuery(query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
     this.counter.count++;
+    this.counter[this.role]++;
     this.statements.observe(query, queryRunner);
   }
   logQueryError(error: string | Error, query: string): void {
@@ -100,7 +105,10 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
   const migrations = [...coreMigrations, ...options.tables.migrations];
   const onError = options.onError ?? (() => {});
   const statements = new StatementObserver(['change_log', ...(options.tables.privateTables ?? [])]);
-  const logger = new CountingLogger(options.counter ?? new QueryCounter(), onError, statements);
+  const counter = options.counter ?? new QueryCounter();
+  // One logger per role, so that counting by role costs no lookup.
+  const loggerOf = (role: 'reader' | 'writer') =>
+    new CountingLogger(counter, onError, statements, role);
   if (db.kind === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
     const sqlite = (flags?: number) =>
@@ -112,7 +120,7 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
         ...(flags === undefined ? {} : { flags }),
         entities,
         migrations,
-        logger,
+        logger: loggerOf(flags === undefined ? 'writer' : 'reader'),
         logging: true,
         // WAL: readers never wait for the writer, nor the writer for readers.
         // Set by the writer; the mode is kept in the file.
@@ -123,7 +131,7 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
     // An in-memory database is one connection's alone: there reads share the writer's.
     const reader = db.file === ':memory:' ? writer : sqlite(sqlite3.OPEN_READONLY);
     const transport = db.file === ':memory:' ? new LocalOnly() : new SqliteChangeLog(db.file);
-    return new TypeOrmDatabase(writer, reader, onError, transport, statements);
+    return new TypeOrmDatabase(writer, reader, onError, transport, statements, counter);
   }
   const postgres = (readOnly: boolean) =>
     new DataSource({
@@ -131,7 +139,7 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       url: db.url,
       entities,
       migrations,
-      logger,
+      logger: loggerOf(readOnly ? 'reader' : 'writer'),
       logging: true,
       // Connections that prepare each statement once (pg-statements.ts).
       extra: {
@@ -146,6 +154,7 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
     onError,
     new PgChangeChannel(db.url),
     statements,
+    counter,
   );
 }
 

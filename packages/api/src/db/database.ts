@@ -119,10 +119,19 @@ export interface Database {
    * Payloads are under 8000 bytes.
    */
   notify(channel: string, payload?: string): Promise<void>;
+  /** SQL statements run so far, in all and by connection role (for /metrics). */
+  readonly statementCounts: StatementCounts;
   /** The underlying connections: for migrations, the seed and tests only. */
   readonly writer: DataSource;
   readonly reader: DataSource;
   close(): Promise<void>;
+}
+
+/** How many SQL statements a database ran (data-source.ts's QueryCounter counts them). */
+export interface StatementCounts {
+  readonly count: number;
+  readonly reader: number;
+  readonly writer: number;
 }
 
 interface OpenUnit {
@@ -202,6 +211,7 @@ export class TypeOrmDatabase implements Database {
     private readonly onError: (message: string) => void = () => {},
     private readonly transport: ChangeTransport = new LocalOnly(),
     private readonly statements: StatementObserver = new StatementObserver(),
+    readonly statementCounts: StatementCounts = { count: 0, reader: 0, writer: 0 },
   ) {
     this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.read = reader.manager as unknown as Reader;

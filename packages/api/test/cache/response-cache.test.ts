@@ -328,37 +328,3 @@ describe('the response cache switched off', () => {
     }
   });
 });
-
-describe('/metrics', () => {
-  it('is absent without METRICS_TOKEN, asks for it with one, and counts hits and misses', async () => {
-    const none = await startServer('sqlite', { env: { JOB_WORKER: '0' } });
-    try {
-      expect((await fetch(`${none.url}/metrics`)).status).toBe(404);
-    } finally {
-      await none.close();
-    }
-    const token = 'metrics-token-for-tests';
-    const server = await startServer('sqlite', { env: { JOB_WORKER: '0', METRICS_TOKEN: token } });
-    try {
-      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-      const wrong = await fetch(`${server.url}/metrics`, {
-        headers: { authorization: 'Bearer metrics-token-for-testz' },
-      });
-      expect(wrong.status).toBe(401);
-      for (let i = 0; i < 3; i++) await fetch(`${server.url}/posts/${SLUG}`);
-      const res = await fetch(`${server.url}/metrics`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toContain('text/plain');
-      const text = await res.text();
-      expect(text).toContain('# TYPE colloquy_response_cache_hits_total counter');
-      expect(text).toMatch(/^colloquy_response_cache_hits_total 2$/m);
-      expect(text).toMatch(/^colloquy_response_cache_misses_total 1$/m);
-      expect(text).toMatch(/^colloquy_response_cache_entries 1$/m);
-      expect(text).toMatch(/^colloquy_change_feed_healthy 1$/m);
-    } finally {
-      await server.close();
-    }
-  });
-});

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
 import { dbDate, parseDbDate } from '../../db/dates.js';
+import { SqlParams } from '../../db/params.js';
 import type { JobRow } from './entities.js';
 
 /** A running job whose process died is taken over after this long. */
@@ -292,9 +293,38 @@ export class JobQueue {
     });
   }
 
+  /**
+   * How many jobs of each kind are due, waiting for their time (a retry's
+   * back-off, a later run), running, or failed for good: one statement, for
+   * /metrics. The whole queue's, every process's alike.
+   */
+  async counts(now = new Date()): Promise<JobCount[]> {
+    const params = new SqlParams(this.deps.db.kind);
+    const at = params.add(dbDate(this.deps.db, now));
+    const rows = await this.deps.db.read.query<{ kind: string; state: string; n: unknown }[]>(
+      `SELECT kind,
+              CASE WHEN status <> 'queued' THEN status WHEN run_at <= ${at} THEN 'due' ELSE 'waiting' END AS state,
+              COUNT(*) AS n
+         FROM jobs WHERE status IN ('queued', 'running', 'failed')
+        GROUP BY kind, state`,
+      params.values,
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      state: r.state as JobCount['state'],
+      count: Number(r.n),
+    }));
+  }
+
   find(id: number): Promise<JobRow | null> {
     return this.repo().findOneBy({ id });
   }
+}
+
+export interface JobCount {
+  kind: string;
+  state: 'due' | 'waiting' | 'running' | 'failed';
+  count: number;
 }
 
 /** The runAt of a notification on JOBS_CHANNEL; "now" when it cannot be read (a claim will tell). */
