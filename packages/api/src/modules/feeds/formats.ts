@@ -39,35 +39,48 @@ export function renderFeed(feed: Feed, format: FeedFormat): string {
   }
 }
 
+/**
+ * feedsmith's XML with CDATA sections put right against their element's
+ * tags: it indents them on lines of their own, and feed readers would show
+ * that whitespace as part of a title or a name.
+ */
+function tight(xmlText: string): string {
+  return xmlText
+    .replace(/>\n[ \t]*<!\[CDATA\[/g, '><![CDATA[')
+    .replace(/\]\]>\n[ \t]*<\//g, ']]></');
+}
+
 function rss(feed: Feed): string {
-  return generateRssFeed({
-    title: xml(feed.title),
-    link: feed.homeUrl,
-    description: xml(feed.description),
-    generator: GENERATOR,
-    lastBuildDate: feed.updated,
-    atom: { links: [{ href: feed.urls.rss, rel: 'self', type: FEED_TYPES.rss }] },
-    items: feed.entries.map((e) => ({
-      title: xml(e.title),
-      link: e.url,
-      // A post's excerpt; a comment's text (readers show the description when there is no content).
-      description: xml(e.summary ?? e.contentHtml),
-      content: { encoded: xml(e.contentHtml) },
-      guid: { value: e.id, isPermaLink: false },
-      pubDate: e.published,
-      // RSS's <author> is an email address: the name goes in dc:creator, as WordPress does.
-      dc: { creators: [xml(e.author.name)] },
-      categories: e.categories.map((c) => ({ name: xml(c.label) })),
-      ...(e.comments
-        ? {
-            comments: e.comments.url,
-            slash: { comments: e.comments.count },
-            wfw: { commentRss: e.comments.feeds.rss },
-          }
-        : {}),
-      ...(e.inReplyTo ? { thr: { inReplyTos: [inReplyTo(e.inReplyTo)] } } : {}),
-    })),
-  });
+  return tight(
+    generateRssFeed({
+      title: xml(feed.title),
+      link: feed.homeUrl,
+      description: xml(feed.description),
+      generator: GENERATOR,
+      lastBuildDate: feed.updated,
+      atom: { links: [{ href: feed.urls.rss, rel: 'self', type: FEED_TYPES.rss }] },
+      items: feed.entries.map((e) => ({
+        title: xml(e.title),
+        link: e.url,
+        // A post's excerpt; a comment's text (readers show the description when there is no content).
+        description: xml(e.summary ?? e.contentHtml),
+        content: { encoded: xml(e.contentHtml) },
+        guid: { value: e.id, isPermaLink: false },
+        pubDate: e.published,
+        // RSS's <author> is an email address: the name goes in dc:creator, as WordPress does.
+        dc: { creators: [xml(e.author.name)] },
+        categories: e.categories.map((c) => ({ name: xml(c.label) })),
+        ...(e.comments
+          ? {
+              comments: e.comments.url,
+              slash: { comments: e.comments.count },
+              wfw: { commentRss: e.comments.feeds.rss },
+            }
+          : {}),
+        ...(e.inReplyTo ? { thr: { inReplyTos: [inReplyTo(e.inReplyTo)] } } : {}),
+      })),
+    }),
+  );
 }
 
 function inReplyTo(to: NonNullable<FeedEntry['inReplyTo']>) {
@@ -75,46 +88,48 @@ function inReplyTo(to: NonNullable<FeedEntry['inReplyTo']>) {
 }
 
 function atom(feed: Feed): string {
-  return generateAtomFeed({
-    id: feed.id,
-    title: { value: xml(feed.title) },
-    subtitle: { value: xml(feed.description) },
-    updated: feed.updated,
-    generator: { text: GENERATOR },
-    links: [
-      { href: feed.urls.atom, rel: 'self', type: FEED_TYPES.atom },
-      { href: feed.homeUrl, rel: 'alternate', type: 'text/html' },
-    ],
-    entries: feed.entries.map((e) => ({
-      id: e.id,
-      title: { value: xml(e.title) },
-      published: e.published,
-      updated: e.updated,
-      authors: [{ name: xml(e.author.name), uri: xmlOrUndefined(e.author.url) }],
-      content: { value: xml(e.contentHtml), type: 'html' },
-      ...(e.summary ? { summary: { value: xml(e.summary), type: 'text' } } : {}),
-      categories: e.categories.map((c) => ({
-        term: xml(c.term),
-        label: xml(c.label),
-        scheme: c.url.slice(0, c.url.lastIndexOf('/') + 1),
-      })),
+  return tight(
+    generateAtomFeed({
+      id: feed.id,
+      title: { value: xml(feed.title) },
+      subtitle: { value: xml(feed.description) },
+      updated: feed.updated,
+      generator: { text: GENERATOR },
       links: [
-        { href: e.url, rel: 'alternate', type: 'text/html' },
-        // RFC 4685: where the replies are, and how many.
-        ...(e.comments
-          ? [
-              {
-                href: e.comments.feeds.atom,
-                rel: 'replies',
-                type: FEED_TYPES.atom,
-                thr: { count: e.comments.count },
-              },
-            ]
-          : []),
+        { href: feed.urls.atom, rel: 'self', type: FEED_TYPES.atom },
+        { href: feed.homeUrl, rel: 'alternate', type: 'text/html' },
       ],
-      ...(e.inReplyTo ? { thr: { inReplyTos: [inReplyTo(e.inReplyTo)] } } : {}),
-    })),
-  });
+      entries: feed.entries.map((e) => ({
+        id: e.id,
+        title: { value: xml(e.title) },
+        published: e.published,
+        updated: e.updated,
+        authors: [{ name: xml(e.author.name), uri: xmlOrUndefined(e.author.url) }],
+        content: { value: xml(e.contentHtml), type: 'html' },
+        ...(e.summary ? { summary: { value: xml(e.summary), type: 'text' } } : {}),
+        categories: e.categories.map((c) => ({
+          term: xml(c.term),
+          label: xml(c.label),
+          scheme: c.url.slice(0, c.url.lastIndexOf('/') + 1),
+        })),
+        links: [
+          { href: e.url, rel: 'alternate', type: 'text/html' },
+          // RFC 4685: where the replies are, and how many.
+          ...(e.comments
+            ? [
+                {
+                  href: e.comments.feeds.atom,
+                  rel: 'replies',
+                  type: FEED_TYPES.atom,
+                  thr: { count: e.comments.count },
+                },
+              ]
+            : []),
+        ],
+        ...(e.inReplyTo ? { thr: { inReplyTos: [inReplyTo(e.inReplyTo)] } } : {}),
+      })),
+    }),
+  );
 }
 
 function json(feed: Feed): unknown {
