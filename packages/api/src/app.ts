@@ -139,6 +139,7 @@ export async function buildApp({
   // names something they read (db/changes.ts), in this process or another.
   const cache = config.cache.enabled ? new ResponseCache(config.cache.maxBytes) : null;
   const http = new HttpCache(cache, config.cache, () => db.changesHealthy);
+  app.decorate('httpCache', http);
   if (cache) {
     const unsubscribe = db.onChange((change) => cache.invalidate(change));
     // What time alone changes: a scheduled post's publication.

@@ -25,6 +25,10 @@ declare module 'fastify' {
     /** Set when the response may be kept (anonymous, a cacheable shape). */
     cachePlan?: CachePlan;
   }
+  interface FastifyInstance {
+    /** The response cache and HTTP caching headers, for every anonymous read (pages, feeds). */
+    httpCache: HttpCache;
+  }
 }
 
 /** Longest key kept: a query with huge variables is answered but not kept. */
@@ -66,7 +70,7 @@ export class HttpCache {
       .headers(entry.headers)
       .header('etag', entry.etag)
       .header('cache-control', this.publicControl);
-    if (matches(request.headers['if-none-match'], entry.etag)) {
+    if (notModified(request, entry.etag, entry.headers['last-modified'])) {
       reply.code(304).send();
       return;
     }
@@ -117,7 +121,11 @@ export class HttpCache {
       );
       reply.header('x-cache', stored ? 'miss, stored' : 'miss');
     }
-    if (reply.statusCode === 200 && matches(request.headers['if-none-match'], etag)) {
+    const lastModified = reply.getHeader('last-modified');
+    if (
+      reply.statusCode === 200 &&
+      notModified(request, etag, typeof lastModified === 'string' ? lastModified : undefined)
+    ) {
       reply.code(304);
       return '';
     }
@@ -154,6 +162,26 @@ function contentHeaders(reply: FastifyReply): Record<string, string> {
 /** Strong validator of a body: its SHA-1, which is enough to tell versions apart. */
 export function etagOf(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/**
+ * A conditional GET that the response answers with 304 (RFC 9110 13.2.2):
+ * If-None-Match when sent, else If-Modified-Since against the response's
+ * Last-Modified (feeds send one), to the second.
+ */
+function notModified(
+  request: FastifyRequest,
+  etag: string,
+  lastModified: string | undefined,
+): boolean {
+  if (request.headers['if-none-match'] !== undefined)
+    return matches(request.headers['if-none-match'], etag);
+  const since = request.headers['if-modified-since'];
+  if (!since || !lastModified || (request.method !== 'GET' && request.method !== 'HEAD'))
+    return false;
+  const sinceMs = Date.parse(since);
+  const modifiedMs = Date.parse(lastModified);
+  return Number.isFinite(sinceMs) && Number.isFinite(modifiedMs) && modifiedMs <= sinceMs;
 }
 
 function matches(header: string | string[] | undefined, etag: string): boolean {

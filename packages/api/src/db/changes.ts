@@ -18,6 +18,11 @@ export const tags = {
   posts: 'posts',
   /** One post as readers see it: its row, tags, comments, linkbacks and their counts. */
   post: (id: number) => `post:${id}`,
+  /**
+   * Which comments readers see, site-wide (the latest comments feed): named
+   * with `post(id)` by every write that changes a comment readers can see.
+   */
+  comments: 'comments',
   /** Whatever answers for this slug (a post, or "not found"). */
   slug: (slug: string) => `slug:${slug}`,
   /** An author's public profile (name, URL) as shown on their posts. */

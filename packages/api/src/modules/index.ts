@@ -1,6 +1,7 @@
 import { authModule } from './auth/index.js';
 import { commentsModule } from './comments/index.js';
 import { discussionModule } from './discussion/index.js';
+import { feedsModule } from './feeds/index.js';
 import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
 import { moderationModule } from './moderation/index.js';
@@ -26,6 +27,7 @@ export const modules = [
   moderationModule,
   linkbacksModule,
   shareModule,
+  feedsModule,
 ] as const;
 
 export type Services = ServicesOf<typeof modules>;

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpCache } from '../cache/http-cache.js';
 import type { Config } from '../config.js';
+import { alternateLinks, feedPaths } from '../modules/feeds/discovery.js';
 import type { Loaders, Services } from '../modules/index.js';
 import type { PostRow } from '../modules/posts/entities.js';
 import type { Site } from '../modules/site/site.service.js';
@@ -146,13 +147,34 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
     );
   };
 
-  app.get('/', (req, reply) => http.serve(req, reply, pageKey(req)) || renderPage(req, reply, {}));
+  // Feed autodiscovery (modules/feeds): the feeds of what each page shows.
+  const feedLinks = (feeds: { title: string; paths: typeof feedPaths.site }[]) =>
+    alternateLinks(config.publicUrl, feeds);
+
+  app.get(
+    '/',
+    (req, reply) =>
+      http.serve(req, reply, pageKey(req)) ||
+      renderPage(req, reply, {
+        meta: (site) => ({
+          links: feedLinks([
+            { title: site.title, paths: feedPaths.site },
+            { title: `Comments for ${site.title}`, paths: feedPaths.comments },
+          ]),
+        }),
+      }),
+  );
   app.get(
     '/tag/:slug',
     (req: SlugRequest, reply) =>
       http.serve(req, reply, pageKey(req)) ||
       renderPage(req, reply, {
-        meta: { canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}` },
+        meta: (site) => ({
+          canonicalUrl: `${config.publicUrl}/tag/${encodeURIComponent(req.params.slug)}`,
+          links: feedLinks([
+            { title: `${site.title} — ${req.params.slug}`, paths: feedPaths.tag(req.params.slug) },
+          ]),
+        }),
       }),
   );
 
@@ -188,7 +210,12 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
           canonicalUrl: services.posts.postUrl(post),
           type: 'article',
           publishedAt: post.publishedAt,
-          links: discovery.links,
+          links: [
+            ...discovery.links,
+            ...feedLinks([
+              { title: `Comments on: ${post.title}`, paths: feedPaths.post(post.slug) },
+            ]),
+          ],
           trackback: discovery.trackback,
         }),
         headers: discovery.headers,

@@ -8,7 +8,7 @@ export interface PageMeta {
   type: 'website' | 'article';
   publishedAt?: Date | null;
   /** Extra <link> elements (e.g. discovery links added by later modules). */
-  links?: { rel: string; href: string }[];
+  links?: { rel: string; href: string; type?: string; title?: string }[];
   /** Trackback auto-discovery: an RDF block (inside an HTML comment) naming the post's ping URL. */
   trackback?: { about: string; title: string; pingUrl: string };
 }
@@ -62,8 +62,11 @@ export function headTags(meta: PageMeta): string {
       `<meta property="article:published_time" content="${meta.publishedAt.toISOString()}">`,
     );
   }
-  for (const link of meta.links ?? [])
-    tags.push(`<link rel="${attr(link.rel)}" href="${attr(link.href)}">`);
+  for (const link of meta.links ?? []) {
+    const type = link.type ? ` type="${attr(link.type)}"` : '';
+    const title = link.title ? ` title="${attr(link.title)}"` : '';
+    tags.push(`<link rel="${attr(link.rel)}"${type}${title} href="${attr(link.href)}">`);
+  }
   if (meta.trackback) tags.push(trackbackRdf(meta.trackback));
   return tags.join('\n    ');
 }

@@ -151,7 +151,7 @@ export class CommentModerationService {
     });
     if (errors.length > 0) return { comment: null, errors };
     const saved = await this.deps.db.write((em) => {
-      this.deps.db.changed(tags.post(comment.postId));
+      this.deps.db.changed(tags.post(comment.postId), tags.comments);
       // Only what is edited: a moderation committed meanwhile keeps its status.
       return updateOne<CommentRow>(em, 'Comment', comment.id, {
         authorName: value.authorName,

@@ -120,7 +120,7 @@ export class CommentsService {
       byPostAuthor: me.authorId === post.authorId,
     });
     const stored = await this.deps.db.write((em) => {
-      this.deps.db.changed(tags.post(post.id));
+      this.deps.db.changed(tags.post(post.id), tags.comments);
       return insertCommentRow(em, { ...row, createdAt: new Date() });
     });
     return { comment: stored, errors: [] };

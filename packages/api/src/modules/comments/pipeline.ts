@@ -108,7 +108,8 @@ export class CommentPipeline {
         verdict.ifApprovedBefore,
       );
       // Readers see an approved comment at once; one held for moderation changes nothing they see.
-      if (stored.status === 'APPROVED') this.deps.db.changed(tags.post(stored.postId));
+      if (stored.status === 'APPROVED')
+        this.deps.db.changed(tags.post(stored.postId), tags.comments);
       else this.deps.db.changed();
       return { row: stored, errors: [] };
     });

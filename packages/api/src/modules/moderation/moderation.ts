@@ -111,7 +111,10 @@ export async function moderateInBulk<T extends Moderated>(
 
   const items = await db.write(async (em) => {
     // What readers see of those posts (their threads, linkbacks and counts).
-    db.changed(...new Set(owners.map((o) => tags.post(Number(o.postId)))));
+    db.changed(
+      ...new Set(owners.map((o) => tags.post(Number(o.postId)))),
+      ...(kind.entity === 'Comment' ? [tags.comments] : []),
+    );
     const repo = em.getRepository<Moderated>(kind.entity);
     if (kind.setStatus) {
       const moved = await kind.setStatus(em, known, status);
