@@ -24,6 +24,10 @@ export interface ServerProcess {
   kill9(): Promise<void>;
   /** SIGTERM and wait (the server closes cleanly). */
   stop(): Promise<void>;
+  /** Sends `signal` and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited, with its exit code (null when a signal killed it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
 
@@ -52,7 +56,9 @@ export function spawnServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -81,6 +87,8 @@ export function spawnServer(
           child.kill('SIGTERM');
           await exited;
         },
+        signal: (signal) => void child.kill(signal),
+        exited,
         output: () => output,
       });
     };
