@@ -18,7 +18,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
-import { drainOnClose } from './lifecycle.js';
+import { drainOnClose, registerHealthRoutes } from './lifecycle.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
@@ -82,7 +82,7 @@ export async function buildApp({
   const services = createServices({ db, config, modules });
   app.decorate('services', services);
   refuseNulInUrls(app);
-  drainOnClose(app);
+  const drain = drainOnClose(app);
 
   // Background jobs (webmention verification, sending pings) run with the app
   // and stop with it; the job in progress finishes first.
@@ -222,10 +222,7 @@ export async function buildApp({
 
   registerMetrics(app, { token: config.metricsToken, cache, db });
 
-  app.get('/healthz', async (_req, reply) => {
-    await db.read.query('SELECT 1');
-    return reply.send({ ok: true });
-  });
+  registerHealthRoutes(app, db, drain);
 
   for (const module of modules) await module.routes?.(app, services);
 

@@ -186,9 +186,9 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
         `Content-Length: ${Buffer.byteLength(inFlight.body)}\r\n\r\n${inFlight.body.slice(0, half)}`,
     );
     const late = await connect(url);
-    late.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    late.write('GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     // A round trip on another connection: the server has read both by now.
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const outcomes: { content: string; outcome: Outcome }[] = [];
