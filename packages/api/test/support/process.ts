@@ -133,3 +133,41 @@ export async function runBounded(
   await Promise.all(Array.from({ length: concurrency }, worker));
   return next;
 }
+
+const SUBMIT_COMMENT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
+  comment { id } status errors { code } } }`;
+
+export interface Submitted {
+  id: number;
+  content: string;
+}
+
+/** One comment submission; the stored id when the server acknowledged it, null otherwise. */
+export async function submitComment(
+  url: string,
+  i: number,
+  tag: string,
+): Promise<Submitted | null> {
+  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: SUBMIT_COMMENT,
+      variables: {
+        input: {
+          postId: '1',
+          authorName: `Load ${i}`,
+          authorEmail: `${tag}-${i}@example.org`,
+          content,
+        },
+      },
+    }),
+  });
+  const body = (await res.json()) as {
+    data?: { submitComment: { comment: { id: string } | null; errors: unknown[] } };
+  };
+  const comment = body.data?.submitComment.comment;
+  if (res.status !== 200 || !comment || body.data!.submitComment.errors.length > 0) return null;
+  return { id: Number(comment.id), content };
+}
