@@ -18,6 +18,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
+import { drainOnClose, registerHealthRoutes } from './lifecycle.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
@@ -81,6 +82,7 @@ export async function buildApp({
   const services = createServices({ db, config, modules });
   app.decorate('services', services);
   refuseNulInUrls(app);
+  const drain = drainOnClose(app);
 
   // Background jobs (webmention verification, sending pings) run with the app
   // and stop with it; the job in progress finishes first.
@@ -103,6 +105,10 @@ export async function buildApp({
     // the query (the reader app does for its queries); CSRF prevention holds
     // for those GETs as for any other.
     csrfPrevention: true,
+    // main.ts shuts down on SIGTERM and SIGINT; Apollo's own handlers would
+    // close the app with a 10 s bound of their own and then kill the process
+    // with the signal again (exit status 143 rather than 0).
+    stopOnTerminationSignals: false,
     persistedQueries: persistedQueries(),
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -217,10 +223,7 @@ export async function buildApp({
 
   registerMetrics(app, { token: config.metricsToken, cache, db, jobs: services.jobs });
 
-  app.get('/healthz', async (_req, reply) => {
-    await db.read.query('SELECT 1');
-    return reply.send({ ok: true });
-  });
+  registerHealthRoutes(app, db, drain);
 
   for (const module of modules) await module.routes?.(app, services);
 

@@ -1,9 +1,13 @@
 // The operator CLI: `pnpm colloquy <command>` from the repository root.
 // Accounts are made here (the first admin included), with the database's own
 // authority; passwords come from a hidden prompt or stdin, never from argv.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from './db/database.js';
-import { ConfigError, loadConfig } from './config.js';
+import { BackupError, backupSqlite, restoreSqlite } from './db/backup.js';
+import { coreMigrations } from './db/data-source.js';
+import { tables } from './modules/index.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import type { UserError } from './lib/user-errors.js';
 import { createServices, type Services } from './services.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
@@ -17,6 +21,8 @@ Commands:
   user:reset-password --email <email>
   token:create --email <email> --name <token name> --scopes <read_drafts,write_content,moderate>
                [--expires-days <n>]
+  backup <file> [--force]   copy the SQLite database, while the site runs, to <file>
+  restore <file>            put a backup in place of the SQLite database (stop the server first)
 
 Passwords are read from a hidden prompt, or from the first line of stdin when it is not a terminal.
 The database is DATABASE_URL's (default sqlite:./data/colloquy.db), as for \`pnpm start\`.`;
@@ -24,12 +30,44 @@ The database is DATABASE_URL's (default sqlite:./data/colloquy.db), as for \`pnp
 /** A problem to report in one line, exit code 1. */
 class CliError extends Error {}
 
+const POSTGRES_BACKUPS =
+  'PostgreSQL databases are backed up with pg_dump and restored with pg_restore ' +
+  '(see docs/operations.md, "Backups")';
+
+/** backup and restore: file commands that must not open (so create, migrate or seed) the database. */
+const fileCommands: Record<
+  string,
+  (config: Config, file: string, force: boolean) => Promise<void>
+> = {
+  async backup(config, file, force) {
+    if (config.database.kind !== 'sqlite') throw new CliError(`backup: ${POSTGRES_BACKUPS}`);
+    const { bytes, migrations } = await backupSqlite(config.database.file, file, { force });
+    console.log(
+      `colloquy: backed up ${config.database.file} to ${file} (${bytes} bytes, ${migrations} migrations)`,
+    );
+  },
+  async restore(config, file, force) {
+    if (config.database.kind !== 'sqlite') throw new CliError(`restore: ${POSTGRES_BACKUPS}`);
+    if (force) throw new CliError('restore takes no --force: it always replaces the database');
+    const known = [...coreMigrations, ...tables.migrations].map((M) => {
+      const migration = new M();
+      return migration.name ?? migration.constructor.name;
+    });
+    const { migrations } = await restoreSqlite(file, config.database.file, known);
+    console.log(
+      `colloquy: restored ${file} to ${config.database.file} (${migrations} migrations; ` +
+        'any newer ones are applied when the server starts)',
+    );
+  },
+};
+
 const OPTIONS = {
   email: { type: 'string' },
   name: { type: 'string' },
   role: { type: 'string' },
   scopes: { type: 'string' },
   'expires-days': { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -204,6 +242,20 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const fileCommand = fileCommands[name];
+  if (fileCommand) {
+    const [file, ...more] = extra;
+    if (file === undefined)
+      throw new CliError(`${name} needs a file: pnpm colloquy ${name} <file>`);
+    if (more.length > 0) throw new CliError(`unexpected argument "${more[0]}"`);
+    const config = loadConfig();
+    if (config.database.kind === 'sqlite' && config.database.file === ':memory:')
+      throw new CliError(`${name}: the database is in memory`);
+    // pnpm runs scripts from the repository root; a file is named from where the operator is.
+    const where = process.env.INIT_CWD ?? process.cwd();
+    await fileCommand(config, path.resolve(where, file), parsed.values.force === true);
+    return;
+  }
   const command = commands[name];
   if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
@@ -224,10 +276,15 @@ async function run(argv: string[]): Promise<void> {
 try {
   await run(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof CliError || error instanceof ConfigError || error instanceof StartupError) {
+  if (
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof StartupError ||
+    error instanceof BackupError
+  ) {
     console.error(`colloquy: ${error.message}`);
   } else {
     console.error(`colloquy: failed: ${(error as Error).message}`);
   }
-  process.exitCode = 1;
+  process.exitCode = error instanceof BackupError ? error.exitCode : 1;
 }

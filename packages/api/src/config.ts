@@ -25,6 +25,11 @@ export interface Config {
   webDev: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /**
+   * How long a shutdown (SIGTERM, SIGINT) waits for the requests in progress
+   * before it closes their connections (SHUTDOWN_TIMEOUT_SECONDS, default 10), in milliseconds.
+   */
+  shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fetching other sites' pages (verifying linkbacks, discovering endpoints, sending pings). */
   remoteFetch: RemoteFetchConfig;
@@ -192,6 +197,16 @@ export function loadConfig(
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
   }
+  const shutdownTimeout = env.SHUTDOWN_TIMEOUT_SECONDS?.trim() || '10';
+  if (
+    !/^\d+$/.test(shutdownTimeout) ||
+    Number(shutdownTimeout) < 1 ||
+    Number(shutdownTimeout) > 3600
+  ) {
+    throw new ConfigError(
+      `SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (got "${shutdownTimeout}")`,
+    );
+  }
   const sqlitePoll = env.JOB_SQLITE_POLL_SECONDS?.trim() || '30';
   if (!/^\d+$/.test(sqlitePoll) || Number(sqlitePoll) < 1 || Number(sqlitePoll) > 86_400) {
     throw new ConfigError(
@@ -208,6 +223,7 @@ export function loadConfig(
     webRoot: options.webRoot ?? path.resolve(import.meta.dirname, '../../web/dist'),
     webDev: env.COLLOQUY_WEB_DEV === '1',
     bodyLimit: 100 * 1024,
+    shutdownTimeoutMs: Number(shutdownTimeout) * 1000,
     logLevel,
     remoteFetch: {
       allowLoopback: allowLoopback === '1',

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
@@ -53,14 +54,54 @@ async function main(): Promise<void> {
   );
   console.log(`colloquy: open ${config.publicUrl}/ in your browser`);
 
-  const stop = async (signal: string) => {
-    console.log(`colloquy: ${signal} received, shutting down`);
-    await app.close();
-    await db.close();
-    process.exit(0);
+  // SIGTERM or SIGINT: stop accepting connections, let the requests in
+  // progress finish (for SHUTDOWN_TIMEOUT_SECONDS at most, then close their
+  // connections), let the job in progress finish, close the database.
+  // Exit status: 0 when everything finished, 1 when connections had to be
+  // closed; a second signal exits at once with 128 + its number.
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`colloquy: ${signal} received again, exiting without waiting`);
+      process.exit(128 + os.constants.signals[signal]);
+    }
+    stopping = true;
+    const seconds = config.shutdownTimeoutMs / 1000;
+    console.log(
+      `colloquy: ${signal} received, shutting down (requests in progress have ${seconds} s to finish)`,
+    );
+    let forced = false;
+    const deadline = setTimeout(() => {
+      forced = true;
+      app.server.getConnections((_error, count) => {
+        console.error(
+          `colloquy: ${count} connection(s) still busy after ${seconds} s, closing them`,
+        );
+        app.server.closeAllConnections();
+      });
+      // Whatever still holds the shutdown up (a job that does not end) gets as long again.
+      setTimeout(() => {
+        console.error('colloquy: shutdown still not finished, exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+    }, config.shutdownTimeoutMs);
+    try {
+      await app.close();
+      clearTimeout(deadline);
+      await db.close();
+    } catch (error) {
+      console.error(`colloquy: shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    console.log(
+      forced
+        ? 'colloquy: shut down (after closing connections whose requests had not finished)'
+        : 'colloquy: shut down cleanly',
+    );
+    process.exit(forced ? 1 : 0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 await main();

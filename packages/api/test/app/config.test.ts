@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       webRoot: '/srv/web',
       webDev: false,
       bodyLimit: 100 * 1024,
+      shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       remoteFetch: {
         allowLoopback: false,
@@ -63,6 +64,15 @@ describe('loadConfig', () => {
     for (const bad of ['0', '1.5', '-3', 'soon', '86401']) {
       expect(configError(() => loadConfig({ JOB_SQLITE_POLL_SECONDS: bad })).message).toBe(
         `JOB_SQLITE_POLL_SECONDS must be a whole number of seconds from 1 to 86400 (got "${bad}")`,
+      );
+    }
+  });
+
+  it('reads the shutdown timeout in seconds, refusing what is not 1 to 3600', () => {
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_SECONDS: '30' }).shutdownTimeoutMs).toBe(30_000);
+    for (const bad of ['0', '2.5', 'later', '3601']) {
+      expect(configError(() => loadConfig({ SHUTDOWN_TIMEOUT_SECONDS: bad })).message).toBe(
+        `SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (got "${bad}")`,
       );
     }
   });

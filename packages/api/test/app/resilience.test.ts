@@ -10,7 +10,9 @@ import {
   prepareDatabase,
   runBounded,
   spawnServer,
+  submitComment as submit,
   type ServerProcess,
+  type Submitted,
 } from '../support/process.js';
 import { databaseKinds, freshDatabase } from '../support/server.js';
 
@@ -19,44 +21,11 @@ import { databaseKinds, freshDatabase } from '../support/server.js';
 
 const SLUG = 'social-media-surgery-for-mental-health-smsmhealth';
 const WEB_ROOT = path.resolve(import.meta.dirname, '../../../web/dist');
-const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
-  comment { id } status errors { code } } }`;
 const POST_PAGE = ['posts.graphql', 'comments.graphql']
   .map((f) =>
     fs.readFileSync(path.resolve(import.meta.dirname, '../../../web/src/graphql', f), 'utf8'),
   )
   .join('\n');
-
-interface Submitted {
-  id: number;
-  content: string;
-}
-
-/** One comment submission; the stored id when the server acknowledged it, null otherwise. */
-async function submit(url: string, i: number, tag: string): Promise<Submitted | null> {
-  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: SUBMIT,
-      variables: {
-        input: {
-          postId: '1',
-          authorName: `Load ${i}`,
-          authorEmail: `${tag}-${i}@example.org`,
-          content,
-        },
-      },
-    }),
-  });
-  const body = (await res.json()) as {
-    data?: { submitComment: { comment: { id: string } | null; errors: unknown[] } };
-  };
-  const comment = body.data?.submitComment.comment;
-  if (res.status !== 200 || !comment || body.data!.submitComment.errors.length > 0) return null;
-  return { id: Number(comment.id), content };
-}
 
 async function storedComments(db: DatabaseConfig, ids: number[]): Promise<CommentRow[]> {
   const database = await openDatabase(createDatabase(db, { tables }));

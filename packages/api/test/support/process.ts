@@ -26,6 +26,10 @@ export interface ServerProcess {
   kill9(): Promise<void>;
   /** SIGTERM and wait (the server closes cleanly). */
   stop(): Promise<void>;
+  /** Sends `signal` and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited, with its exit code (null when a signal killed it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
 
@@ -54,7 +58,9 @@ export function spawnServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -83,6 +89,8 @@ export function spawnServer(
           child.kill('SIGTERM');
           await exited;
         },
+        signal: (signal) => void child.kill(signal),
+        exited,
         output: () => output,
       });
     };
@@ -146,4 +154,42 @@ export async function preparedDatabase(
     await database.close();
   }
   return fresh;
+}
+
+const SUBMIT_COMMENT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
+  comment { id } status errors { code } } }`;
+
+export interface Submitted {
+  id: number;
+  content: string;
+}
+
+/** One comment submission; the stored id when the server acknowledged it, null otherwise. */
+export async function submitComment(
+  url: string,
+  i: number,
+  tag: string,
+): Promise<Submitted | null> {
+  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: SUBMIT_COMMENT,
+      variables: {
+        input: {
+          postId: '1',
+          authorName: `Load ${i}`,
+          authorEmail: `${tag}-${i}@example.org`,
+          content,
+        },
+      },
+    }),
+  });
+  const body = (await res.json()) as {
+    data?: { submitComment: { comment: { id: string } | null; errors: unknown[] } };
+  };
+  const comment = body.data?.submitComment.comment;
+  if (res.status !== 200 || !comment || body.data!.submitComment.errors.length > 0) return null;
+  return { id: Number(comment.id), content };
 }

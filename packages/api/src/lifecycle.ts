@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from './db/database.js';
+import { checkReadiness } from './db/readiness.js';
+
+/**
+ * Lets `app.close()` end without waiting for idle keep-alive connections.
+ * Fastify closes the connections that are idle when closing begins (and
+ * answers 503 to requests that arrive after it on connections that were
+ * busy), but a connection whose request finishes after that stays open until
+ * its keep-alive timeout, 72 s (fastify/fastify#7044). So, once closing has
+ * begun, every response says `Connection: close` (the client will not send
+ * another request on it), and every connection that becomes idle is closed.
+ * Call it before the routes are added.
+ */
+export function drainOnClose(app: FastifyInstance): { readonly draining: boolean } {
+  const state = { draining: false };
+  app.addHook('preClose', async () => {
+    state.draining = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (state.draining && !reply.raw.headersSent) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async () => {
+    if (state.draining) app.server.closeIdleConnections();
+  });
+  return state;
+}
+
+/**
+ * `/healthz`: the process is alive and its event loop turns (no database
+ * query: a supervisor restarting the process would not mend the database).
+ * `/readyz`: it can serve — the database answers, migrated (db/readiness.ts) —
+ * and is not shutting down; 503 with a short reason otherwise, so a load
+ * balancer sends its traffic elsewhere. Neither is ever cached.
+ */
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  db: Database,
+  drain: { readonly draining: boolean },
+): void {
+  app.get('/healthz', async (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ ok: true }),
+  );
+  app.get('/readyz', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (drain.draining) return reply.code(503).send({ ready: false, reason: 'shutting down' });
+    const readiness = await checkReadiness(db);
+    if (readiness.ready) return reply.send({ ready: true });
+    request.log.warn({ reason: readiness.reason, detail: readiness.detail }, 'not ready');
+    return reply.code(503).send({ ready: false, reason: readiness.reason });
+  });
+}
