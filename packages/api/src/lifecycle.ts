@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db/database.js';
 import { checkReadiness } from './db/readiness.js';
@@ -10,19 +11,33 @@ import { checkReadiness } from './db/readiness.js';
  * its keep-alive timeout, 72 s (fastify/fastify#7044). So, once closing has
  * begun, every response says `Connection: close` (the client will not send
  * another request on it), and every connection that becomes idle is closed.
+ * Before closing begins it costs a response one boolean read.
  * Call it before the routes are added.
  */
 export function drainOnClose(app: FastifyInstance): { readonly draining: boolean } {
   const state = { draining: false };
+  // Listened for only once closing begins: until then no request pays for it.
+  const onRequest = (_request: IncomingMessage, response: ServerResponse) => {
+    response.setHeader('connection', 'close');
+    response.once('finish', () => app.server.closeIdleConnections());
+  };
+  let sweep: NodeJS.Timeout | null = null;
   app.addHook('preClose', async () => {
     state.draining = true;
+    app.server.prependListener('request', onRequest);
+    // The requests already in progress had their 'request' event: their
+    // connections are closed as soon as each is idle.
+    sweep = setInterval(() => app.server.closeIdleConnections(), 20);
+    sweep.unref();
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onClose', async () => {
+    if (sweep) clearInterval(sweep);
+  });
+  // The responses of requests already in progress when closing began (a
+  // synchronous hook: a boolean read per response until then).
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (state.draining && !reply.raw.headersSent) reply.header('connection', 'close');
-    return payload;
-  });
-  app.addHook('onResponse', async () => {
-    if (state.draining) app.server.closeIdleConnections();
+    done(null, payload);
   });
   return state;
 }

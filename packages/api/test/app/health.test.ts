@@ -75,9 +75,9 @@ describe.each(databaseKinds())('health probes on %s', (kind) => {
     });
   });
 
-  it.runIf(kind === 'postgres')(
-    '/readyz says 503, without hanging, once the database is dropped; /healthz still 200',
-    async () => {
+  // Registered only there, so that the other database's run reports no skip.
+  if (kind === 'postgres')
+    it('/readyz says 503, without hanging, once the database is dropped; /healthz still 200', async () => {
       server = await startServer(kind);
       const s = server;
       expect(await probe(s, '/readyz')).toEqual(ready);
@@ -96,6 +96,5 @@ describe.each(databaseKinds())('health probes on %s', (kind) => {
         expect(await probe(s, '/readyz')).toEqual(notReady('the database cannot be read'));
       }
       expect((await probe(s, '/healthz')).status).toBe(200);
-    },
-  );
+    });
 });

@@ -265,9 +265,9 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
   }
 
   // Bounds of the process itself, not of a database: once is enough.
-  it.runIf(kind === 'sqlite')(
-    'closes the connections still busy after SHUTDOWN_TIMEOUT_SECONDS and exits 1',
-    async () => {
+  // Registered only there, so that the other database's run reports no skip.
+  if (kind === 'sqlite')
+    it('closes the connections still busy after SHUTDOWN_TIMEOUT_SECONDS and exits 1', async () => {
       server = await spawnServer(db, { env: { SHUTDOWN_TIMEOUT_SECONDS: '1' } });
       const stuck = await stuckRequest(server.url);
       server.signal('SIGTERM');
@@ -280,13 +280,11 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
       expect(output.trimEnd().split('\n').at(-1)).toBe(
         'colloquy: shut down (after closing connections whose requests had not finished)',
       );
-    },
-    60_000,
-  );
+    }, 60_000);
 
-  it.runIf(kind === 'sqlite')(
-    'exits at once, with 128 + the signal number, on a second signal',
-    async () => {
+  // Registered only there, so that the other database's run reports no skip.
+  if (kind === 'sqlite')
+    it('exits at once, with 128 + the signal number, on a second signal', async () => {
       server = await spawnServer(db, { env: { SHUTDOWN_TIMEOUT_SECONDS: '3600' } });
       const stuck = await stuckRequest(server.url);
       server.signal('SIGTERM');
@@ -298,7 +296,5 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
       expect(exit).toEqual({ code: 130, signal: null });
       expect(output).toContain('colloquy: SIGINT received again, exiting without waiting');
       expect(await stuck.closed).toBe('');
-    },
-    60_000,
-  );
+    }, 60_000);
 });
