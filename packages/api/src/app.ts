@@ -18,6 +18,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
+import { trustFunction } from './lib/trusted-proxies.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
@@ -60,6 +61,9 @@ export async function buildApp({
   logStream,
   modules = appModules,
 }: BuildAppOptions): Promise<FastifyInstance> {
+  // One function decides which peers are proxies (TRUST_PROXY): Fastify asks
+  // it for request.ip, protocol and host.
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -76,6 +80,7 @@ export async function buildApp({
               }),
             },
           },
+    trustProxy: trust ?? false,
     bodyLimit: config.bodyLimit,
   });
   const services = createServices({ db, config, modules });
