@@ -57,6 +57,7 @@ export class HttpCache {
       return false;
     }
     reply.header('x-cache', 'hit');
+    request.operationName = hit.operationName;
     this.send(request, reply, hit);
     return true;
   }
@@ -112,6 +113,7 @@ export class HttpCache {
           etag,
           tags: [...shared.reads.tags],
           expiresAt,
+          operationName: request.operationName,
         },
         plan.begun,
       );
@@ -130,6 +132,8 @@ const NOT_CONTENT = new Set([
   'etag',
   'cache-control',
   'x-cache',
+  // Each request's own (app.ts).
+  'x-request-id',
   'content-length',
   'set-cookie',
   'date',

@@ -129,6 +129,27 @@ describe.skipIf(!nginx).each(databaseKinds())('Colloquy behind nginx on %s', (ki
     expect(await storedIp(untrusting, 'untrusted@example.net')).toBe('127.0.0.9');
   });
 
+  it("logs a request under nginx's $request_id, and a visitor's own X-Request-Id under none", async () => {
+    const { proxy } = trusting;
+    const res = await requestFrom('127.0.0.2', `${proxy.url}/healthz`, {
+      headers: { 'x-request-id': 'chosen-by-visitor' },
+    });
+    expect(res.status).toBe(200);
+    const id = res.headers['x-request-id'];
+    // nginx replaced the visitor's header with its own id, which Colloquy kept and echoed.
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(proxy.accessLog()).toContain(`${id as string} 127.0.0.2 "GET /healthz HTTP/1.1" 200`);
+    // Straight to Colloquy, the visitor's header is not believed either.
+    const direct = await requestFrom('127.0.0.2', `${trusting.server.url}/healthz`, {
+      headers: { 'x-request-id': 'chosen-by-visitor' },
+    });
+    expect(direct.headers['x-request-id']).not.toBe('chosen-by-visitor');
+    // Behind a proxy that is not trusted, nginx's id is not believed.
+    const untrusted = await requestFrom('127.0.0.2', `${untrusting.proxy.url}/healthz`);
+    expect(untrusted.headers['x-request-id']).not.toMatch(/^[0-9a-f]{32}$/);
+    expect(untrusting.proxy.accessLog()).not.toContain(untrusted.headers['x-request-id'] as string);
+  });
+
   it("takes the site's scheme and host from a trusted proxy: the no-JavaScript form is same-site", async () => {
     /** The comment form posted through `proxy` from its own page, as a browser there would. */
     const postForm = async ({ proxy }: Site, from: string, email: string) => {
