@@ -11,7 +11,12 @@ import type { Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
 import type { Viewer } from './modules/auth/viewer.js';
 import { MAX_TOKENS } from './graphql/limits.js';
-import { formatError, limitsPlugin, persistedQueries } from './graphql/server-options.js';
+import {
+  formatError,
+  limitsPlugin,
+  operationNamePlugin,
+  persistedQueries,
+} from './graphql/server-options.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { jitGateway } from './graphql/jit-executor.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -19,6 +24,8 @@ import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
 import { drainOnClose, registerHealthRoutes } from './lifecycle.js';
+import { RequestLog } from './lib/request-log.js';
+import { requestIds, trustFunction } from './lib/trusted-proxies.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
@@ -61,6 +68,9 @@ export async function buildApp({
   logStream,
   modules = appModules,
 }: BuildAppOptions): Promise<FastifyInstance> {
+  // One function decides which peers are proxies (TRUST_PROXY): Fastify asks
+  // it for request.ip, protocol and host, genReqId for X-Request-Id.
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -77,7 +87,16 @@ export async function buildApp({
               }),
             },
           },
+    // One line per request, when it is answered (lib/request-log.ts).
+    logController: new RequestLog(['info', 'debug', 'trace'].includes(config.logLevel)),
+    trustProxy: trust ?? false,
+    genReqId: requestIds(trust),
     bodyLimit: config.bodyLimit,
+  });
+  // The id a request is logged under, for the client (and the proxy) to quote.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
   });
   const services = createServices({ db, config, modules });
   app.decorate('services', services);
@@ -118,6 +137,7 @@ export async function buildApp({
     plugins: [
       fastifyApolloDrainPlugin(app),
       limitsPlugin,
+      operationNamePlugin,
       shareablePlugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -167,10 +187,11 @@ export async function buildApp({
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request) => {
       // Throws UNAUTHENTICATED (HTTP 401) for a bad token; no header means anonymous.
-      const context = contextFor(
-        request,
-        await services.auth.authenticate(request.headers.authorization),
-      );
+      const context: GraphQLContext = {
+        ...contextFor(request, await services.auth.authenticate(request.headers.authorization)),
+        // The request's log line names the operation (operationNamePlugin).
+        log: request,
+      };
       contexts.set(request, context);
       return context;
     },

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
+import proxyAddr from '@fastify/proxy-addr';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -39,7 +41,16 @@ export interface Config {
   cache: CacheConfig;
   /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: /metrics serves loopback clients only. */
   metricsToken: string | null;
+  /**
+   * Which peers are reverse proxies whose X-Forwarded-For/-Proto/-Host and
+   * X-Request-Id are believed (TRUST_PROXY): none (false, the default), the
+   * addresses and CIDR ranges listed, or the nearest n hops.
+   */
+  trustProxy: TrustProxy;
 }
+
+/** Fastify's `trustProxy`, minus `true` (which would believe every client). */
+export type TrustProxy = false | number | readonly string[];
 
 export interface CacheConfig {
   /**
@@ -144,6 +155,49 @@ export function parsePublicUrl(raw: string): string | null {
   return raw.replace(/\/+$/, '');
 }
 
+/** proxy-addr's names for address ranges. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset (trust no proxy), a hop count, or a comma-separated
+ * list of addresses, CIDR ranges and proxy-addr's names (loopback,
+ * linklocal, uniquelocal), checked by the same compiler Fastify uses.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (!value) return false;
+  if (/^\d+$/.test(value)) {
+    if (Number(value) > 1000) {
+      throw new ConfigError(`TRUST_PROXY as a hop count must be from 0 to 1000 (got "${value}")`);
+    }
+    return Number(value) === 0 ? false : Number(value);
+  }
+  if (value.toLowerCase() === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true would believe any client that sends X-Forwarded-For; name the proxies (e.g. 127.0.0.1,10.0.0.0/8) or give a hop count (1: the peer is the proxy)',
+    );
+  }
+  const list = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    const refuse = (why: string) =>
+      new ConfigError(
+        `TRUST_PROXY must be a hop count or a comma-separated list of addresses and CIDR ranges (got "${entry}": ${why})`,
+      );
+    // proxy-addr also takes legacy IPv4 forms ("1.5" is 1.0.0.5): only the usual notations here.
+    const address = entry.split('/')[0]!;
+    if (!PROXY_NAMES.has(entry) && isIP(address) === 0) throw refuse('not an IP address');
+    try {
+      proxyAddr.compile(entry);
+    } catch (error) {
+      throw refuse((error as Error).message);
+    }
+  }
+  return list;
+}
+
 /** Reads the configuration from the environment; throws ConfigError on bad values. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -244,5 +298,6 @@ export function loadConfig(
       staleWhileRevalidate: wholeNumber('CACHE_STALE_WHILE_REVALIDATE', 60, 31_536_000),
     },
     metricsToken,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

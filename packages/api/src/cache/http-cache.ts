@@ -61,6 +61,7 @@ export class HttpCache {
       return false;
     }
     reply.header('x-cache', 'hit');
+    request.operationName = hit.operationName;
     this.send(request, reply, hit);
     return true;
   }
@@ -116,6 +117,7 @@ export class HttpCache {
           etag,
           tags: [...shared.reads.tags],
           expiresAt,
+          operationName: request.operationName,
         },
         plan.begun,
       );
@@ -138,6 +140,8 @@ const NOT_CONTENT = new Set([
   'etag',
   'cache-control',
   'x-cache',
+  // Each request's own (app.ts).
+  'x-request-id',
   'content-length',
   'set-cookie',
   'date',

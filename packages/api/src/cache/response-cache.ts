@@ -12,6 +12,8 @@ export interface CachedResponse {
   tags: readonly string[];
   /** When it stops being true on its own (a scheduled post's time, comments closing by age); ms since the epoch. */
   expiresAt: number;
+  /** The GraphQL operation it answers, named in the log line of every hit. */
+  operationName?: string;
 }
 
 export interface CacheStats {

@@ -10,4 +10,6 @@ export interface GraphQLContext {
   request: RequestMeta;
   /** Who is signed in (from the Authorization header); null for anonymous requests. */
   viewer: Viewer | null;
+  /** A /graphql request's log line (lib/request-log.ts), where the operation's name goes; absent for reader pages. */
+  log?: { operationName?: string };
 }

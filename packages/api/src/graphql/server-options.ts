@@ -24,6 +24,23 @@ export const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
+ * Names the operation in the /graphql request's log line: the name Apollo
+ * resolved (from the document when the request gave none).
+ */
+export const operationNamePlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart({ contextValue }) {
+    // Apollo hands plugins a copy of the context; `log` is the request itself.
+    const log = contextValue.log;
+    if (!log) return;
+    return {
+      async didResolveOperation({ operationName }) {
+        if (operationName) log.operationName = operationName;
+      },
+    };
+  },
+};
+
+/**
  * How much query text the automatic persisted query cache holds, in
  * characters (what Apollo's LRU cache counts for a string): a few thousand
  * ordinary queries, and at least 40 of the largest a request may carry

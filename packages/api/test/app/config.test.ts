@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         staleWhileRevalidate: 60,
       },
       metricsToken: null,
+      trustProxy: false,
     });
   });
 
@@ -209,7 +210,7 @@ describe('start-up with bad configuration', () => {
   /** Runs the real entry point with only the given configuration variables set. */
   function start(config: Record<string, string>) {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of ['HOST', 'PORT', 'DATABASE_URL', 'PUBLIC_URL', 'LOG_LEVEL']) {
+    for (const name of ['HOST', 'PORT', 'DATABASE_URL', 'PUBLIC_URL', 'LOG_LEVEL', 'TRUST_PROXY']) {
       delete env[name];
     }
     return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -223,6 +224,7 @@ describe('start-up with bad configuration', () => {
   it.each([
     [{ PORT: 'abc' }, 'colloquy: PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'colloquy: DATABASE_URL'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'colloquy: TRUST_PROXY'],
   ])(
     'stops with exit code 1 and one clear line for %o',
     (config, prefix) => {
@@ -262,5 +264,37 @@ describe('cache configuration', () => {
     expect(() => loadConfig({ COLLOQUY_CACHE_MB: '-1' })).toThrow(/COLLOQUY_CACHE_MB must be/);
     expect(() => loadConfig({ CACHE_S_MAXAGE: '1.5' })).toThrow(/CACHE_S_MAXAGE must be/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/at least 16/);
+  });
+});
+
+describe('trusted proxies configuration', () => {
+  it('trusts no proxy unless told, and reads a hop count or a list of addresses and ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: ' ' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: 'loopback,uniquelocal' }).trustProxy).toEqual([
+      'loopback',
+      'uniquelocal',
+    ]);
+  });
+
+  it.each([
+    ['10.0.0.0/33', /^TRUST_PROXY must be .*"10\.0\.0\.0\/33": invalid range/],
+    ['127.0.0.1,proxy.internal', /^TRUST_PROXY must be .*"proxy\.internal": not an IP address/],
+    // Legacy IPv4 forms that proxy-addr would take for other addresses (1.0.0.5, 127.0.0.1).
+    ['1.5', /^TRUST_PROXY must be .*"1\.5": not an IP address/],
+    ['0x7f.1', /^TRUST_PROXY must be .*"0x7f\.1": not an IP address/],
+    ['10.0.0.0/255.0.0.1', /^TRUST_PROXY must be .*"10\.0\.0\.0\/255\.0\.0\.1": invalid range/],
+    ['5000', /^TRUST_PROXY as a hop count must be from 0 to 1000 \(got "5000"\)/],
+    ['true', /^TRUST_PROXY=true would believe any client/],
+  ])('refuses TRUST_PROXY=%s with a message naming it', (value, message) => {
+    expect(configError(() => loadConfig({ TRUST_PROXY: value })).message).toMatch(message);
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { DataSource, ObjectLiteral, Repository } from 'typeorm';
@@ -57,6 +58,14 @@ export async function freshDatabase(
 }
 
 export const TEST_PUBLIC_URL = 'https://blog.example.org';
+
+/** A log stream to hand startServer (`logStream`), and everything written to it so far. */
+export function capturedLog(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
