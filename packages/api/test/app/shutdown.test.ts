@@ -253,6 +253,67 @@ describe.each(databaseKinds())('graceful shutdown on %s', (kind) => {
     );
   }, 120_000);
 
+  it('lets the job in progress finish before it exits: a webmention whose source answers after the signal is stored', async () => {
+    // The source page, held until the test lets it answer.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = false;
+    let target = '';
+    const source = http.createServer((_req, res) => {
+      asked = true;
+      void gate.then(() =>
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(
+            `<!doctype html><title>A reply</title><p>About <a href="${target}">this post</a>.</p>`,
+          ),
+      );
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    const sourceUrl = `http://127.0.0.1:${(source.address() as { port: number }).port}/reply`;
+    try {
+      server = await spawnServer(db, { env: { COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH: '1' } });
+      target = `${server.url}/posts/social-media-surgery-for-mental-health-smsmhealth`;
+      const sent = await fetch(`${server.url}/webmention`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ source: sourceUrl, target }).toString(),
+      });
+      expect(sent.status).toBe(201);
+      // The worker has claimed the job and is fetching the source: now the signal.
+      await until(() => asked, 'the job to fetch the source');
+      server.signal('SIGTERM');
+      await until(() => /SIGTERM received, shutting down/.test(server!.output()), 'the shutdown');
+      expect(await refusesConnections(server.url)).toBe(true);
+      release();
+      const exit = await server.exited;
+      const output = server.output();
+      server = undefined;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(output.trimEnd().split('\n').at(-1)).toBe('colloquy: shut down cleanly');
+    } finally {
+      release();
+      await new Promise<void>((resolve) => source.close(() => resolve()));
+    }
+    // The job ran to its end in the stopping process: the mention is stored, the job done.
+    const database = await openDatabase(createDatabase(db, { tables }));
+    try {
+      const stored = (await database.read.query(
+        database.kind === 'sqlite'
+          ? 'SELECT status FROM linkbacks WHERE source_url = ?'
+          : 'SELECT status FROM linkbacks WHERE source_url = $1',
+        [sourceUrl],
+      )) as { status: string }[];
+      expect(stored.map((r) => r.status)).toEqual(['PENDING']);
+      const jobs = (await database.read.query(
+        "SELECT status FROM jobs WHERE kind LIKE 'webmention%' ORDER BY id DESC",
+      )) as { status: string }[];
+      expect(jobs[0]?.status).toBe('done');
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
+
   /** A submission whose body never finishes: it holds the shutdown up. */
   async function stuckRequest(url: string): Promise<RawConnection> {
     const stuck = await connect(url);
