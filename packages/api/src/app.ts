@@ -25,7 +25,7 @@ import { JobWorker } from './modules/jobs/job-worker.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
 import { drainOnClose, registerHealthRoutes } from './lifecycle.js';
 import { RequestLog } from './lib/request-log.js';
-import { requestIds, trustFunction } from './lib/trusted-proxies.js';
+import { readForwarded, requestIds, trustFunction } from './lib/trusted-proxies.js';
 import { modules as appModules, type Loaders } from './modules/index.js';
 import { composeLoaders, type AnyModule } from './modules/module.js';
 import { createServices, type Services } from './services.js';
@@ -93,6 +93,14 @@ export async function buildApp({
     genReqId: requestIds(trust),
     bodyLimit: config.bodyLimit,
   });
+  // RFC 7239 Forwarded from a trusted proxy, as the X-Forwarded-* Fastify reads (before anything asks request.ip).
+  if (trust) {
+    const forwarded = readForwarded(trust);
+    app.addHook('onRequest', (request, _reply, done) => {
+      forwarded(request.raw);
+      done();
+    });
+  }
   // The id a request is logged under, for the client (and the proxy) to quote.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

@@ -42,21 +42,27 @@ describe.skipIf(!nginx).each(databaseKinds())('Colloquy behind nginx on %s', (ki
   let trusting: Site; // TRUST_PROXY=127.0.0.1
   let untrusting: Site; // TRUST_PROXY unset: the default
 
-  async function site(env: Record<string, string>): Promise<Site> {
+  let forwarding: Site; // TRUST_PROXY=127.0.0.1, behind an nginx that sends RFC 7239 Forwarded only
+
+  async function site(
+    env: Record<string, string>,
+    style: 'x-forwarded' | 'forwarded' = 'x-forwarded',
+  ): Promise<Site> {
     const server = await startServer(kind, { env });
     // An hour between comments from one email or one IP address.
     await setDiscussionSettings(server.db, { minSecondsBetweenComments: 3600 });
     const { token } = await signedInUser(server, 'admin@example.org', 'ADMIN');
-    const proxy = await startNginx(nginx!, server.url);
+    const proxy = await startNginx(nginx!, server.url, style);
     return { server, proxy, adminToken: token };
   }
 
   beforeAll(async () => {
     trusting = await site({ TRUST_PROXY: '127.0.0.1' });
     untrusting = await site({});
-  }, 60_000);
+    forwarding = await site({ TRUST_PROXY: '127.0.0.1' }, 'forwarded');
+  }, 90_000);
   afterAll(async () => {
-    for (const s of [trusting, untrusting]) {
+    for (const s of [trusting, untrusting, forwarding]) {
       await s?.proxy.close();
       await s?.server.close();
     }
@@ -101,6 +107,20 @@ describe.skipIf(!nginx).each(databaseKinds())('Colloquy behind nginx on %s', (ki
     expect(await submit('127.0.0.3', proxy.url, 'b1@example.net')).toEqual([]);
     expect(await storedIp(trusting, 'a1@example.net')).toBe('127.0.0.2');
     expect(await storedIp(trusting, 'b1@example.net')).toBe('127.0.0.3');
+  });
+
+  it('reads the visitor from a trusted proxy that sends RFC 7239 Forwarded, and ignores a forged one', async () => {
+    expect(await submit('127.0.0.2', forwarding.proxy.url, 'fa1@example.net')).toEqual([]);
+    expect(await submit('127.0.0.2', forwarding.proxy.url, 'fa2@example.net')).toEqual([
+      'RATE_LIMITED',
+    ]);
+    expect(await submit('127.0.0.3', forwarding.proxy.url, 'fb1@example.net')).toEqual([]);
+    expect(await storedIp(forwarding, 'fa1@example.net')).toBe('127.0.0.2');
+    expect(await storedIp(forwarding, 'fb1@example.net')).toBe('127.0.0.3');
+    // Straight to the server from an address it does not trust: the header is the visitor's word.
+    const forged = { forwarded: 'for=203.0.113.9;proto=https;host="evil.example"' };
+    expect(await submit('127.0.0.4', forwarding.server.url, 'fc@example.net', forged)).toEqual([]);
+    expect(await storedIp(forwarding, 'fc@example.net')).toBe('127.0.0.4');
   });
 
   it('without TRUST_PROXY, every visitor behind the proxy is the proxy (one interval for all)', async () => {

@@ -46,10 +46,15 @@ async function freePort(): Promise<number> {
  * nginx's default, the upstream's address), and its own $request_id as
  * X-Request-Id.
  */
-export async function startNginx(binary: string, upstream: string): Promise<ReverseProxy> {
+export async function startNginx(
+  binary: string,
+  upstream: string,
+  /** 'forwarded': RFC 7239 `Forwarded` (for, proto, host) instead of the X-Forwarded-* headers. */
+  style: 'x-forwarded' | 'forwarded' = 'x-forwarded',
+): Promise<ReverseProxy> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(binary, upstream, await freePort());
+      return await launch(binary, upstream, await freePort(), style);
     } catch (error) {
       // Another process may have taken the port in between: try another, a few times.
       if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
@@ -57,7 +62,18 @@ export async function startNginx(binary: string, upstream: string): Promise<Reve
   }
 }
 
-async function launch(binary: string, upstream: string, port: number): Promise<ReverseProxy> {
+async function launch(
+  binary: string,
+  upstream: string,
+  port: number,
+  style: 'x-forwarded' | 'forwarded',
+): Promise<ReverseProxy> {
+  const forwarding =
+    style === 'forwarded'
+      ? `proxy_set_header Forwarded "for=$remote_addr;proto=$scheme;host=\\"$http_host\\"";`
+      : `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $http_host;`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-nginx-'));
   const at = (name: string) => path.join(dir, name);
   const conf = `
@@ -81,9 +97,7 @@ http {
       proxy_pass ${upstream};
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $http_host;
+      ${forwarding}
       proxy_set_header X-Request-Id $request_id;
     }
   }
