@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { RequestMeta } from '../lib/request-meta.js';
 import type { Viewer } from '../modules/auth/viewer.js';
@@ -10,6 +11,10 @@ export interface GraphQLContext {
   request: RequestMeta;
   /** Who is signed in (from the Authorization header); null for anonymous requests. */
   viewer: Viewer | null;
-  /** A /graphql request's log line (lib/request-log.ts), where the operation's name goes; absent for reader pages. */
-  log?: { operationName?: string };
+  /**
+   * The /graphql request (Fastify's): its log line (lib/request-log.ts) takes
+   * the operation's name, and its logger (bound to its request id) the
+   * resolvers' failures. Absent for reader pages.
+   */
+  log?: { operationName?: string; readonly log: FastifyBaseLogger };
 }

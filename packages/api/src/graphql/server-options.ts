@@ -27,6 +27,9 @@ export const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
  * Names the operation in the /graphql request's log line: the name Apollo
  * resolved (from the document when the request gave none).
  */
+/** The logger of the request an error arose in (bound to its request id), for formatError. */
+const requestLoggers = new WeakMap<object, FastifyBaseLogger>();
+
 export const operationNamePlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart({ contextValue }) {
     // Apollo hands plugins a copy of the context; `log` is the request itself.
@@ -35,6 +38,10 @@ export const operationNamePlugin: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didResolveOperation({ operationName }) {
         if (operationName) log.operationName = operationName;
+      },
+      async didEncounterErrors({ errors }) {
+        // formatError (below) is handed these very errors, but not the request.
+        for (const error of errors) requestLoggers.set(error, log.log);
       },
     };
   },
@@ -138,7 +145,13 @@ export function formatError(log: FastifyBaseLogger) {
     }
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // The cause goes to the log; the client gets no internals.
-      log.error({ path: formatted.path, cause: describeFailure(error) }, 'GraphQL resolver failed');
+      // Under the request's id when the error came from a /graphql request.
+      const logger =
+        (error !== null && typeof error === 'object' && requestLoggers.get(error)) || log;
+      logger.error(
+        { path: formatted.path, cause: describeFailure(error) },
+        'GraphQL resolver failed',
+      );
       return {
         message: 'Internal server error',
         extensions: { code: 'INTERNAL_SERVER_ERROR' },

@@ -37,6 +37,16 @@ describe.each(databaseKinds())("commenters' emails stay out of the logs on %s", 
     const res = await submit();
     expect(res.errors?.[0]?.message).toBe('Internal server error');
     expect(captured.text()).toContain('GraphQL resolver failed');
+    // Logged under the request's id, beside the request's own line.
+    const lines = captured
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg?: string; reqId?: string; path?: string });
+    const failed = lines.filter((l) => l.msg === 'GraphQL resolver failed');
+    expect(failed.length).toBeGreaterThan(0);
+    const ids = new Set(lines.filter((l) => l.msg === 'request').map((l) => l.reqId));
+    for (const line of failed) expect(ids.has(line.reqId), JSON.stringify(line)).toBe(true);
     expect(captured.text()).toMatch(/comments/); // the log does say what failed…
     expect(captured.text()).not.toContain(EMAIL); // …but not with whose data
     expect(res.raw).not.toContain(EMAIL);
