@@ -115,8 +115,10 @@ export function createDatabase(db: DatabaseConfig, options: CreateDatabaseOption
       new DataSource({
         type: 'sqlite',
         database: db.file,
-        // Both keep their prepared statements (sqlite-statements.ts).
-        driver: sqliteDriver(true),
+        // The writer keeps its prepared statements (sqlite-statements.ts). The
+        // reader does not, for now: its requests share a kept statement, and one
+        // that fails while others are queued on it is finalized under them.
+        driver: sqliteDriver(flags === undefined),
         ...(flags === undefined ? {} : { flags }),
         entities,
         migrations,
