@@ -9,31 +9,13 @@ import {
   prepareDatabase,
   runBounded,
   spawnServer,
+  submission,
   type ServerProcess,
 } from '../support/process.js';
 import { databaseKinds, freshDatabase } from '../support/server.js';
 
 // Graceful shutdown, in the real server's own process, over real HTTP: SIGTERM
 // in the middle of a stream of comment submissions on keep-alive connections.
-
-const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
-  comment { id } errors { code } } }`;
-
-function submission(tag: string, i: number): { body: string; content: string } {
-  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
-  const body = JSON.stringify({
-    query: SUBMIT,
-    variables: {
-      input: {
-        postId: '1',
-        authorName: `Stream ${i}`,
-        authorEmail: `${tag}-${i}@example.org`,
-        content,
-      },
-    },
-  });
-  return { body, content };
-}
 
 /**
  * What became of one request: a whole answer; a connection refused (nothing

@@ -164,27 +164,34 @@ export interface Submitted {
   content: string;
 }
 
+/** The request body of one distinct comment submission (the duplicate rule lets each through), and its text. */
+export function submission(tag: string, i: number): { body: string; content: string } {
+  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
+  const body = JSON.stringify({
+    query: SUBMIT_COMMENT,
+    variables: {
+      input: {
+        postId: '1',
+        authorName: `Load ${i}`,
+        authorEmail: `${tag}-${i}@example.org`,
+        content,
+      },
+    },
+  });
+  return { body, content };
+}
+
 /** One comment submission; the stored id when the server acknowledged it, null otherwise. */
 export async function submitComment(
   url: string,
   i: number,
   tag: string,
 ): Promise<Submitted | null> {
-  const content = `${tag} comment number ${i}, distinct so the duplicate rule lets it through.`;
+  const { body: request, content } = submission(tag, i);
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: SUBMIT_COMMENT,
-      variables: {
-        input: {
-          postId: '1',
-          authorName: `Load ${i}`,
-          authorEmail: `${tag}-${i}@example.org`,
-          content,
-        },
-      },
-    }),
+    body: request,
   });
   const body = (await res.json()) as {
     data?: { submitComment: { comment: { id: string } | null; errors: unknown[] } };
