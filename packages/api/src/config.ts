@@ -47,6 +47,30 @@ export interface Config {
    * addresses and CIDR ranges listed, or the nearest n hops.
    */
   trustProxy: TrustProxy;
+  /** How many days old rows are kept before the job worker deletes them (hourly). */
+  retention: RetentionConfig;
+}
+
+/**
+ * Ages in days (RETAIN_*_DAYS) after which the job worker deletes rows that
+ * only operators ever look at. Counted from when a row stopped mattering.
+ */
+export interface RetentionConfig {
+  /** Jobs done or failed for good, from when they finished (RETAIN_JOBS_DAYS, default 30; 0 to 36500). */
+  jobsDays: number;
+  /**
+   * Received pings whose verification is over (accepted or rejected), from
+   * when they arrived: their status URL answers 404 after that
+   * (RETAIN_INCOMING_PINGS_DAYS, default 90; 1 to 36500, so the hourly rate limit still counts them).
+   */
+  incomingPingsDays: number;
+  /**
+   * Failed sign-in attempts, which stop counting after an hour anyway
+   * (RETAIN_SIGN_IN_ATTEMPTS_DAYS, default 1; 1 to 36500).
+   */
+  signInAttemptsDays: number;
+  /** Sessions, from when they expired (RETAIN_EXPIRED_SESSIONS_DAYS, default 7; 0 to 36500). */
+  expiredSessionsDays: number;
 }
 
 /** Fastify's `trustProxy`, minus `true` (which would believe every client). */
@@ -247,6 +271,16 @@ export function loadConfig(
     }
     return Number(raw);
   };
+  const days = (name: string, fallback: number, min: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 36_500) {
+      throw new ConfigError(
+        `${name} must be a whole number of days from ${min} to 36500 (got "${raw}")`,
+      );
+    }
+    return Number(raw);
+  };
   const metricsToken = env.METRICS_TOKEN?.trim() || null;
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
@@ -299,5 +333,11 @@ export function loadConfig(
     },
     metricsToken,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    retention: {
+      jobsDays: days('RETAIN_JOBS_DAYS', 30, 0),
+      incomingPingsDays: days('RETAIN_INCOMING_PINGS_DAYS', 90, 1),
+      signInAttemptsDays: days('RETAIN_SIGN_IN_ATTEMPTS_DAYS', 1, 1),
+      expiredSessionsDays: days('RETAIN_EXPIRED_SESSIONS_DAYS', 7, 0),
+    },
   };
 }

@@ -190,6 +190,11 @@ export type DiscussionRules = {
   /** Null when posts do not close with age. */
   closeCommentsAfterDays?: Maybe<Scalars['Int']['output']>;
   commentsOpenByDefault: Scalars['Boolean']['output'];
+  /**
+   * Comments older than this many days lose their IP address and user agent
+   * (cleared hourly by the job worker); null when they are kept for ever.
+   */
+  keepCommentIpDays?: Maybe<Scalars['Int']['output']>;
   /** A comment with more links than this is held for moderation. */
   maxLinks: Scalars['Int']['output'];
   /** 0 turns the flood rule off. */
@@ -222,10 +227,15 @@ export type DiscussionSettings = {
   threadDepth: Scalars['Int']['output'];
 };
 
-/** Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere). */
+/**
+ * Absent fields stay as they are; null turns closeCommentsAfterDays off and
+ * keeps IP addresses for ever (keepCommentIpDays); null is refused elsewhere.
+ */
 export type DiscussionSettingsInput = {
   closeCommentsAfterDays?: InputMaybe<Scalars['Int']['input']>;
   commentsOpenByDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 to 3650, or null to keep them for ever. */
+  keepCommentIpDays?: InputMaybe<Scalars['Int']['input']>;
   maxLinks?: InputMaybe<Scalars['Int']['input']>;
   minSecondsBetweenComments?: InputMaybe<Scalars['Int']['input']>;
   moderationMode?: InputMaybe<ModerationMode>;
@@ -1335,6 +1345,7 @@ export type DeletePostPayloadResolvers<ContextType = GraphQLContext, ParentType 
 export type DiscussionRulesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DiscussionRules'] = ResolversParentTypes['DiscussionRules']> = {
   closeCommentsAfterDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   commentsOpenByDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  keepCommentIpDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   maxLinks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   minSecondsBetweenComments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   moderationMode?: Resolver<ResolversTypes['ModerationMode'], ParentType, ContextType>;

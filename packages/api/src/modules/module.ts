@@ -62,6 +62,11 @@ export interface ColloquyModule<D extends object = object, S extends object = ob
   routes?: (app: FastifyInstance, services: CoreServices & D & S) => Promise<void>;
   /** Background job handlers by job kind (run by the job worker). */
   jobs?: (services: CoreServices & D & S) => Record<string, JobHandler>;
+  /**
+   * Jobs of its own (handlers in `jobs`) that run every so often: job kind
+   * → interval in milliseconds (see jobs/recurring.ts).
+   */
+  recurring?: Readonly<Record<string, number>>;
 }
 
 /** What a module's services are built from: the core, and `D` from the modules before it. */

@@ -45,7 +45,40 @@ describe('loadConfig', () => {
       },
       metricsToken: null,
       trustProxy: false,
+      retention: {
+        jobsDays: 30,
+        incomingPingsDays: 90,
+        signInAttemptsDays: 1,
+        expiredSessionsDays: 7,
+      },
     });
+  });
+
+  it('reads the retention ages in days, refusing what is out of range', () => {
+    const config = loadConfig({
+      RETAIN_JOBS_DAYS: '0',
+      RETAIN_INCOMING_PINGS_DAYS: ' 14 ',
+      RETAIN_SIGN_IN_ATTEMPTS_DAYS: '2',
+      RETAIN_EXPIRED_SESSIONS_DAYS: '36500',
+    });
+    expect(config.retention).toEqual({
+      jobsDays: 0,
+      incomingPingsDays: 14,
+      signInAttemptsDays: 2,
+      expiredSessionsDays: 36_500,
+    });
+    for (const [name, bad, min] of [
+      ['RETAIN_JOBS_DAYS', '-1', 0],
+      ['RETAIN_JOBS_DAYS', '36501', 0],
+      ['RETAIN_INCOMING_PINGS_DAYS', '0', 1],
+      ['RETAIN_SIGN_IN_ATTEMPTS_DAYS', '0', 1],
+      ['RETAIN_EXPIRED_SESSIONS_DAYS', '1.5', 0],
+      ['RETAIN_EXPIRED_SESSIONS_DAYS', 'week', 0],
+    ] as const) {
+      expect(configError(() => loadConfig({ [name]: bad })).message).toBe(
+        `${name} must be a whole number of days from ${min} to 36500 (got "${bad}")`,
+      );
+    }
   });
 
   it('reads the test-only loopback setting and the job worker switch, refusing other values', () => {

@@ -1,3 +1,4 @@
+import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
 import { defineModule, type ModuleDeps } from '../module.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { commentModerationTypeDefs } from './comment-moderation.graphql.js';
@@ -9,7 +10,10 @@ import { commentsResolvers } from './comments.resolvers.js';
 import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
+import { IdentifyingDataIndex1795479550000 } from './migrations/1795479550000-identifying-data-index.js';
 import { CommentPipeline } from './pipeline.js';
+import { ANONYMISE_IPS_JOB, CommentRetention } from './retention.js';
+import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
 import { ThreadLoader } from './thread-loader.js';
 
 /** Comments: the reader's thread, the submission pipeline, the moderation queue. */
@@ -18,17 +22,26 @@ export const commentsModule = defineModule({
   typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
   resolvers: [commentsResolvers, commentModerationResolvers],
   entities: commentEntities,
-  migrations: [ThreadCounters1795479000000],
+  migrations: [ThreadCounters1795479000000, IdentifyingDataIndex1795479550000],
   mappers: {
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
   },
-  services: ({ db, posts }: ModuleDeps<{ posts: PostsService }>) => ({
+  services: ({
+    db,
+    posts,
+    discussionSettings,
+  }: ModuleDeps<{ posts: PostsService; discussionSettings: DiscussionSettingsService }>) => ({
     comments: new CommentsService({ db, posts, pipeline: new CommentPipeline({ db, posts }) }),
     commentThreads: new CommentThreadsService({ db }),
     commentModeration: new CommentModerationService({ db, posts }),
+    commentRetention: new CommentRetention({ db, discussionSettings }),
   }),
   loaders: ({ commentThreads }) => ({
     threads: new ThreadLoader(commentThreads),
   }),
+  jobs: ({ commentRetention }) => ({
+    [ANONYMISE_IPS_JOB]: async () => void (await commentRetention.anonymiseOld()),
+  }),
+  recurring: { [ANONYMISE_IPS_JOB]: RETENTION_EVERY_MS },
 });
