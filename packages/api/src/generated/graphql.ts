@@ -8,6 +8,8 @@ import type { CommentNode } from '../modules/comments/thread.js';
 import type { CommentRow } from '../modules/comments/entities.js';
 import type { LinkbackRow, OutgoingPingRow } from '../modules/linkbacks/entities.js';
 import type { ShareTargetRow } from '../modules/share/entities.js';
+import type { PersonalDataExportModel } from '../modules/privacy/privacy.service.js';
+import type { PersonalComment } from '../modules/privacy/../comments/personal-data.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -352,6 +354,21 @@ export type EditorShareTarget = {
   urlTemplate: Scalars['String']['output'];
 };
 
+export type ErasePersonalDataPayload = {
+  __typename?: 'ErasePersonalDataPayload';
+  /** Records removed or anonymised, by part; null when the input was refused. */
+  erased?: Maybe<Array<PersonalDataPart>>;
+  errors: Array<UserError>;
+  mode?: Maybe<ErasureMode>;
+};
+
+/** How personal data is erased. */
+export type ErasureMode =
+  /** Keep the records, with what identifies the person removed (comments: shown as Anonymous). */
+  | 'ANONYMISE'
+  /** Delete the records (comments: other people's replies below stay, moved up a level). */
+  | 'REMOVE';
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** The source's author, when its page says (microformats2 h-card); null otherwise. */
@@ -446,6 +463,11 @@ export type Mutation = {
   /** Corrects a comment, with the same checks as a submission (the email is not editable). */
   editComment: EditorCommentPayload;
   /**
+   * ADMIN only (a signed-in session): erases everything stored for the
+   * address (GDPR article 17), in one unit of work. Logged without the address.
+   */
+  erasePersonalData: ErasePersonalDataPayload;
+  /**
    * Sets the status of up to 100 comments. All or nothing: an unknown id is a
    * NOT_FOUND error in the payload, a comment the viewer may not moderate
    * makes the whole request FORBIDDEN; either way nothing changes.
@@ -519,6 +541,12 @@ export type MutationDeletePostArgs = {
 
 export type MutationEditCommentArgs = {
   input: EditCommentInput;
+};
+
+
+export type MutationErasePersonalDataArgs = {
+  email: Scalars['String']['input'];
+  mode: ErasureMode;
 };
 
 
@@ -659,6 +687,53 @@ export type PermissionReach =
   /** Only the viewer's own posts and the conversation on them. */
   | 'OWN';
 
+/** A comment written with the address, as stored. */
+export type PersonalDataComment = {
+  __typename?: 'PersonalDataComment';
+  authorEmail: Scalars['String']['output'];
+  authorName: Scalars['String']['output'];
+  authorUrl?: Maybe<Scalars['String']['output']>;
+  content: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  post: PersonalDataPost;
+  status: CommentStatus;
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Everything stored for an email address (GDPR article 15): the comments
+ * written with it, and every other module's part. Accounts of editors are
+ * not included (see docs/privacy.md).
+ */
+export type PersonalDataExport = {
+  __typename?: 'PersonalDataExport';
+  comments: Array<PersonalDataComment>;
+  /** The address as matched: trimmed and lowercased, compared without case. */
+  email: Scalars['String']['output'];
+  exportedAt: Scalars['DateTime']['output'];
+  /** The whole export as one JSON document, every part included (what the CLI writes). */
+  json: Scalars['String']['output'];
+  parts: Array<PersonalDataPart>;
+};
+
+/** How many records one part of the site holds (or held) for the address. */
+export type PersonalDataPart = {
+  __typename?: 'PersonalDataPart';
+  count: Scalars['Int']['output'];
+  /** comments, and whatever other modules keep (e.g. notification subscriptions). */
+  name: Scalars['String']['output'];
+};
+
+export type PersonalDataPost = {
+  __typename?: 'PersonalDataPost';
+  id: Scalars['ID']['output'];
+  slug: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
 export type PingProtocol =
   | 'PINGBACK'
   | 'WEBMENTION';
@@ -796,6 +871,8 @@ export type Query = {
    * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
    */
   linkbacks: EditorLinkbackConnection;
+  /** ADMIN only (a signed-in session). An address that is not one is a BAD_USER_INPUT error. */
+  personalData: PersonalDataExport;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -846,6 +923,11 @@ export type QueryLinkbacksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   postId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<CommentStatus>;
+};
+
+
+export type QueryPersonalDataArgs = {
+  email: Scalars['String']['input'];
 };
 
 
@@ -1148,6 +1230,8 @@ export type ResolversTypes = {
   EditorLinkbackConnection: ResolverTypeWrapper<Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversTypes['EditorLinkbackEdge']> }>;
   EditorLinkbackEdge: ResolverTypeWrapper<Omit<EditorLinkbackEdge, 'node'> & { node: ResolversTypes['EditorLinkback'] }>;
   EditorShareTarget: ResolverTypeWrapper<ShareTargetRow>;
+  ErasePersonalDataPayload: ResolverTypeWrapper<ErasePersonalDataPayload>;
+  ErasureMode: ErasureMode;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Linkback: ResolverTypeWrapper<LinkbackRow>;
@@ -1165,6 +1249,10 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Permission: ResolverTypeWrapper<Permission>;
   PermissionReach: PermissionReach;
+  PersonalDataComment: ResolverTypeWrapper<PersonalComment>;
+  PersonalDataExport: ResolverTypeWrapper<PersonalDataExportModel>;
+  PersonalDataPart: ResolverTypeWrapper<PersonalDataPart>;
+  PersonalDataPost: ResolverTypeWrapper<PersonalDataPost>;
   PingProtocol: PingProtocol;
   Post: ResolverTypeWrapper<PostRow>;
   PostConnection: ResolverTypeWrapper<Omit<PostConnection, 'edges'> & { edges: Array<ResolversTypes['PostEdge']> }>;
@@ -1223,6 +1311,7 @@ export type ResolversParentTypes = {
   EditorLinkbackConnection: Omit<EditorLinkbackConnection, 'edges'> & { edges: Array<ResolversParentTypes['EditorLinkbackEdge']> };
   EditorLinkbackEdge: Omit<EditorLinkbackEdge, 'node'> & { node: ResolversParentTypes['EditorLinkback'] };
   EditorShareTarget: ShareTargetRow;
+  ErasePersonalDataPayload: ErasePersonalDataPayload;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Linkback: LinkbackRow;
@@ -1235,6 +1324,10 @@ export type ResolversParentTypes = {
   OutgoingPing: OutgoingPingRow;
   PageInfo: PageInfo;
   Permission: Permission;
+  PersonalDataComment: PersonalComment;
+  PersonalDataExport: PersonalDataExportModel;
+  PersonalDataPart: PersonalDataPart;
+  PersonalDataPost: PersonalDataPost;
   Post: PostRow;
   PostConnection: Omit<PostConnection, 'edges'> & { edges: Array<ResolversParentTypes['PostEdge']> };
   PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
@@ -1440,6 +1533,13 @@ export type EditorShareTargetResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ErasePersonalDataPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErasePersonalDataPayload'] = ResolversParentTypes['ErasePersonalDataPayload']> = {
+  erased?: Resolver<Maybe<Array<ResolversTypes['PersonalDataPart']>>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  mode?: Resolver<Maybe<ResolversTypes['ErasureMode']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type LinkbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Linkback'] = ResolversParentTypes['Linkback']> = {
   author?: Resolver<Maybe<ResolversTypes['LinkbackAuthor']>, ParentType, ContextType>;
   blogName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1493,6 +1593,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deleteComment?: Resolver<ResolversTypes['DeleteCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
   editComment?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationEditCommentArgs, 'input'>>;
+  erasePersonalData?: Resolver<ResolversTypes['ErasePersonalDataPayload'], ParentType, ContextType, RequireFields<MutationErasePersonalDataArgs, 'email' | 'mode'>>;
   moderateComments?: Resolver<ResolversTypes['ModerateCommentsPayload'], ParentType, ContextType, RequireFields<MutationModerateCommentsArgs, 'ids' | 'status'>>;
   moderateLinkbacks?: Resolver<ResolversTypes['ModerateLinkbacksPayload'], ParentType, ContextType, RequireFields<MutationModerateLinkbacksArgs, 'ids' | 'status'>>;
   publishPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationPublishPostArgs, 'id'>>;
@@ -1536,6 +1637,43 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PermissionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Permission'] = ResolversParentTypes['Permission']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reach?: Resolver<ResolversTypes['PermissionReach'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PersonalDataCommentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonalDataComment'] = ResolversParentTypes['PersonalDataComment']> = {
+  authorEmail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authorUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['PersonalDataPost'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommentStatus'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PersonalDataExportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonalDataExport'] = ResolversParentTypes['PersonalDataExport']> = {
+  comments?: Resolver<Array<ResolversTypes['PersonalDataComment']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  exportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parts?: Resolver<Array<ResolversTypes['PersonalDataPart']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PersonalDataPartResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonalDataPart'] = ResolversParentTypes['PersonalDataPart']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PersonalDataPostResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonalDataPost'] = ResolversParentTypes['PersonalDataPost']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1608,6 +1746,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   editorShareTargets?: Resolver<Array<ResolversTypes['EditorShareTarget']>, ParentType, ContextType>;
   linkbackCounts?: Resolver<ResolversTypes['CommentCounts'], ParentType, ContextType, Partial<QueryLinkbackCountsArgs>>;
   linkbacks?: Resolver<ResolversTypes['EditorLinkbackConnection'], ParentType, ContextType, Partial<QueryLinkbacksArgs>>;
+  personalData?: Resolver<ResolversTypes['PersonalDataExport'], ParentType, ContextType, RequireFields<QueryPersonalDataArgs, 'email'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'slug'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryPostsArgs>>;
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
@@ -1739,6 +1878,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EditorLinkbackConnection?: EditorLinkbackConnectionResolvers<ContextType>;
   EditorLinkbackEdge?: EditorLinkbackEdgeResolvers<ContextType>;
   EditorShareTarget?: EditorShareTargetResolvers<ContextType>;
+  ErasePersonalDataPayload?: ErasePersonalDataPayloadResolvers<ContextType>;
   Linkback?: LinkbackResolvers<ContextType>;
   LinkbackAuthor?: LinkbackAuthorResolvers<ContextType>;
   LinkbackConnection?: LinkbackConnectionResolvers<ContextType>;
@@ -1749,6 +1889,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   OutgoingPing?: OutgoingPingResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Permission?: PermissionResolvers<ContextType>;
+  PersonalDataComment?: PersonalDataCommentResolvers<ContextType>;
+  PersonalDataExport?: PersonalDataExportResolvers<ContextType>;
+  PersonalDataPart?: PersonalDataPartResolvers<ContextType>;
+  PersonalDataPost?: PersonalDataPostResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;

@@ -8,6 +8,7 @@ import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
 import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
 import { postsModule } from './posts/index.js';
+import { privacyModule } from './privacy/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
 
@@ -28,6 +29,8 @@ export const modules = [
   linkbacksModule,
   shareModule,
   feedsModule,
+  // Last: it asks every module before it for its part of a person's data.
+  privacyModule,
 ] as const;
 
 export type Services = ServicesOf<typeof modules>;

@@ -341,6 +341,21 @@ export type EditorShareTarget = {
   urlTemplate: Scalars['String']['output'];
 };
 
+export type ErasePersonalDataPayload = {
+  __typename?: 'ErasePersonalDataPayload';
+  /** Records removed or anonymised, by part; null when the input was refused. */
+  erased?: Maybe<Array<PersonalDataPart>>;
+  errors: Array<UserError>;
+  mode?: Maybe<ErasureMode>;
+};
+
+/** How personal data is erased. */
+export type ErasureMode =
+  /** Keep the records, with what identifies the person removed (comments: shown as Anonymous). */
+  | 'ANONYMISE'
+  /** Delete the records (comments: other people's replies below stay, moved up a level). */
+  | 'REMOVE';
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** The source's author, when its page says (microformats2 h-card); null otherwise. */
@@ -435,6 +450,11 @@ export type Mutation = {
   /** Corrects a comment, with the same checks as a submission (the email is not editable). */
   editComment: EditorCommentPayload;
   /**
+   * ADMIN only (a signed-in session): erases everything stored for the
+   * address (GDPR article 17), in one unit of work. Logged without the address.
+   */
+  erasePersonalData: ErasePersonalDataPayload;
+  /**
    * Sets the status of up to 100 comments. All or nothing: an unknown id is a
    * NOT_FOUND error in the payload, a comment the viewer may not moderate
    * makes the whole request FORBIDDEN; either way nothing changes.
@@ -508,6 +528,12 @@ export type MutationDeletePostArgs = {
 
 export type MutationEditCommentArgs = {
   input: EditCommentInput;
+};
+
+
+export type MutationErasePersonalDataArgs = {
+  email: Scalars['String']['input'];
+  mode: ErasureMode;
 };
 
 
@@ -648,6 +674,53 @@ export type PermissionReach =
   /** Only the viewer's own posts and the conversation on them. */
   | 'OWN';
 
+/** A comment written with the address, as stored. */
+export type PersonalDataComment = {
+  __typename?: 'PersonalDataComment';
+  authorEmail: Scalars['String']['output'];
+  authorName: Scalars['String']['output'];
+  authorUrl?: Maybe<Scalars['String']['output']>;
+  content: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  post: PersonalDataPost;
+  status: CommentStatus;
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Everything stored for an email address (GDPR article 15): the comments
+ * written with it, and every other module's part. Accounts of editors are
+ * not included (see docs/privacy.md).
+ */
+export type PersonalDataExport = {
+  __typename?: 'PersonalDataExport';
+  comments: Array<PersonalDataComment>;
+  /** The address as matched: trimmed and lowercased, compared without case. */
+  email: Scalars['String']['output'];
+  exportedAt: Scalars['DateTime']['output'];
+  /** The whole export as one JSON document, every part included (what the CLI writes). */
+  json: Scalars['String']['output'];
+  parts: Array<PersonalDataPart>;
+};
+
+/** How many records one part of the site holds (or held) for the address. */
+export type PersonalDataPart = {
+  __typename?: 'PersonalDataPart';
+  count: Scalars['Int']['output'];
+  /** comments, and whatever other modules keep (e.g. notification subscriptions). */
+  name: Scalars['String']['output'];
+};
+
+export type PersonalDataPost = {
+  __typename?: 'PersonalDataPost';
+  id: Scalars['ID']['output'];
+  slug: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
 export type PingProtocol =
   | 'PINGBACK'
   | 'WEBMENTION';
@@ -785,6 +858,8 @@ export type Query = {
    * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
    */
   linkbacks: EditorLinkbackConnection;
+  /** ADMIN only (a signed-in session). An address that is not one is a BAD_USER_INPUT error. */
+  personalData: PersonalDataExport;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -835,6 +910,11 @@ export type QueryLinkbacksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   postId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<CommentStatus>;
+};
+
+
+export type QueryPersonalDataArgs = {
+  email: Scalars['String']['input'];
 };
 
 

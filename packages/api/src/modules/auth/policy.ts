@@ -24,6 +24,8 @@ export const ACTIONS = [
   'user:manage',
   /** Create, list and revoke one's own personal API tokens. */
   'apiToken:manage',
+  /** Export and erase what is stored for an email address (GDPR articles 15 and 17). */
+  'personalData:manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -57,6 +59,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, Readonly<Record<Action, Reach>>>
     'shareTarget:manage': 'none',
     'settings:manage': 'none',
     'user:manage': 'none',
+    'personalData:manage': 'none',
   },
   // Their own posts, and the conversation on them.
   AUTHOR: {

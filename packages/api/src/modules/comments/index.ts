@@ -12,6 +12,7 @@ import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
 import { IdentifyingDataIndex1795479550000 } from './migrations/1795479550000-identifying-data-index.js';
 import { CommentPipeline } from './pipeline.js';
+import { CommentsPersonalData } from './personal-data.js';
 import { ANONYMISE_IPS_JOB, CommentRetention } from './retention.js';
 import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
 import { ThreadLoader } from './thread-loader.js';
@@ -44,4 +45,5 @@ export const commentsModule = defineModule({
     [ANONYMISE_IPS_JOB]: async () => void (await commentRetention.anonymiseOld()),
   }),
   recurring: { [ANONYMISE_IPS_JOB]: RETENTION_EVERY_MS },
+  personalData: ({ db }) => ({ comments: new CommentsPersonalData({ db }) }),
 });
