@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommentRow } from '../../src/modules/comments/entities.js';
+import { modules as appModules } from '../../src/modules/index.js';
+import { defineModule } from '../../src/modules/module.js';
 import { insertComment, insertPost, signInAs } from '../support/fixtures.js';
 import { capturedLog, databaseKinds, startServer, type TestServer } from '../support/server.js';
 
@@ -371,4 +373,68 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
     // Nor any part of one: the requests' variables are not logged either.
     expect(lower).not.toContain('@example.net');
   });
+});
+
+/**
+ * Another module's part, as the notifications module will add one: it joins
+ * the export, and its erasure runs in the same unit of work as the comments'.
+ * This one fails to erase, so the whole erasure must be undone.
+ */
+const subscriptions = defineModule({
+  name: 'test-subscriptions',
+  personalData: () => ({
+    subscriptions: {
+      export: async (email: string) =>
+        email === 'sub@example.net' ? [{ post: 'remove', since: '2026-01-01' }] : [],
+      erase: async () => {
+        throw new Error('the subscriptions store is away');
+      },
+    },
+  }),
+});
+
+describe.each(databaseKinds())('personal data with another module on %s', (kind) => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startServer(kind, { modules: [...appModules, subscriptions] });
+    admin = (await signInAs(server, { email: 'admin@example.org', role: 'ADMIN' })).token;
+  });
+  afterAll(() => server?.close());
+
+  it("exports every module's part, and erases all of them or none", async () => {
+    const post = await insertPost(server.db, { slug: 'parts' });
+    const mine = await insertComment(server.db, {
+      postId: post.id,
+      createdAt: new Date(Date.now() - MINUTE),
+      authorName: 'Sue Scriber',
+      authorEmail: 'sub@example.net',
+    });
+    const res = await server.gqlAs<{
+      personalData: { parts: unknown[]; json: string };
+    }>(admin, EXPORT, { email: 'sub@example.net' });
+    expect(res.data!.personalData.parts).toEqual([
+      { name: 'comments', count: 1 },
+      { name: 'subscriptions', count: 1 },
+    ]);
+    expect(JSON.parse(res.data!.personalData.json)).toMatchObject({
+      comments: [{ id: mine.id, authorName: 'Sue Scriber' }],
+      subscriptions: [{ post: 'remove', since: '2026-01-01' }],
+    });
+
+    for (const mode of ['REMOVE', 'ANONYMISE']) {
+      const erased = await server.gqlAs<{ erasePersonalData: unknown }>(admin, ERASE, {
+        email: 'sub@example.net',
+        mode,
+      });
+      expect(erased.errors?.[0]?.message).toBe('Internal server error');
+      // The comments' part ran first, in the same unit of work: undone with it.
+      expect(
+        await server.repo<CommentRow>('Comment').findOneByOrFail({ id: mine.id }),
+      ).toMatchObject({ authorName: 'Sue Scriber', authorEmail: 'sub@example.net' });
+      expect((await thread('parts')).commentCount).toBe(1);
+    }
+  });
+
+  const thread = async (slug: string) => (await server.gql<Thread>(THREAD, { slug })).data!.post;
 });
