@@ -15,7 +15,9 @@ import {
   setDiscussionSettings,
 } from '../support/fixtures.js';
 import { eventually } from '../support/jobs.js';
-import { databaseKinds, startServer, type TestServer } from '../support/server.js';
+import { modules as appModules } from '../../src/modules/index.js';
+import { defineModule } from '../../src/modules/module.js';
+import { capturedLog, databaseKinds, startServer, type TestServer } from '../support/server.js';
 
 const DAY = 24 * 3600_000;
 const HOUR = 3600_000;
@@ -223,5 +225,57 @@ describe.each(databaseKinds())('retention on %s', (kind) => {
       .filter((id) => attemptIds.includes(id))
       .sort((a, b) => a - b);
     expect(attemptsLeft).toEqual([attempts.lastNight, attempts.recent]);
+  });
+});
+
+const FLAKY_JOB = 'test.flaky-recurring';
+
+/** A recurring job that fails at every run, as a retention job would with its table gone. */
+const flaky = defineModule({
+  name: 'test-flaky',
+  jobs: () => ({
+    [FLAKY_JOB]: async () => {
+      throw new Error('the table is away');
+    },
+  }),
+  recurring: { [FLAKY_JOB]: HOUR },
+});
+
+describe.each(databaseKinds())('a recurring job that fails on %s', (kind) => {
+  let server: TestServer;
+  const log = capturedLog();
+  beforeAll(async () => {
+    server = await startServer(kind, {
+      modules: [...appModules, flaky],
+      logStream: log.stream,
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('gives way to its next run, which stays an interval ahead, and logs the failure', async () => {
+    const job = await server.app.services.jobs.enqueue(FLAKY_JOB, {}, { key: FLAKY_JOB });
+    await eventually('the run to fail', async () => {
+      const row = await server.app.services.jobs.find(job.id);
+      return row?.status === 'done';
+    });
+    expect(await server.app.services.jobs.find(job.id)).toMatchObject({
+      status: 'done',
+      lastError: 'superseded: the table is away',
+    });
+    const waiting = await server.repo<JobRow>('Job').findBy({ kind: FLAKY_JOB, status: 'queued' });
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.runAt.getTime()).toBeGreaterThan(Date.now() + HOUR - 5 * 60_000);
+    const lines = log
+      .text()
+      .split('\n')
+      .filter((l) => l.includes(FLAKY_JOB))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        kind: FLAKY_JOB,
+        err: 'the table is away',
+        msg: 'job failed; a newer one with its key is queued instead',
+      }),
+    );
   });
 });
