@@ -4,16 +4,22 @@ import type { Config } from '../config.js';
 import { tags } from '../db/changes.js';
 import type { DbKind } from '../db/columns.js';
 import type { Database } from '../db/database.js';
+import type { DomainEvents, Subscribers } from '../db/domain-events.js';
 import type { SettingsSnapshot, SettingsStore } from '../db/settings.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { ReadScope } from '../lib/read-scope.js';
 import type { JobHandler } from './jobs/job-worker.js';
 
-/** What every module's services are built from: the database, the configuration, the settings store. */
+/**
+ * What every module's services are built from: the database, the
+ * configuration, the settings store, and the domain events (emitted inside
+ * units of work, see db/domain-events.ts).
+ */
 export interface CoreServices {
   db: Database;
   config: Config;
   settings: SettingsStore;
+  events: DomainEvents;
 }
 
 /** What every request's loaders start from: one read of every module's settings, and what the request read. */
@@ -62,6 +68,13 @@ export interface ColloquyModule<D extends object = object, S extends object = ob
   routes?: (app: FastifyInstance, services: CoreServices & D & S) => Promise<void>;
   /** Background job handlers by job kind (run by the job worker). */
   jobs?: (services: CoreServices & D & S) => Record<string, JobHandler>;
+  /**
+   * What it does when something happens in the conversation (a comment
+   * approved, a post published…): run inside the unit of work that caused
+   * it, once every module's services are built, so it may hear modules
+   * listed after it too.
+   */
+  subscribers?: (services: CoreServices & D & S) => Subscribers;
 }
 
 /** What a module's services are built from: the core, and `D` from the modules before it. */
@@ -123,6 +136,9 @@ export function composeServices(
     for (const [key, value] of Object.entries(module.services(deps) as object)) {
       if (!(key in overrides)) built[key] = value;
     }
+  }
+  for (const module of modules) {
+    if (module.subscribers) core.events.subscribe(module.subscribers(built));
   }
   return built;
 }

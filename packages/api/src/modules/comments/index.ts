@@ -23,10 +23,15 @@ export const commentsModule = defineModule({
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
   },
-  services: ({ db, posts }: ModuleDeps<{ posts: PostsService }>) => ({
-    comments: new CommentsService({ db, posts, pipeline: new CommentPipeline({ db, posts }) }),
+  services: ({ db, events, posts }: ModuleDeps<{ posts: PostsService }>) => ({
+    comments: new CommentsService({
+      db,
+      events,
+      posts,
+      pipeline: new CommentPipeline({ db, events, posts }),
+    }),
     commentThreads: new CommentThreadsService({ db }),
-    commentModeration: new CommentModerationService({ db, posts }),
+    commentModeration: new CommentModerationService({ db, events, posts }),
   }),
   loaders: ({ commentThreads }) => ({
     threads: new ThreadLoader(commentThreads),
