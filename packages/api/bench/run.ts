@@ -434,21 +434,25 @@ interface IdleWorker {
   db: string;
   worker: Measured;
   noWorker: Measured;
+  /** Requests per second of each server, in the order they were started (worker, none, none, worker). */
+  each: number[];
 }
 
 /**
- * PostPage with the cache off on a server that runs a job worker (idle:
- * nothing is queued) and on one started beside it with JOB_WORKER=0, in
- * interleaved rounds: the worker should cost the reads nothing. Both are
- * started for this, and warmed alike: a server that has served for longer
- * is faster (JIT), which would hide the difference sought.
+ * PostPage with the cache off on servers that run a job worker (idle:
+ * nothing is queued) and on servers with JOB_WORKER=0, in interleaved
+ * rounds: the worker should cost the reads nothing. Two of each, started
+ * in the order worker, none, none, worker (so that neither side has all
+ * the early or all the late servers: servers alike differ by several per
+ * cent, by where they were started from), and warmed alike: a server that
+ * has served for longer is faster (JIT), which would hide the difference sought.
  */
 async function idleWorker(label: string, url: string): Promise<IdleWorker> {
-  const servers = [
-    await startServer(url, false),
-    await startServer(url, false, { JOB_WORKER: '0' }),
-  ];
+  const withWorker = [true, false, false, true];
+  const servers: Server[] = [];
   try {
+    for (const worker of withWorker)
+      servers.push(await startServer(url, false, worker ? {} : { JOB_WORKER: '0' }));
     // Each server answers with its own port in the share links: each its own bytes.
     const answers = await Promise.all(servers.map((s) => responseOf(s.url, postPage)));
     for (const [i, s] of servers.entries())
@@ -456,17 +460,24 @@ async function idleWorker(label: string, url: string): Promise<IdleWorker> {
     const results = await rounds(servers, (s, i) =>
       load(s.url, postPage, { expect: answers[i]!.body }),
     );
-    const [worker, noWorker] = results.map(measured) as [Measured, Measured];
-    for (const [name, m] of [
-      ['with an idle job worker', worker],
-      ['with JOB_WORKER=0', noWorker],
+    const side = (worker: boolean) =>
+      measured(results.flatMap((r, i) => (withWorker[i] === worker ? r : [])));
+    const each = results.map((r) => measured(r).rps);
+    const [worker, noWorker] = [side(true), side(false)];
+    for (const [name, m, rps] of [
+      ['with an idle job worker', worker, each.filter((_, i) => withWorker[i])],
+      ['with JOB_WORKER=0', noWorker, each.filter((_, i) => !withWorker[i])],
     ] as const) {
       if (m.errors > 0) throw new Error(`${label} PostPage ${name}: ${m.errors} failed requests`);
       console.log(
-        `${label.padEnd(10)} ${`PostPage query, cache off, ${name}`.padEnd(48)} ${String(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms`,
+        `${label.padEnd(10)} ${`PostPage query, cache off, ${name}`.padEnd(48)} ${String(m.rps).padStart(6)} req/s (servers: ${rps.join(', ')})  p50 ${m.p50} ms  p99 ${m.p99} ms`,
       );
     }
-    return { db: label, worker, noWorker };
+    const spread = (a: number, b: number) => Math.abs(a - b) / ((a + b) / 2);
+    console.log(
+      `${label.padEnd(10)} idle job worker: ${(worker.rps / noWorker.rps).toFixed(3)} × the requests per second without one; servers alike differ by ${(100 * Math.max(spread(each[0]!, each[3]!), spread(each[1]!, each[2]!))).toFixed(1)}% in this run`,
+    );
+    return { db: label, worker, noWorker, each };
   } finally {
     for (const s of servers) await s.stop();
   }
@@ -781,13 +792,13 @@ async function main() {
       ? [
           '## An idle job worker',
           '',
-          `PostPage with the cache off on two servers started for it side by side on the same database, one with a job worker (idle: nothing is queued), one with \`JOB_WORKER=0\`: each warmed by ${DURATION / ROUNDS} s of the same load (a server that has served for longer is faster, its code compiled by the JIT), then ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s each, every other one in reverse order. PostgreSQL only, to bound the run time (its workers wait for NOTIFY and make no query while idle; on SQLite an idle worker looks for jobs every 30 s).`,
+          `PostPage with the cache off on four servers started for it side by side on the same database, two with a job worker (idle: nothing is queued) and two with \`JOB_WORKER=0\`, started in that order: worker, none, none, worker (servers alike differ by several per cent, so neither side gets all the early or all the late ones): each warmed by ${DURATION / ROUNDS} s of the same load (a server that has served for longer is faster, its code compiled by the JIT), then ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s each, every other one in reverse order. Each side's figures are the means of its two servers' loads. PostgreSQL only, to bound the run time (its workers wait for NOTIFY and make no query while idle; on SQLite an idle worker looks for jobs every 30 s).`,
           '',
-          '| Database | Job worker | Requests/s | p50 ms | p99 ms |',
+          '| Database | Job worker | Requests/s (each server) | p50 ms | p99 ms |',
           '| --- | --- | ---: | ---: | ---: |',
           ...idle.flatMap((r) => [
-            `| ${r.db} | one, idle | ${r.worker.rps} | ${r.worker.p50} | ${r.worker.p99} |`,
-            `| ${r.db} | none (\`JOB_WORKER=0\`) | ${r.noWorker.rps} | ${r.noWorker.p50} | ${r.noWorker.p99} |`,
+            `| ${r.db} | one, idle | ${r.worker.rps} (${r.each[0]}, ${r.each[3]}) | ${r.worker.p50} | ${r.worker.p99} |`,
+            `| ${r.db} | none (\`JOB_WORKER=0\`) | ${r.noWorker.rps} (${r.each[1]}, ${r.each[2]}) | ${r.noWorker.p50} | ${r.noWorker.p99} |`,
           ]),
           '',
         ]
