@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { DomainEvents } from './db/domain-events.js';
 import { SettingsStore } from './db/settings.js';
 import { composeServices } from './modules/module.js';
 import { modules as appModules, type Services } from './modules/index.js';
@@ -18,7 +19,12 @@ export function createServices(deps: {
   modules?: readonly AnyModule[];
 }): Services {
   const { db, config } = deps;
-  const core = { db, config, settings: new SettingsStore({ db }) };
+  const core = {
+    db,
+    config,
+    settings: new SettingsStore({ db }),
+    events: new DomainEvents({ db }),
+  };
   const overrides = deps.hooks ? { editorialHooks: deps.hooks } : {};
   return composeServices(deps.modules ?? appModules, core, overrides) as Services;
 }

@@ -4,16 +4,22 @@ import type { Config } from '../config.js';
 import { tags } from '../db/changes.js';
 import type { DbKind } from '../db/columns.js';
 import type { Database } from '../db/database.js';
+import type { DomainEvents, Subscribers } from '../db/domain-events.js';
 import type { SettingsSnapshot, SettingsStore } from '../db/settings.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { ReadScope } from '../lib/read-scope.js';
 import type { JobHandler } from './jobs/job-worker.js';
 
-/** What every module's services are built from: the database, the configuration, the settings store. */
+/**
+ * What every module's services are built from: the database, the
+ * configuration, the settings store, and the domain events (emitted inside
+ * units of work, see db/domain-events.ts).
+ */
 export interface CoreServices {
   db: Database;
   config: Config;
   settings: SettingsStore;
+  events: DomainEvents;
   /** Every module's part of a person's data (ColloquyModule.personalData), filled once all are built. */
   personalData: PersonalDataSources;
 }
@@ -106,6 +112,13 @@ export interface ColloquyModule<D extends object = object, S extends object = ob
    * privacy module's export and erasure, by part name (`comments`).
    */
   personalData?: (services: CoreServices & D & S) => Record<string, PersonalDataSource>;
+  /**
+   * What it does when something happens in the conversation (a comment
+   * approved, a post published…): run inside the unit of work that caused
+   * it, once every module's services are built, so it may hear modules
+   * listed after it too.
+   */
+  subscribers?: (services: CoreServices & D & S) => Subscribers;
 }
 
 /** What a module's services are built from: the core, and `D` from the modules before it. */
@@ -173,6 +186,9 @@ export function composeServices(
   for (const module of modules) {
     for (const [name, source] of Object.entries(module.personalData?.(built) ?? {}))
       personalData.add(name, source as PersonalDataSource);
+  }
+  for (const module of modules) {
+    if (module.subscribers) core.events.subscribe(module.subscribers(built));
   }
   return built;
 }

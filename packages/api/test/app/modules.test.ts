@@ -177,7 +177,12 @@ describe('composing modules', () => {
       name: 'needy',
       services: ({ jobs }: ModuleDeps<{ jobs: JobQueue }>) => ({ needy: jobs }),
     });
-    const core = { db: {} as Database, config: {} as never, settings: {} as never };
+    const core = {
+      db: {} as Database,
+      config: {} as never,
+      settings: {} as never,
+      events: {} as never,
+    };
     expect(() => composeServices([needy], core)).toThrow(
       'module "needy" needs the service "jobs", which no module before it provides',
     );

@@ -70,12 +70,12 @@ export function insertComment(
  * Sets comments' status as a moderator does (moderateComments), so the
  * thread counters move with it.
  */
-export function moderateComments(
+export async function moderateComments(
   db: Database,
   ids: readonly number[],
   status: CommentStatus,
 ): Promise<void> {
-  return db.write((em) => setCommentStatus(em, ids, status));
+  await db.write((em) => setCommentStatus(em, ids, status));
 }
 
 /**

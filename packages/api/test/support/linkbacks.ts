@@ -25,7 +25,10 @@ export const postUrl = (slug: string) => `${TEST_PUBLIC_URL}/posts/${slug}`;
  * off. `server` and `site` are read through the returned object, since they
  * are only there once the block's beforeAll has run.
  */
-export function receivingLinkbacks(kind: DbKind) {
+export function receivingLinkbacks(
+  kind: DbKind,
+  options: Omit<NonNullable<Parameters<typeof startServer>[1]>, 'env'> = {},
+) {
   let server: TestServer;
   let site: FixtureSite;
   let slugs = 0;
@@ -46,7 +49,7 @@ export function receivingLinkbacks(kind: DbKind) {
   }
 
   beforeAll(async () => {
-    server = await startServer(kind, { env: LOOPBACK_ENV });
+    server = await startServer(kind, { ...options, env: LOOPBACK_ENV });
     site = await startFixtureSite();
   });
   afterAll(async () => {

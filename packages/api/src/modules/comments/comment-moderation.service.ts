@@ -1,4 +1,5 @@
 import { tags } from '../../db/changes.js';
+import type { DomainEvents } from '../../db/domain-events.js';
 import { updateOne, type Database } from '../../db/database.js';
 import { Brackets, In } from 'typeorm';
 import type { CommentRow, CommentStatus } from './entities.js';
@@ -65,6 +66,7 @@ export class CommentModerationService {
   constructor(
     private readonly deps: {
       db: Database;
+      events: DomainEvents;
       posts: PostsService;
     },
   ) {}
@@ -125,7 +127,7 @@ export class CommentModerationService {
     status: CommentStatus,
   ): Promise<{ comments: CommentRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<CommentRow>(
-      this.deps.db,
+      this.deps,
       COMMENTS,
       viewer,
       ids,

@@ -1,4 +1,5 @@
 import { tags } from '../../db/changes.js';
+import type { DomainEvents } from '../../db/domain-events.js';
 import type { Database } from '../../db/database.js';
 import { In } from 'typeorm';
 import type { CommentRow, CommentStatus } from './entities.js';
@@ -12,7 +13,7 @@ import { messages } from './messages.js';
 import type { CommentPipeline, CommentSubmission } from './pipeline.js';
 import { parseId } from '../../lib/ids.js';
 import type { RequestMeta } from '../../lib/request-meta.js';
-import { insertCommentRow, newCommentRow, toCommentNode } from './store.js';
+import { createdEvents, insertCommentRow, newCommentRow, toCommentNode } from './store.js';
 import { PUBLIC_COMMENT_COLUMNS, type CommentNode } from './thread.js';
 import { validateCommentFields } from './validation.js';
 
@@ -28,6 +29,7 @@ export class CommentsService {
   constructor(
     private readonly deps: {
       db: Database;
+      events: DomainEvents;
       pipeline: CommentPipeline;
       posts: PostsService;
     },
@@ -119,9 +121,11 @@ export class CommentsService {
       userId: me.userId,
       byPostAuthor: me.authorId === post.authorId,
     });
-    const stored = await this.deps.db.write((em) => {
+    const stored = await this.deps.db.write(async (em) => {
       this.deps.db.changed(tags.post(post.id), tags.comments);
-      return insertCommentRow(em, { ...row, createdAt: new Date() });
+      const inserted = await insertCommentRow(em, { ...row, createdAt: new Date() });
+      await this.deps.events.emit(...createdEvents(inserted));
+      return inserted;
     });
     return { comment: stored, errors: [] };
   }

@@ -190,14 +190,15 @@ export async function countInserted(
 /**
  * Sets the status of these comments and moves the counters with it.
  * Approving a comment adds it and the approved replies below it that it
- * makes reachable; unapproving one takes them away again.
+ * makes reachable; unapproving one takes them away again. Returns them as
+ * they were before, read under the threads' lock.
  */
 export async function setCommentStatus(
   em: EntityManager,
   ids: readonly number[],
   status: CommentStatus,
-): Promise<void> {
-  if (ids.length === 0) return;
+): Promise<{ id: number; postId: number; status: CommentStatus }[]> {
+  if (ids.length === 0) return [];
   const kind = dbKindOf(em);
   const byId = () => new SqlParams(kind);
   if (kind === 'postgres') {
@@ -237,7 +238,7 @@ export async function setCommentStatus(
     );
   if (changing.length === 0) {
     await setStatus();
-    return;
+    return rows;
   }
 
   // The topmost of the changing comments (none of its ancestors changes too) decide
@@ -274,6 +275,7 @@ export async function setCommentStatus(
   }
   await addToReplyCounts(em, replies);
   await addToThreads(em, threads);
+  return rows;
 }
 
 /**

@@ -30,12 +30,18 @@ export const commentsModule = defineModule({
   },
   services: ({
     db,
+    events,
     posts,
     discussionSettings,
   }: ModuleDeps<{ posts: PostsService; discussionSettings: DiscussionSettingsService }>) => ({
-    comments: new CommentsService({ db, posts, pipeline: new CommentPipeline({ db, posts }) }),
+    comments: new CommentsService({
+      db,
+      events,
+      posts,
+      pipeline: new CommentPipeline({ db, events, posts }),
+    }),
     commentThreads: new CommentThreadsService({ db }),
-    commentModeration: new CommentModerationService({ db, posts }),
+    commentModeration: new CommentModerationService({ db, events, posts }),
     commentRetention: new CommentRetention({ db, discussionSettings }),
   }),
   loaders: ({ commentThreads }) => ({

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import type { DomainEvents } from '../../db/domain-events.js';
 import { createHash } from 'node:crypto';
 import { Brackets, Not, type EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
@@ -11,7 +12,7 @@ import { commentsOpenNow, type DiscussionSettings } from '../discussion/discussi
 import type { CommentablePost, PostsService } from '../posts/posts.service.js';
 import { messages, PLACES, reasons, refusals } from './messages.js';
 import { WordMatcher, type CheckedPlace } from './moderation.js';
-import { insertCommentRow, newCommentRow, type Verdict } from './store.js';
+import { createdEvents, insertCommentRow, newCommentRow, type Verdict } from './store.js';
 import { tags } from '../../db/changes.js';
 import { validateCommentFields, type CommentFields } from './validation.js';
 
@@ -69,6 +70,7 @@ export class CommentPipeline {
   constructor(
     private readonly deps: {
       db: Database;
+      events: DomainEvents;
       posts: PostsService;
     },
   ) {}
@@ -111,6 +113,7 @@ export class CommentPipeline {
       if (stored.status === 'APPROVED')
         this.deps.db.changed(tags.post(stored.postId), tags.comments);
       else this.deps.db.changed();
+      await this.deps.events.emit(...createdEvents(stored));
       return { row: stored, errors: [] };
     });
   }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { dbDate } from '../../db/dates.js';
+import type { DomainEvent } from '../../db/domain-events.js';
 import { SqlParams } from '../../db/params.js';
 import type { CommentRow, CommentStatus } from './entities.js';
 import { plainTextToHtml } from '../../lib/html.js';
@@ -139,6 +140,15 @@ export async function insertCommentRow(
   };
   await countInserted(em, saved);
   return saved;
+}
+
+/** The events of storing a comment: created, and approved when it is shown at once. */
+export function createdEvents(row: CommentRow): DomainEvent[] {
+  const ids = { commentId: row.id, postId: row.postId };
+  return [
+    { type: 'comment.created', ...ids, status: row.status },
+    ...(row.status === 'APPROVED' ? [{ type: 'comment.approved' as const, ...ids }] : []),
+  ];
 }
 
 /** The public view of a stored comment. */

@@ -50,13 +50,13 @@ export const linkbacksModule = defineModule({
   services: (
     deps: ModuleDeps<{ posts: PostsService; jobs: JobQueue; editorialHooks: EditorialHooks }>,
   ) => {
-    const { db, config, posts, jobs, editorialHooks } = deps;
+    const { db, config, events, posts, jobs, editorialHooks } = deps;
     // Read at each fetch: main() settles PUBLIC_URL only once the port is known.
     const fetcher = new RemoteFetcher(
       config.remoteFetch,
       () => `Colloquy/0.1 (+${config.publicUrl})`,
     );
-    const linkbacks = new LinkbacksService({ db, config, posts });
+    const linkbacks = new LinkbacksService({ db, config, events, posts });
     const linkbackSender = new LinkbackSender({ db, config, posts, jobs, fetcher });
     // Publishing a post pings the pages it links to (and, after an edit, the ones it no longer links to).
     editorialHooks.onPostPublished ??= async (postId, previousHtml) => {
@@ -65,7 +65,7 @@ export const linkbacksModule = defineModule({
     };
     return {
       linkbacks,
-      linkbackModeration: new LinkbackModerationService({ db, posts }),
+      linkbackModeration: new LinkbackModerationService({ db, events, posts }),
       linkbackReceiver: new LinkbackReceiver({
         db,
         linkbacks,

@@ -1,3 +1,4 @@
+import type { DomainEvents } from '../../db/domain-events.js';
 import type { Database } from '../../db/database.js';
 import type { CommentStatus } from '../comments/entities.js';
 import type { LinkbackRow } from './entities.js';
@@ -23,7 +24,8 @@ const LINKBACKS: ModeratedKind = {
     tooMany: messages.tooManyIds,
     notFound: messages.someNotFound,
   },
-  setStatus: setLinkbackStatus,
+  setStatus: async (em, ids, status) =>
+    (await setLinkbackStatus(em, ids, status)).map((r) => ({ ...r, status: r.from })),
 };
 
 export interface LinkbackQueueArgs extends PageArgs {
@@ -33,7 +35,7 @@ export interface LinkbackQueueArgs extends PageArgs {
 
 /** The editors' side of linkbacks: the same queue and bulk moderation as comments, with linkback:moderate. */
 export class LinkbackModerationService {
-  constructor(private readonly deps: { db: Database; posts: PostsService }) {}
+  constructor(private readonly deps: { db: Database; events: DomainEvents; posts: PostsService }) {}
 
   private async scope(viewer: Viewer | null, postId: string | null | undefined) {
     const { qb } = await queueQuery<LinkbackRow>(
@@ -64,7 +66,7 @@ export class LinkbackModerationService {
     status: CommentStatus,
   ): Promise<{ linkbacks: LinkbackRow[]; errors: UserError[] }> {
     const { items, errors } = await moderateInBulk<LinkbackRow>(
-      this.deps.db,
+      this.deps,
       LINKBACKS,
       viewer,
       ids,

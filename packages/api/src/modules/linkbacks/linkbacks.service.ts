@@ -1,4 +1,6 @@
 import { tags } from '../../db/changes.js';
+import type { DomainEvents } from '../../db/domain-events.js';
+import { statusEvents } from '../moderation/moderation.js';
 import type { Database, ReadRepository } from '../../db/database.js';
 import { randomBytes } from 'node:crypto';
 import { In, MoreThan, type EntityManager } from 'typeorm';
@@ -66,7 +68,14 @@ export const LINKBACK_STATUSES: readonly LinkbackStatus[] = [
  * the record of received pings (status URLs and the per-host rate limit).
  */
 export class LinkbacksService {
-  constructor(private readonly deps: { db: Database; config: Config; posts: PostsService }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      config: Config;
+      events: DomainEvents;
+      posts: PostsService;
+    },
+  ) {}
 
   private get db() {
     return this.deps.db;
@@ -251,8 +260,11 @@ export class LinkbacksService {
   async setStatus(id: number, status: LinkbackStatus): Promise<LinkbackRow | null> {
     if (!LINKBACK_STATUSES.includes(status)) throw new Error(`Unknown linkback status ${status}`);
     return this.db.write(async (em) => {
-      const row = (await setLinkbackStatus(em, [id], status))[0] ?? null;
-      this.db.changed(...(row ? [tags.post(row.postId)] : []));
+      const moved = (await setLinkbackStatus(em, [id], status))[0];
+      if (!moved) return null;
+      this.db.changed(tags.post(moved.postId));
+      const { from, ...row } = moved;
+      await this.deps.events.emit(...statusEvents('Linkback', [{ ...row, status: from }], status));
       return row;
     });
   }
@@ -335,16 +347,22 @@ export class LinkbacksService {
     } & SourceEvidence,
   ): Promise<LinkbackRow> {
     const { autoApprove } = await this.settings();
-    return this.db.write((em) => {
+    return this.db.write(async (em) => {
       // Readers see an approved linkback at once; a pending one changes nothing they see.
       this.db.changed(...(autoApprove ? [tags.post(fields.postId)] : []));
-      return insertLinkback(em, {
+      const row = await insertLinkback(em, {
         blogName: null,
         ...fields,
         status: autoApprove ? 'APPROVED' : 'PENDING',
         createdAt: new Date(),
         updatedAt: null,
       });
+      const ids = { linkbackId: row.id, postId: row.postId };
+      await this.deps.events.emit(
+        { type: 'linkback.received', ...ids, status: row.status },
+        ...(row.status === 'APPROVED' ? [{ type: 'linkback.approved' as const, ...ids }] : []),
+      );
+      return row;
     });
   }
 

@@ -42,13 +42,14 @@ async function lockRows(em: EntityManager, ids: readonly number[]): Promise<Link
 
 /**
  * Moves linkbacks to `status` and the counters of their posts with them.
- * Returns them as they now are, by id; ids without a row are left out.
+ * Returns them as they now are, by id, each with the status it moved
+ * `from`; ids without a row are left out.
  */
 export async function setLinkbackStatus(
   em: EntityManager,
   ids: readonly number[],
   status: LinkbackStatus,
-): Promise<LinkbackRow[]> {
+): Promise<(LinkbackRow & { from: LinkbackStatus })[]> {
   if (ids.length === 0) return [];
   const rows = await lockRows(em, ids);
   if (rows.length === 0) return [];
@@ -61,7 +62,7 @@ export async function setLinkbackStatus(
     if (change) deltas.set(row.postId, (deltas.get(row.postId) ?? 0) + change);
   }
   await addToApproved(em, deltas);
-  return rows.map((row) => ({ ...row, status }));
+  return rows.map((row) => ({ ...row, status, from: row.status }));
 }
 
 /** Deletes a linkback, uncounting it when it was approved; false when there was none. */

@@ -1,6 +1,7 @@
 import { tags } from '../../db/changes.js';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../db/database.js';
+import type { DomainEvent, DomainEvents } from '../../db/domain-events.js';
 import type { CommentStatus } from '../comments/entities.js';
 import type { PostRow } from '../posts/entities.js';
 import { assertCan, assertReach } from '../auth/policy.js';
@@ -18,15 +19,15 @@ export interface ModeratedKind {
   messages: { required: string; tooMany: string; notFound: string };
   /**
    * Moves the rows inside the unit of work, with whatever else must change
-   * with them (comments: their thread counters; linkbacks: their counters).
-   * May return the rows as they now are, by id; otherwise they are read
-   * back. By default one UPDATE.
+   * with them (comments: their thread counters; linkbacks: their counters),
+   * and returns them as they were before, read under the lock it takes: what
+   * each one moved from (for the domain events). Ids without a row are left out.
    */
-  setStatus?: (
+  setStatus: (
     em: EntityManager,
     ids: number[],
     status: CommentStatus,
-  ) => Promise<Moderated[] | void>;
+  ) => Promise<readonly { id: number; postId: number; status: CommentStatus }[]>;
 }
 
 type Moderated = { id: number; status: CommentStatus };
@@ -80,7 +81,7 @@ export async function countByStatus<T extends Moderated>(
  * the whole request); then they all move in one unit of work.
  */
 export async function moderateInBulk<T extends Moderated>(
-  db: Database,
+  { db, events }: { db: Database; events: DomainEvents },
   kind: ModeratedKind,
   viewer: Viewer | null,
   idsInput: readonly string[],
@@ -115,12 +116,34 @@ export async function moderateInBulk<T extends Moderated>(
       ...new Set(owners.map((o) => tags.post(Number(o.postId)))),
       ...(kind.entity === 'Comment' ? [tags.comments] : []),
     );
-    const repo = em.getRepository<Moderated>(kind.entity);
-    if (kind.setStatus) {
-      const moved = await kind.setStatus(em, known, status);
-      if (moved) return moved;
-    } else await repo.update({ id: In(known) }, { status });
-    return repo.find({ where: { id: In(known) }, order: { id: 'ASC' } });
+    const before = await kind.setStatus(em, known, status);
+    await events.emit(...statusEvents(kind.entity, before, status));
+    return em
+      .getRepository<Moderated>(kind.entity)
+      .find({ where: { id: In(known) }, order: { id: 'ASC' } });
   });
   return { items: items as T[], errors: [] };
+}
+
+/**
+ * The events of moving these rows to `to`: a status change for each one
+ * that moves, and an approval for each one that becomes visible.
+ */
+export function statusEvents(
+  entity: ModeratedKind['entity'],
+  before: readonly { id: number; postId: number; status: CommentStatus }[],
+  to: CommentStatus,
+): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  for (const { id, postId, status: from } of before) {
+    if (from === to) continue;
+    if (entity === 'Comment') {
+      events.push({ type: 'comment.status_changed', commentId: id, postId, from, to });
+      if (to === 'APPROVED') events.push({ type: 'comment.approved', commentId: id, postId });
+    } else {
+      events.push({ type: 'linkback.status_changed', linkbackId: id, postId, from, to });
+      if (to === 'APPROVED') events.push({ type: 'linkback.approved', linkbackId: id, postId });
+    }
+  }
+  return events;
 }

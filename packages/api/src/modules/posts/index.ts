@@ -36,18 +36,24 @@ export const postsModule = defineModule({
       editorialHooks?: EditorialHooks;
     }>,
   ) => {
-    const { db, config, discussionSettings, jobs } = deps;
+    const { db, config, events, discussionSettings, jobs } = deps;
     // Filled in by later modules (linkbacks pings on publication), or handed in by tests.
     const editorialHooks: EditorialHooks = 'editorialHooks' in deps ? deps.editorialHooks! : {};
     return {
       posts: new PostsService({ db, config }),
-      postEditor: new PostEditorService({ db, hooks: editorialHooks, discussionSettings, jobs }),
+      postEditor: new PostEditorService({
+        db,
+        events,
+        hooks: editorialHooks,
+        discussionSettings,
+        jobs,
+      }),
       editorialHooks,
     };
   },
-  jobs: ({ db, editorialHooks }) => ({
+  jobs: ({ db, events, editorialHooks }) => ({
     [POST_LIVE_JOB]: (payload) =>
-      postWentLive({ db, hooks: editorialHooks }, payload as PostLivePayload),
+      postWentLive({ db, events, hooks: editorialHooks }, payload as PostLivePayload),
   }),
   loaders: ({ posts }, { reads }) => {
     const author = new DataLoader<number, AuthorRow>(

@@ -1,4 +1,5 @@
 import type { Database } from '../../../db/database.js';
+import type { DomainEvents } from '../../../db/domain-events.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { PostRow } from '../entities.js';
 import type { EditorialHooks } from '../hooks.js';
@@ -7,7 +8,7 @@ import { isVisible } from '../visibility.js';
 /**
  * The job that, at a scheduled post's time, does what publishing now does
  * after its commit: it runs the editorial hooks (onPostPublished: the
- * linkbacks module sends the post's pings). Readers see the post from then
+ * linkbacks module sends the post's pings) and emits post.published. Readers see the post from then
  * on without it (their queries compare publishedAt with now); the cache
  * learns of it from the schedule watch.
  */
@@ -48,11 +49,13 @@ export function cancelGoingLive(jobs: JobQueue, postId: number): Promise<void> {
  * does nothing.
  */
 export async function postWentLive(
-  deps: { db: Database; hooks: EditorialHooks },
+  deps: { db: Database; events: DomainEvents; hooks: EditorialHooks },
   payload: PostLivePayload,
 ): Promise<void> {
   const post = await deps.db.read.getRepository<PostRow>('Post').findOneBy({ id: payload.postId });
   if (!post || !isVisible(post)) return;
   if (post.publishedAt!.getTime() !== Date.parse(payload.publishedAt)) return;
   await deps.hooks.onPostPublished?.(post.id, null);
+  // Last: a hook that fails retries the job before anyone is told (its pings are keyed, sent once).
+  await deps.db.write(() => deps.events.emit({ type: 'post.published', postId: post.id }));
 }

@@ -1,6 +1,7 @@
 import { tags } from '../../../db/changes.js';
 import type { EntityManager } from 'typeorm';
 import { updateOne, type Database } from '../../../db/database.js';
+import type { DomainEvents } from '../../../db/domain-events.js';
 import type { PostRow } from '../entities.js';
 import { assertReach } from '../../auth/policy.js';
 import { assertCan, requireViewer } from '../../auth/policy.js';
@@ -12,10 +13,12 @@ import type { JobQueue } from '../../jobs/job-queue.js';
 import type { EditorialHooks } from '../hooks.js';
 import { messages } from '../messages.js';
 import { cancelGoingLive } from './going-live.js';
+import { isVisible } from '../visibility.js';
 
 /** What the post operations work with: handed in once, by PostEditorService. */
 export interface PostEditorDeps {
   db: Database;
+  events: DomainEvents;
   hooks: EditorialHooks;
   discussionSettings: DiscussionSettingsService;
   /** The queue of the job that announces a scheduled post at its time (./going-live.ts). */
@@ -91,20 +94,22 @@ export function postChanged(
  * PUBLISHED is not announced).
  */
 export async function setStatus(
-  deps: Pick<PostEditorDeps, 'db' | 'jobs'>,
+  deps: Pick<PostEditorDeps, 'db' | 'events' | 'jobs'>,
   post: PostRow,
   status: PostRow['status'],
   publishedAt: Date | null,
 ): Promise<PostPayload> {
   const { db } = deps;
   const saved = await db.write(async (em) => {
+    const current = await lockedPost(db, em, post.id);
     const row = await updateOne<PostRow>(em, 'Post', post.id, {
       status,
       publishedAt,
       updatedAt: new Date(),
     });
-    postChanged(db, post, row);
+    postChanged(db, current, row);
     await cancelGoingLive(deps.jobs, post.id);
+    await emitVisibility(deps.events, current, row);
     return row;
   });
   return { post: saved, errors: [] };
@@ -121,4 +126,24 @@ export function lockedPost(db: Database, em: EntityManager, id: number): Promise
     where: { id },
     ...(db.kind === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
   });
+}
+
+/**
+ * Tells the domain events what a write did to the post's visibility, inside
+ * its unit of work: published when readers now see it and did not, taken
+ * off when they saw it and no longer do. A post visible before and after is
+ * updated only when its text was written (`edited`).
+ */
+export async function emitVisibility(
+  events: DomainEvents,
+  before: PostRow,
+  after: PostRow,
+  { edited = false, now = new Date() }: { edited?: boolean; now?: Date } = {},
+): Promise<void> {
+  const was = isVisible(before, now);
+  const is = isVisible(after, now);
+  const postId = after.id;
+  if (!was && is) await events.emit({ type: 'post.published', postId });
+  else if (was && !is) await events.emit({ type: 'post.unpublished', postId });
+  else if (was && is && edited) await events.emit({ type: 'post.updated', postId });
 }

@@ -4,6 +4,7 @@ import { announcePublished } from '../hooks.js';
 import { messages } from '../messages.js';
 import { isVisible } from '../visibility.js';
 import {
+  emitVisibility,
   fail,
   lockedPost,
   postChanged,
@@ -50,6 +51,7 @@ export function publishPost(
         updatedAt: now,
       });
       postChanged(deps.db, current, row);
+      await emitVisibility(deps.events, current, row, { now });
       if (publishAt != null) {
         // Announced at its time, by the job worker of whichever process claims the job.
         await queueGoingLive(deps.jobs, row);

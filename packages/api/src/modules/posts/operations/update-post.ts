@@ -8,6 +8,7 @@ import { isVisible } from '../visibility.js';
 import { check, type CheckedPost, type PostInput } from './post-input.js';
 import {
   fail,
+  emitVisibility,
   postChanged,
   userError,
   withPost,
@@ -62,6 +63,8 @@ export function writePostText(
       updatedAt: new Date(),
     });
     postChanged(deps.db, post, saved);
+    // Its status is not written here: visible before (as far as this unit sees) as after.
+    await emitVisibility(deps.events, saved, saved, { edited: true });
     if (!checked.keepTags) await replaceTags(em, post.id, checked.tags);
     await recordRevision(em, post, before, await textOf(em, saved), me);
     // The previous HTML lets the hook tell links that were removed (readers saw them until now).
