@@ -459,6 +459,8 @@ export type Mutation = {
   unpublishPost: PostPayload;
   /** Changes the discussion rules (ADMIN); nothing changes when any field is refused. */
   updateDiscussionSettings: UpdateDiscussionSettingsPayload;
+  /** The signed-in user's own notification settings. Needs a signed-in session (not an API token). */
+  updateMyNotificationSettings: UpdateMyNotificationSettingsPayload;
   updatePost: PostPayload;
   updateShareTarget: ShareTargetPayload;
   /**
@@ -568,6 +570,11 @@ export type MutationUnpublishPostArgs = {
 
 export type MutationUpdateDiscussionSettingsArgs = {
   input: DiscussionSettingsInput;
+};
+
+
+export type MutationUpdateMyNotificationSettingsArgs = {
+  input: UpdateMyNotificationSettingsInput;
 };
 
 
@@ -903,6 +910,8 @@ export type SignOutPayload = {
 export type Site = {
   __typename?: 'Site';
   description: Scalars['String']['output'];
+  /** Whether the site sends email (SMTP_URL is set): the comment form offers "Notify me of replies" only then. */
+  replyNotifications: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
   /** Absolute base URL of the site (PUBLIC_URL). */
   url: Scalars['String']['output'];
@@ -920,6 +929,13 @@ export type SubmitCommentInput = {
    * people, and a comment that fills it in is not published.
    */
   homepage?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * "Notify me of replies": after the comment is approved, its author gets an
+   * email to confirm; once confirmed, an email for each approved reply to it
+   * (never their own), each with a one-click unsubscribe link. Ignored when the
+   * site sends no email (Site.replyNotifications false).
+   */
+  notifyOfReplies?: InputMaybe<Scalars['Boolean']['input']>;
   /** The comment being replied to. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   postId: Scalars['ID']['input'];
@@ -950,6 +966,18 @@ export type UpdateDiscussionSettingsPayload = {
   __typename?: 'UpdateDiscussionSettingsPayload';
   errors: Array<UserError>;
   settings?: Maybe<DiscussionRules>;
+};
+
+export type UpdateMyNotificationSettingsInput = {
+  /** Null or left out: unchanged. */
+  notifyOnHeld?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type UpdateMyNotificationSettingsPayload = {
+  __typename?: 'UpdateMyNotificationSettingsPayload';
+  errors: Array<UserError>;
+  /** The viewer, with the settings now in force. */
+  viewer?: Maybe<Viewer>;
 };
 
 /** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */
@@ -1019,6 +1047,12 @@ export type Viewer = {
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /**
+   * An email for each held comment or linkback the viewer may moderate (on
+   * their own posts, for an AUTHOR). Default: on for ADMIN and EDITOR, off for
+   * AUTHOR. No email is sent while the site sends none.
+   */
+  notifyOnHeld: Scalars['Boolean']['output'];
   /** Everything the viewer may do, with its reach: the table the API enforces. */
   permissions: Array<Permission>;
   role: Role;

@@ -9,7 +9,7 @@ import { commentsResolvers } from './comments.resolvers.js';
 import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
-import { CommentPipeline } from './pipeline.js';
+import { CommentPipeline, type CommentHooks } from './pipeline.js';
 import { ThreadLoader } from './thread-loader.js';
 
 /** Comments: the reader's thread, the submission pipeline, the moderation queue. */
@@ -23,16 +23,21 @@ export const commentsModule = defineModule({
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
   },
-  services: ({ db, events, posts }: ModuleDeps<{ posts: PostsService }>) => ({
-    comments: new CommentsService({
-      db,
-      events,
-      posts,
-      pipeline: new CommentPipeline({ db, events, posts }),
-    }),
-    commentThreads: new CommentThreadsService({ db }),
-    commentModeration: new CommentModerationService({ db, events, posts }),
-  }),
+  services: ({ db, events, posts }: ModuleDeps<{ posts: PostsService }>) => {
+    // Filled in by later modules (mail: "notify me of replies").
+    const commentHooks: CommentHooks = {};
+    return {
+      comments: new CommentsService({
+        db,
+        events,
+        posts,
+        pipeline: new CommentPipeline({ db, events, posts, hooks: commentHooks }),
+      }),
+      commentThreads: new CommentThreadsService({ db }),
+      commentModeration: new CommentModerationService({ db, events, posts }),
+      commentHooks,
+    };
+  },
   loaders: ({ commentThreads }) => ({
     threads: new ThreadLoader(commentThreads),
   }),
