@@ -4,6 +4,7 @@ import type { JobRow } from '../../src/modules/jobs/entities.js';
 import type { ReplySubscriptionRow } from '../../src/modules/mail/entities.js';
 import { signedInUser } from '../support/editorial.js';
 import { insertPost, setDiscussionSettings } from '../support/fixtures.js';
+import { commentForm, formValues, getPage } from '../support/html.js';
 import { capturedLog, databaseKinds, startServer, type TestServer } from '../support/server.js';
 
 const SUBMIT = `mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
@@ -68,6 +69,10 @@ describe.each(databaseKinds())('email off on %s', (kind) => {
     await signedInUser(server, `admin-${kind}@staff.example.com`, 'ADMIN');
     await setDiscussionSettings(server.db, { moderationMode: 'HOLD_ALL' });
     const post = await insertPost(server.db, { slug: 'quiet' });
+    // The reader's form does not offer what would never come.
+    const form = commentForm(await getPage(server.url, '/posts/quiet'));
+    expect(Object.keys(formValues(form))).toContain('authorEmail');
+    expect(Object.keys(formValues(form))).not.toContain('notifyOfReplies');
     const res = await server.gql<{ submitComment: { status: string; errors: unknown[] } }>(SUBMIT, {
       input: {
         postId: String(post.id),
