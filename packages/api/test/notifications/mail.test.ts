@@ -138,7 +138,7 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
       postId: String(sitePost.id),
       authorName: 'Held Hannah',
       authorEmail: 'hannah@readers.example.net',
-      content: 'Please moderate me.',
+      content: 'Please moderate me. Or write to hannah.private@elsewhere.example.org.',
     });
     expect(held.status).toBe('PENDING');
     let mails = await settled();
@@ -149,6 +149,8 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
     expect(mail!.subject).toContain('The site author’s post');
     expect(mail!.text).toContain('Held Hannah');
     expect(mail!.text).toContain('Please moderate me.');
+    // An address typed into the comment is not passed on.
+    expect(mail!.text).toContain('Or write to [address hidden].');
     expect(mail!.text).toContain(`${TEST_PUBLIC_URL}/admin/moderation/comments?status=PENDING`);
     expectPrivate(mail!, ADMIN);
 

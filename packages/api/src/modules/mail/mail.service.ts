@@ -24,7 +24,7 @@ import type {
 } from './entities.js';
 import { CONFIRM_LINK_DAYS, type MailLinks } from './links.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
-import { ADMIN_ROUTES, mails, messages } from './messages.js';
+import { ADMIN_ROUTES, hideAddresses, mails, messages } from './messages.js';
 
 /** The job that sends one mail_messages row. */
 export const MAIL_JOB = 'mail.send';
@@ -267,8 +267,8 @@ export class MailService {
             site,
             postTitle: post.title,
             postUrl: this.deps.posts.postUrl(post),
-            authorName: comment.authorName,
-            content: comment.contentText,
+            authorName: hideAddresses(comment.authorName),
+            content: hideAddresses(comment.contentText),
             queueUrl: `${base}${ADMIN_ROUTES.heldComments}`,
           }),
         };
@@ -287,9 +287,9 @@ export class MailService {
           postTitle: post.title,
           postUrl: this.deps.posts.postUrl(post),
           kind: linkback.kind,
-          sourceUrl: linkback.sourceUrl,
-          title: linkback.title,
-          excerpt: linkback.excerpt,
+          sourceUrl: hideAddresses(linkback.sourceUrl),
+          title: linkback.title && hideAddresses(linkback.title),
+          excerpt: linkback.excerpt && hideAddresses(linkback.excerpt),
           queueUrl: `${base}${ADMIN_ROUTES.heldLinkbacks}`,
         }),
       };
@@ -336,8 +336,8 @@ export class MailService {
         site,
         postTitle: post.title,
         replyUrl: `${this.deps.posts.postUrl(post)}#comment-${reply.id}`,
-        authorName: reply.authorName,
-        content: reply.contentText,
+        authorName: hideAddresses(reply.authorName),
+        content: hideAddresses(reply.contentText),
         unsubscribeUrl,
       }),
     };

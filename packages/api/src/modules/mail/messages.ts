@@ -8,6 +8,14 @@ export const ADMIN_ROUTES = {
   heldLinkbacks: '/admin/moderation/linkbacks?status=PENDING',
 };
 
+/**
+ * What visitors wrote, as a message quotes it: an email address typed into a
+ * comment (its own, someone else's) is not passed on, so no message carries
+ * an address but its recipient's and the sender's.
+ */
+export const hideAddresses = (text: string) =>
+  text.replace(/[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g, '[address hidden]');
+
 /** Visitor-supplied text in a subject: one line, not too long. */
 export const oneLine = (text: string, max = 80) =>
   truncateText(text.replace(/\s+/g, ' ').trim(), max);
