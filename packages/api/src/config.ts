@@ -49,6 +49,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** How many days old rows are kept before the job worker deletes them (hourly). */
   retention: RetentionConfig;
+  /** Email notifications (modules/mail): off when SMTP_URL is unset. */
+  mail: MailConfig;
 }
 
 /**
@@ -71,6 +73,13 @@ export interface RetentionConfig {
   signInAttemptsDays: number;
   /** Sessions, from when they expired (RETAIN_EXPIRED_SESSIONS_DAYS, default 7; 0 to 36500). */
   expiredSessionsDays: number;
+}
+
+export interface MailConfig {
+  /** SMTP_URL (smtp://user:pass@host:587, smtps://…:465); null: no email is sent, none is queued. */
+  smtpUrl: string | null;
+  /** MAIL_FROM: the From of every message (default: Colloquy <no-reply@PUBLIC_URL's host>). */
+  from: string;
 }
 
 /** Fastify's `trustProxy`, minus `true` (which would believe every client). */
@@ -222,6 +231,35 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return list;
 }
 
+/**
+ * SMTP_URL and MAIL_FROM. The URL's password is never repeated in an error
+ * (nor logged: the start-up line names the host only).
+ */
+export function parseMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailConfig {
+  const raw = env.SMTP_URL?.trim() || null;
+  if (raw !== null) {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
+      throw new ConfigError(
+        'SMTP_URL must be an smtp:// or smtps:// URL with a host (smtp://user:password@mail.example.org:587)',
+      );
+    }
+  }
+  const from = env.MAIL_FROM?.trim() || `Colloquy <no-reply@${new URL(publicUrl).hostname}>`;
+  // One address, bare or as "Name <address>"; no line breaks (it becomes a header).
+  if (!/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
+    throw new ConfigError(
+      `MAIL_FROM must be one email address, bare or as "Name <address>" (got "${from}")`,
+    );
+  }
+  return { smtpUrl: raw, from };
+}
+
 /** Reads the configuration from the environment; throws ConfigError on bad values. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -339,5 +377,6 @@ export function loadConfig(
       signInAttemptsDays: days('RETAIN_SIGN_IN_ATTEMPTS_DAYS', 1, 1),
       expiredSessionsDays: days('RETAIN_EXPIRED_SESSIONS_DAYS', 7, 0),
     },
+    mail: parseMailConfig(env, publicUrl),
   };
 }

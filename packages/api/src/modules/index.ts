@@ -4,6 +4,7 @@ import { discussionModule } from './discussion/index.js';
 import { feedsModule } from './feeds/index.js';
 import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
+import { mailModule } from './mail/index.js';
 import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
 import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
@@ -29,6 +30,7 @@ export const modules = [
   linkbacksModule,
   shareModule,
   feedsModule,
+  mailModule,
   // Last: it asks every module before it for its part of a person's data.
   privacyModule,
 ] as const;

@@ -11,7 +11,7 @@ import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
 import { IdentifyingDataIndex1795479550000 } from './migrations/1795479550000-identifying-data-index.js';
-import { CommentPipeline } from './pipeline.js';
+import { CommentPipeline, type CommentHooks } from './pipeline.js';
 import { CommentsPersonalData } from './personal-data.js';
 import { ANONYMISE_IPS_JOB, CommentRetention } from './retention.js';
 import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
@@ -33,17 +33,22 @@ export const commentsModule = defineModule({
     events,
     posts,
     discussionSettings,
-  }: ModuleDeps<{ posts: PostsService; discussionSettings: DiscussionSettingsService }>) => ({
-    comments: new CommentsService({
-      db,
-      events,
-      posts,
-      pipeline: new CommentPipeline({ db, events, posts }),
-    }),
-    commentThreads: new CommentThreadsService({ db }),
-    commentModeration: new CommentModerationService({ db, events, posts }),
-    commentRetention: new CommentRetention({ db, discussionSettings }),
-  }),
+  }: ModuleDeps<{ posts: PostsService; discussionSettings: DiscussionSettingsService }>) => {
+    // Filled in by later modules (mail: "notify me of replies").
+    const commentHooks: CommentHooks = {};
+    return {
+      comments: new CommentsService({
+        db,
+        events,
+        posts,
+        pipeline: new CommentPipeline({ db, events, posts, hooks: commentHooks }),
+      }),
+      commentThreads: new CommentThreadsService({ db }),
+      commentModeration: new CommentModerationService({ db, events, posts }),
+      commentRetention: new CommentRetention({ db, discussionSettings }),
+      commentHooks,
+    };
+  },
   loaders: ({ commentThreads }) => ({
     threads: new ThreadLoader(commentThreads),
   }),
