@@ -1,9 +1,10 @@
+import DataLoader from 'dataloader';
 import { RemoteFetcher } from '../../lib/remote/fetch.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { defineModule, type ModuleDeps } from '../module.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { WebhookDeliverer } from './deliverer.js';
-import { webhookEntities } from './entities.js';
+import { webhookEntities, type WebhookAttemptRow } from './entities.js';
 import { Webhooks1795479510000 } from './migrations/1795479510000-webhooks.js';
 import { webhooksTypeDefs } from './webhooks.graphql.js';
 import { webhooksResolvers } from './webhooks.resolvers.js';
@@ -42,6 +43,12 @@ export const webhooksModule = defineModule({
       }),
     };
   },
+  loaders: ({ webhooks }) => ({
+    /** A delivery's attempts: one statement for every delivery of a log. */
+    webhookAttempts: new DataLoader<number, WebhookAttemptRow[]>((ids) => webhooks.attempts(ids), {
+      maxBatchSize: 100,
+    }),
+  }),
   subscribers: ({ webhookDeliverer }) => webhookDeliverer.subscribers(),
   jobs: ({ webhookDeliverer }) => ({
     [DELIVER_JOB]: (payload, attempt) =>

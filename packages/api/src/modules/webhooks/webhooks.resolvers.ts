@@ -29,7 +29,7 @@ export const webhooksResolvers: Resolvers = {
     id: (d) => String(d.id),
     webhookId: (d) => d.messageId,
     event: (d) => eventName(d.eventType as DomainEventType),
-    attempts: (d, _, { services }) => services.webhooks.attempts(d.id),
+    attempts: (d, _, { loaders }) => loaders.webhookAttempts.load(d.id),
   },
   WebhookAttempt: {
     at: (a) => a.attemptedAt,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import net from 'node:net';
+import { In } from 'typeorm';
 import { insertOne, updateOne, type Database } from '../../db/database.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { parseId } from '../../lib/ids.js';
@@ -160,11 +161,12 @@ export class WebhooksService {
       .find({ where: { endpointId }, order: { id: 'DESC' }, take });
   }
 
-  /** A message's attempts, first first. */
-  attempts(deliveryId: number): Promise<WebhookAttemptRow[]> {
-    return this.deps.db.read
+  /** The attempts of each of several messages, first first (one statement, for the log's DataLoader). */
+  async attempts(deliveryIds: readonly number[]): Promise<WebhookAttemptRow[][]> {
+    const rows = await this.deps.db.read
       .getRepository<WebhookAttemptRow>('WebhookAttempt')
-      .find({ where: { deliveryId }, order: { attempt: 'ASC' } });
+      .find({ where: { deliveryId: In([...deliveryIds]) }, order: { attempt: 'ASC' } });
+    return deliveryIds.map((id) => rows.filter((r) => r.deliveryId === id));
   }
 
   /**
