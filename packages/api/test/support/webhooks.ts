@@ -16,7 +16,7 @@ export interface Received {
 /**
  * A webhook receiver on 127.0.0.1 (node:http, not our code): records every
  * request, and answers each path with the statuses scripted for it, in
- * order, then 200.
+ * order (0: no answer), then 200.
  */
 export async function startReceiver() {
   const received: Received[] = [];
@@ -27,6 +27,14 @@ export async function startReceiver() {
     req.on('end', () => {
       const path = req.url ?? '/';
       const answered = scripts.get(path)?.shift() ?? 200;
+      // 0: no answer at all (the sender's timeout is what ends it).
+      if (answered === 0)
+        return void received.push({
+          path,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+          answered,
+        });
       received.push({
         path,
         headers: req.headers,
@@ -45,7 +53,11 @@ export async function startReceiver() {
     at: (path: string) => received.filter((r) => r.path === path),
     /** The statuses the next requests to `path` are answered with. */
     script: (path: string, statuses: number[]) => scripts.set(path, [...statuses]),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

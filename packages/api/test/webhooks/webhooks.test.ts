@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import type { Config } from '../../src/config.js';
 import type { WebhookEndpointRow } from '../../src/modules/webhooks/entities.js';
 import { signedInUser, type SignedIn } from '../support/editorial.js';
 import { setDiscussionSettings } from '../support/fixtures.js';
@@ -46,9 +47,11 @@ interface Delivery {
 }
 
 // Retries come fast here: 50 ms, then 100 ms; three attempts in all.
-const configure = (c: { jobs: { retryBaseMs: number; maxAttempts: number } }) => {
+// An attempt times out after 1.5 s.
+const configure = (c: Config) => {
   c.jobs.retryBaseMs = 50;
   c.jobs.maxAttempts = 3;
+  c.webhooks.timeoutMs = 1500;
 };
 
 describe.each(databaseKinds())('webhooks on %s', (kind) => {
@@ -312,6 +315,30 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       { id: '999999' },
     );
     expect(unknown.data!.redeliverWebhook.errors).toEqual([{ field: 'id', code: 'NOT_FOUND' }]);
+  });
+
+  it('retries an attempt that timed out', async () => {
+    const at = path();
+    receiver.script(at, [0]);
+    const { id, secret } = await createEndpoint(env.server, admin.token, {
+      url: receiver.origin + at,
+      events: ['COMMENT_CREATED'],
+    });
+    const { post } = await env.newPost();
+    await heldComment(post.id, 'Patient Reader');
+    const requests = await requestsAt(receiver, at, 2);
+    expect(requests.map((r) => r.answered)).toEqual([0, 200]);
+    expect(verify(secret, requests[1]!).type).toBe('comment.created');
+    await eventually(
+      'the delivery to be logged',
+      async () => (await log(id))[0]?.status === 'DELIVERED',
+    );
+    expect((await log(id))[0]!.attempts.map((a) => [a.attempt, a.responseStatus, a.error])).toEqual(
+      [
+        [1, null, 'TIMEOUT: no complete answer within 1.5 s'],
+        [2, 200, null],
+      ],
+    );
   });
 
   it('does not retry a 4xx other than 408 and 429', async () => {

@@ -9,7 +9,12 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from './entities.js';
 import { listedEvents, WEBHOOK_EVENT_TYPES } from './events.js';
 import { buildBodies, type PayloadContext } from './payloads.js';
-import { DELIVER_JOB, deliveryJobKey, WEBHOOKS_TAG } from './webhooks.service.js';
+import {
+  DELIVER_JOB,
+  deliveryJobKey,
+  WEBHOOKS_TAG,
+  type DeliverPayload,
+} from './webhooks.service.js';
 
 /** What one attempt came to. */
 type Outcome =
@@ -87,11 +92,8 @@ export class WebhookDeliverer {
           createdAt: now,
           updatedAt: now,
         });
-        await this.deps.jobs.enqueue(
-          DELIVER_JOB,
-          { deliveryId: delivery.id },
-          { key: deliveryJobKey(delivery.id) },
-        );
+        const payload: DeliverPayload = { deliveryId: delivery.id };
+        await this.deps.jobs.enqueue(DELIVER_JOB, payload, { key: deliveryJobKey(delivery.id) });
       }
     });
   }
@@ -108,13 +110,14 @@ export class WebhookDeliverer {
    * delivery log; throws when it failed in a way worth retrying and the
    * queue has attempts left, so the queue tries again after its back-off.
    */
-  async deliver(deliveryId: number, job: JobAttempt): Promise<void> {
+  async deliver(deliveryId: number, job: JobAttempt, redelivery = false): Promise<void> {
     const db = this.deps.db;
     const delivery = await db.read
       .getRepository<WebhookDeliveryRow>('WebhookDelivery')
       .findOneBy({ id: deliveryId });
-    // Gone with its endpoint, or delivered already (a redelivery asked twice).
-    if (!delivery || delivery.status !== 'PENDING') return;
+    // Gone with its endpoint, or settled by another job (one taken over from a vanished
+    // worker); a redelivery asked while an attempt ran is sent all the same.
+    if (!delivery || (delivery.status !== 'PENDING' && !redelivery)) return;
     const endpoint = await db.read
       .getRepository<WebhookEndpointRow>('WebhookEndpoint')
       .findOneBy({ id: delivery.endpointId });
@@ -192,7 +195,8 @@ export class WebhookDeliverer {
       return { kind: 'final', status, error };
     } catch (error) {
       if (error instanceof RemoteFetchError) {
-        const text = `${error.code}: ${error.message}`;
+        // The address policy's message starts with its errno-style code; the log says it once.
+        const text = `${error.code}: ${error.message.replace(/^E[A-Z]+: /, '')}`;
         return FINAL_FETCH_ERRORS.has(error.code)
           ? { kind: 'final', status: null, error: text }
           : { kind: 'retry', status: null, error: text };

@@ -8,7 +8,7 @@ import { webhookEntities, type WebhookAttemptRow } from './entities.js';
 import { Webhooks1795479510000 } from './migrations/1795479510000-webhooks.js';
 import { webhooksTypeDefs } from './webhooks.graphql.js';
 import { webhooksResolvers } from './webhooks.resolvers.js';
-import { DELIVER_JOB, WebhooksService } from './webhooks.service.js';
+import { DELIVER_JOB, WebhooksService, type DeliverPayload } from './webhooks.service.js';
 
 /**
  * Signed webhooks (Standard Webhooks): administrators' endpoints hear the
@@ -51,7 +51,9 @@ export const webhooksModule = defineModule({
   }),
   subscribers: ({ webhookDeliverer }) => webhookDeliverer.subscribers(),
   jobs: ({ webhookDeliverer }) => ({
-    [DELIVER_JOB]: (payload, attempt) =>
-      webhookDeliverer.deliver((payload as { deliveryId: number }).deliveryId, attempt),
+    [DELIVER_JOB]: (payload, attempt) => {
+      const { deliveryId, redelivery } = payload as DeliverPayload;
+      return webhookDeliverer.deliver(deliveryId, attempt, redelivery === true);
+    },
   }),
 });

@@ -21,6 +21,12 @@ export const WEBHOOKS_TAG = 'webhooks';
 /** The job that makes one attempt to deliver a message. */
 export const DELIVER_JOB = 'webhook.deliver';
 
+/** What a DELIVER_JOB carries: the delivery, and whether an administrator asked for it again. */
+export interface DeliverPayload {
+  deliveryId: number;
+  redelivery?: boolean;
+}
+
 /** A delivery's job key: a redelivery replaces a waiting retry rather than queueing beside it. */
 export const deliveryJobKey = (deliveryId: number) => `webhook:${deliveryId}`;
 
@@ -198,11 +204,8 @@ export class WebhooksService {
         status: 'PENDING',
         updatedAt: new Date(),
       });
-      await this.deps.jobs.enqueue(
-        DELIVER_JOB,
-        { deliveryId: delivery.id },
-        { key: deliveryJobKey(delivery.id) },
-      );
+      const payload: DeliverPayload = { deliveryId: delivery.id, redelivery: true };
+      await this.deps.jobs.enqueue(DELIVER_JOB, payload, { key: deliveryJobKey(delivery.id) });
       return { delivery: updated, errors: [] };
     });
   }
