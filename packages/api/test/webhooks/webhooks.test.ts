@@ -296,6 +296,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     });
     const requests = await requestsAt(receiver, at, 4);
     expect(requests[3]!.answered).toBe(200);
+    for (const r of requests) expect(verify(secret, r).type).toBe('comment.created');
     expect(requests[3]!.headers['webhook-id']).toBe(requests[0]!.headers['webhook-id']);
     expect(requests[3]!.body).toBe(requests[0]!.body);
     expect(verify(secret, requests[3]!).type).toBe('comment.created');
@@ -328,7 +329,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     await heldComment(post.id, 'Patient Reader');
     const requests = await requestsAt(receiver, at, 2);
     expect(requests.map((r) => r.answered)).toEqual([0, 200]);
-    expect(verify(secret, requests[1]!).type).toBe('comment.created');
+    for (const r of requests) expect(verify(secret, r).type).toBe('comment.created');
     await eventually(
       'the delivery to be logged',
       async () => (await log(id))[0]?.status === 'DELIVERED',
@@ -344,7 +345,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
   it('does not retry a 4xx other than 408 and 429', async () => {
     const at = path();
     receiver.script(at, [400]);
-    const { id } = await createEndpoint(env.server, admin.token, {
+    const { id, secret } = await createEndpoint(env.server, admin.token, {
       url: receiver.origin + at,
       events: ['COMMENT_CREATED'],
     });
@@ -353,6 +354,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     await eventually('the delivery to fail', async () => (await log(id))[0]?.status === 'FAILED');
     expect((await log(id))[0]!.attempts.map((a) => a.responseStatus)).toEqual([400]);
     expect(receiver.at(at)).toHaveLength(1);
+    expect(verify(secret, receiver.at(at)[0]!).type).toBe('comment.created');
   });
 
   it('signs with the new secret once rotated: the old one no longer verifies', async () => {
@@ -392,13 +394,16 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       errors: [],
     });
     // A second endpoint, enabled: when it has heard, the disabled one would have too.
-    await createEndpoint(env.server, admin.token, {
+    const enabled = await createEndpoint(env.server, admin.token, {
       url: receiver.origin + on,
       events: ['COMMENT_CREATED'],
     });
     const { post } = await env.newPost();
     await heldComment(post.id, 'Unheard Reader');
-    await requestsAt(receiver, on, 1);
+    const [heard] = await requestsAt(receiver, on, 1);
+    expect(verify(enabled.secret, heard!).data).toMatchObject({
+      comment: { authorName: 'Unheard Reader' },
+    });
     expect(receiver.at(off)).toEqual([]);
     expect(await log(disabled.id)).toEqual([]);
 
