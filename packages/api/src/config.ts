@@ -37,6 +37,8 @@ export interface Config {
   remoteFetch: RemoteFetchConfig;
   /** The background job queue (a table in the database). */
   jobs: JobsConfig;
+  /** Outgoing webhooks (src/modules/webhooks). */
+  webhooks: WebhooksConfig;
   /** The response cache and HTTP caching headers (src/cache/). */
   cache: CacheConfig;
   /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: /metrics serves loopback clients only. */
@@ -130,6 +132,15 @@ export interface JobsConfig {
   retryBaseMs: number;
   /** Attempts before a job is given up. */
   maxAttempts: number;
+}
+
+export interface WebhooksConfig {
+  /**
+   * How long one delivery attempt may take, connecting and answering
+   * (WEBHOOK_TIMEOUT_SECONDS, default 10), in milliseconds. A slower
+   * receiver's attempt counts as failed and is retried.
+   */
+  timeoutMs: number;
 }
 
 /** A configuration problem that stops start-up with one clear line. */
@@ -340,6 +351,13 @@ export function loadConfig(
     );
   }
 
+  const webhookTimeout = env.WEBHOOK_TIMEOUT_SECONDS?.trim() || '10';
+  if (!/^\d+$/.test(webhookTimeout) || Number(webhookTimeout) < 1 || Number(webhookTimeout) > 120) {
+    throw new ConfigError(
+      `WEBHOOK_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 120 (got "${webhookTimeout}")`,
+    );
+  }
+
   return {
     host,
     port,
@@ -362,6 +380,9 @@ export function loadConfig(
       sqlitePollIntervalMs: Number(sqlitePoll) * 1000,
       retryBaseMs: 60_000,
       maxAttempts: 5,
+    },
+    webhooks: {
+      timeoutMs: Number(webhookTimeout) * 1000,
     },
     cache: {
       enabled: cacheSwitch === 'on',

@@ -9,6 +9,7 @@ import type { CommentNode } from '../modules/comments/thread.js';
 import type { CommentRow } from '../modules/comments/entities.js';
 import type { LinkbackRow, OutgoingPingRow } from '../modules/linkbacks/entities.js';
 import type { ShareTargetRow } from '../modules/share/entities.js';
+import type { WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from '../modules/webhooks/entities.js';
 import type { PersonalDataExportModel } from '../modules/privacy/privacy.service.js';
 import type { PersonalComment } from '../modules/privacy/../comments/personal-data.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -174,6 +175,15 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events: Array<WebhookEvent>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An absolute http(s) URL of a public host, without credentials. */
+  url: Scalars['String']['input'];
+};
+
 export type DeleteCommentPayload = {
   __typename?: 'DeleteCommentPayload';
   /** The comment and its replies, all deleted. */
@@ -183,6 +193,12 @@ export type DeleteCommentPayload = {
 
 export type DeletePostPayload = {
   __typename?: 'DeletePostPayload';
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
   errors: Array<UserError>;
 };
@@ -457,10 +473,14 @@ export type Mutation = {
   createPost: PostPayload;
   /** Adds a target at the end of the order. */
   createShareTarget: ShareTargetPayload;
+  /** Adds an endpoint with a new signing secret, shown in the payload this once. */
+  createWebhookEndpoint: WebhookEndpointPayload;
   /** Deletes a comment in the trash for good, with its replies. */
   deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
   deletePost: DeletePostPayload;
+  /** Deletes the endpoint and its delivery log. */
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
   /** Corrects a comment, with the same checks as a submission (the email is not editable). */
   editComment: EditorCommentPayload;
   /**
@@ -481,6 +501,8 @@ export type Mutation = {
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /** Sends a delivery again: the same body and webhook-id, signed with the current secret. */
+  redeliverWebhook: RedeliverWebhookPayload;
   /** The listed keys come first, in that order; the other targets follow in their current order. */
   reorderShareTargets: ReorderShareTargetsPayload;
   /**
@@ -493,6 +515,8 @@ export type Mutation = {
   /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
   restorePostRevision: PostPayload;
   revokeApiToken: RevokeApiTokenPayload;
+  /** A new signing secret, shown this once; the old one signs nothing from now on. */
+  rotateWebhookSecret: WebhookEndpointPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
@@ -514,6 +538,7 @@ export type Mutation = {
    * once in this process and at the next start of any other.
    */
   updateSite: UpdateSitePayload;
+  updateWebhookEndpoint: WebhookEndpointPayload;
 };
 
 
@@ -532,12 +557,22 @@ export type MutationCreateShareTargetArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteCommentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -571,6 +606,11 @@ export type MutationPublishPostArgs = {
 };
 
 
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReorderShareTargetsArgs = {
   keys: Array<Scalars['String']['input']>;
 };
@@ -593,6 +633,11 @@ export type MutationRestorePostRevisionArgs = {
 
 
 export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -642,6 +687,12 @@ export type MutationUpdateSiteArgs = {
   description?: InputMaybe<Scalars['String']['input']>;
   publicUrl?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
 };
 
 /** A ping Colloquy sends to a page a post links to, and how it went. */
@@ -890,6 +941,9 @@ export type Query = {
   site: Site;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** Every webhook endpoint (webhook:manage). */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -948,6 +1002,17 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type RedeliverWebhookPayload = {
+  __typename?: 'RedeliverWebhookPayload';
+  delivery?: Maybe<WebhookDelivery>;
+  errors: Array<UserError>;
 };
 
 export type ReorderShareTargetsPayload = {
@@ -1117,6 +1182,15 @@ export type UpdateSitePayload = {
   site?: Maybe<Site>;
 };
 
+/** Fields left out or null keep their value; disable or enable the endpoint with `enabled`. */
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEvent>>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * A problem with the input that the person can fix. `field` names the input
  * field it applies to (null when it concerns the whole form); `code` is stable
@@ -1163,6 +1237,96 @@ export type Viewer = {
   /** The scopes of the API token this request uses; null for a signed-in session. */
   scopes?: Maybe<Array<ApiTokenScope>>;
 };
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  at: Scalars['DateTime']['output'];
+  /** 1 for the first; redeliveries go on counting. */
+  attempt: Scalars['Int']['output'];
+  durationMs: Scalars['Int']['output'];
+  /** Why the attempt failed; null when it succeeded. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status; null when no answer came. */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One message to one endpoint, with every attempt to deliver it. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Array<WebhookAttempt>;
+  createdAt: Scalars['DateTime']['output'];
+  event: WebhookEvent;
+  id: Scalars['ID']['output'];
+  /** The JSON body sent (the same on every attempt). */
+  payload: Scalars['String']['output'];
+  status: WebhookDeliveryStatus;
+  /** The webhook-id header: the same on every attempt and redelivery. */
+  webhookId: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryStatus =
+  /** A 2xx answer came. */
+  | 'DELIVERED'
+  /** Given up: the attempts ran out, or the answer said that retrying would not help. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  /** Its latest messages, newest first (the delivery log). */
+  deliveries: Array<WebhookDelivery>;
+  description: Scalars['String']['output'];
+  /** A disabled endpoint is sent nothing, and nothing is kept for it. */
+  enabled: Scalars['Boolean']['output'];
+  events: Array<WebhookEvent>;
+  id: Scalars['ID']['output'];
+  /** Payloads carry commenters' email address, IP address and user agent. */
+  includePrivateData: Scalars['Boolean']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpointDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookEndpointPayload = {
+  __typename?: 'WebhookEndpointPayload';
+  endpoint?: Maybe<WebhookEndpoint>;
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  /**
+   * The signing secret (whsec_…), after createWebhookEndpoint and
+   * rotateWebhookSecret only: it cannot be read again.
+   */
+  secret?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a webhook tells of: each is one event of the conversation (docs/webhooks.md). */
+export type WebhookEvent =
+  /** comment.approved: a comment became visible. */
+  | 'COMMENT_APPROVED'
+  /** comment.created: a comment was stored, held (PENDING, SPAM) or APPROVED at once. */
+  | 'COMMENT_CREATED'
+  /** comment.status_changed: a comment moved from one status to another. */
+  | 'COMMENT_STATUS_CHANGED'
+  /** linkback.approved: a linkback became visible. */
+  | 'LINKBACK_APPROVED'
+  /** linkback.received: a linkback was verified and stored. */
+  | 'LINKBACK_RECEIVED'
+  /** linkback.status_changed: a linkback moved from one status to another. */
+  | 'LINKBACK_STATUS_CHANGED'
+  /** post.published: a post became visible to readers. */
+  | 'POST_PUBLISHED'
+  /** post.unpublished: a visible post was taken off the site. */
+  | 'POST_UNPUBLISHED'
+  /** post.updated: a visible post's title, content, excerpt, slug or tags changed. */
+  | 'POST_UPDATED';
 
 
 
@@ -1250,9 +1414,11 @@ export type ResolversTypes = {
   CreateApiTokenPayload: ResolverTypeWrapper<Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversTypes['ApiToken']> }>;
   CreatePostInput: CreatePostInput;
   CreateShareTargetInput: CreateShareTargetInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteCommentPayload: ResolverTypeWrapper<DeleteCommentPayload>;
   DeletePostPayload: ResolverTypeWrapper<DeletePostPayload>;
+  DeleteWebhookEndpointPayload: ResolverTypeWrapper<DeleteWebhookEndpointPayload>;
   DiscussionRules: ResolverTypeWrapper<DiscussionSettingsModel>;
   DiscussionSettings: ResolverTypeWrapper<DiscussionSettingsModel>;
   DiscussionSettingsInput: DiscussionSettingsInput;
@@ -1296,6 +1462,7 @@ export type ResolversTypes = {
   PostRevision: ResolverTypeWrapper<PostRevisionRow>;
   PostStatus: PostStatus;
   Query: ResolverTypeWrapper<{}>;
+  RedeliverWebhookPayload: ResolverTypeWrapper<Omit<RedeliverWebhookPayload, 'delivery'> & { delivery?: Maybe<ResolversTypes['WebhookDelivery']> }>;
   ReorderShareTargetsPayload: ResolverTypeWrapper<Omit<ReorderShareTargetsPayload, 'shareTargets'> & { shareTargets: Array<ResolversTypes['EditorShareTarget']> }>;
   RevokeApiTokenPayload: ResolverTypeWrapper<RevokeApiTokenPayload>;
   Role: Role;
@@ -1315,8 +1482,15 @@ export type ResolversTypes = {
   UpdatePostInput: UpdatePostInput;
   UpdateShareTargetInput: UpdateShareTargetInput;
   UpdateSitePayload: ResolverTypeWrapper<Omit<UpdateSitePayload, 'site'> & { site?: Maybe<ResolversTypes['Site']> }>;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   UserError: ResolverTypeWrapper<UserError>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptRow>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRow>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRow>;
+  WebhookEndpointPayload: ResolverTypeWrapper<Omit<WebhookEndpointPayload, 'endpoint'> & { endpoint?: Maybe<ResolversTypes['WebhookEndpoint']> }>;
+  WebhookEvent: WebhookEvent;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1333,9 +1507,11 @@ export type ResolversParentTypes = {
   CreateApiTokenPayload: Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversParentTypes['ApiToken']> };
   CreatePostInput: CreatePostInput;
   CreateShareTargetInput: CreateShareTargetInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: Scalars['DateTime']['output'];
   DeleteCommentPayload: DeleteCommentPayload;
   DeletePostPayload: DeletePostPayload;
+  DeleteWebhookEndpointPayload: DeleteWebhookEndpointPayload;
   DiscussionRules: DiscussionSettingsModel;
   DiscussionSettings: DiscussionSettingsModel;
   DiscussionSettingsInput: DiscussionSettingsInput;
@@ -1371,6 +1547,7 @@ export type ResolversParentTypes = {
   PostPayload: Omit<PostPayload, 'post'> & { post?: Maybe<ResolversParentTypes['Post']> };
   PostRevision: PostRevisionRow;
   Query: {};
+  RedeliverWebhookPayload: Omit<RedeliverWebhookPayload, 'delivery'> & { delivery?: Maybe<ResolversParentTypes['WebhookDelivery']> };
   ReorderShareTargetsPayload: Omit<ReorderShareTargetsPayload, 'shareTargets'> & { shareTargets: Array<ResolversParentTypes['EditorShareTarget']> };
   RevokeApiTokenPayload: RevokeApiTokenPayload;
   ShareLink: Omit<ShareLink, 'target'> & { target: ResolversParentTypes['ShareTarget'] };
@@ -1389,8 +1566,13 @@ export type ResolversParentTypes = {
   UpdatePostInput: UpdatePostInput;
   UpdateShareTargetInput: UpdateShareTargetInput;
   UpdateSitePayload: Omit<UpdateSitePayload, 'site'> & { site?: Maybe<ResolversParentTypes['Site']> };
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   UserError: UserError;
   Viewer: ViewerModel;
+  WebhookAttempt: WebhookAttemptRow;
+  WebhookDelivery: WebhookDeliveryRow;
+  WebhookEndpoint: WebhookEndpointRow;
+  WebhookEndpointPayload: Omit<WebhookEndpointPayload, 'endpoint'> & { endpoint?: Maybe<ResolversParentTypes['WebhookEndpoint']> };
 };
 
 export type ApiTokenResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = {
@@ -1469,6 +1651,12 @@ export type DeleteCommentPayloadResolvers<ContextType = GraphQLContext, ParentTy
 };
 
 export type DeletePostPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePostPayload'] = ResolversParentTypes['DeletePostPayload']> = {
+  deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DeleteWebhookEndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteWebhookEndpointPayload'] = ResolversParentTypes['DeleteWebhookEndpointPayload']> = {
   deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1629,18 +1817,22 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
   createShareTarget?: Resolver<ResolversTypes['ShareTargetPayload'], ParentType, ContextType, RequireFields<MutationCreateShareTargetArgs, 'input'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   deleteComment?: Resolver<ResolversTypes['DeleteCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['DeleteWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   editComment?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationEditCommentArgs, 'input'>>;
   erasePersonalData?: Resolver<ResolversTypes['ErasePersonalDataPayload'], ParentType, ContextType, RequireFields<MutationErasePersonalDataArgs, 'email' | 'mode'>>;
   moderateComments?: Resolver<ResolversTypes['ModerateCommentsPayload'], ParentType, ContextType, RequireFields<MutationModerateCommentsArgs, 'ids' | 'status'>>;
   moderateLinkbacks?: Resolver<ResolversTypes['ModerateLinkbacksPayload'], ParentType, ContextType, RequireFields<MutationModerateLinkbacksArgs, 'ids' | 'status'>>;
   publishPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationPublishPostArgs, 'id'>>;
+  redeliverWebhook?: Resolver<ResolversTypes['RedeliverWebhookPayload'], ParentType, ContextType, RequireFields<MutationRedeliverWebhookArgs, 'id'>>;
   reorderShareTargets?: Resolver<ResolversTypes['ReorderShareTargetsPayload'], ParentType, ContextType, RequireFields<MutationReorderShareTargetsArgs, 'keys'>>;
   replyAsAuthor?: Resolver<ResolversTypes['EditorCommentPayload'], ParentType, ContextType, RequireFields<MutationReplyAsAuthorArgs, 'content' | 'parentId'>>;
   restorePost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
   restorePostRevision?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostRevisionArgs, 'revisionId'>>;
   revokeApiToken?: Resolver<ResolversTypes['RevokeApiTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
   signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;
   signOut?: Resolver<ResolversTypes['SignOutPayload'], ParentType, ContextType>;
   submitComment?: Resolver<ResolversTypes['SubmitCommentPayload'], ParentType, ContextType, RequireFields<MutationSubmitCommentArgs, 'input'>>;
@@ -1651,6 +1843,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   updatePost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'input'>>;
   updateShareTarget?: Resolver<ResolversTypes['ShareTargetPayload'], ParentType, ContextType, RequireFields<MutationUpdateShareTargetArgs, 'input'>>;
   updateSite?: Resolver<ResolversTypes['UpdateSitePayload'], ParentType, ContextType, Partial<MutationUpdateSiteArgs>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>>;
 };
 
 export type OutgoingPingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OutgoingPing'] = ResolversParentTypes['OutgoingPing']> = {
@@ -1792,6 +1985,14 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+  webhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+};
+
+export type RedeliverWebhookPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RedeliverWebhookPayload'] = ResolversParentTypes['RedeliverWebhookPayload']> = {
+  delivery?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ReorderShareTargetsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReorderShareTargetsPayload'] = ResolversParentTypes['ReorderShareTargetsPayload']> = {
@@ -1904,6 +2105,46 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WebhookAttemptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  responseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WebhookEndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['WebhookEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  includePrivateData?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WebhookEndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpointPayload'] = ResolversParentTypes['WebhookEndpointPayload']> = {
+  endpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiToken?: ApiTokenResolvers<ContextType>;
   Author?: AuthorResolvers<ContextType>;
@@ -1916,6 +2157,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   DeleteCommentPayload?: DeleteCommentPayloadResolvers<ContextType>;
   DeletePostPayload?: DeletePostPayloadResolvers<ContextType>;
+  DeleteWebhookEndpointPayload?: DeleteWebhookEndpointPayloadResolvers<ContextType>;
   DiscussionRules?: DiscussionRulesResolvers<ContextType>;
   DiscussionSettings?: DiscussionSettingsResolvers<ContextType>;
   EditorComment?: EditorCommentResolvers<ContextType>;
@@ -1947,6 +2189,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PostPayload?: PostPayloadResolvers<ContextType>;
   PostRevision?: PostRevisionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RedeliverWebhookPayload?: RedeliverWebhookPayloadResolvers<ContextType>;
   ReorderShareTargetsPayload?: ReorderShareTargetsPayloadResolvers<ContextType>;
   RevokeApiTokenPayload?: RevokeApiTokenPayloadResolvers<ContextType>;
   ShareLink?: ShareLinkResolvers<ContextType>;
@@ -1962,5 +2205,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   UpdateSitePayload?: UpdateSitePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointPayload?: WebhookEndpointPayloadResolvers<ContextType>;
 };
 

@@ -12,6 +12,7 @@ import { postsModule } from './posts/index.js';
 import { privacyModule } from './privacy/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 /**
  * Every module of the app, in the order their services are built (a module
@@ -31,6 +32,7 @@ export const modules = [
   shareModule,
   feedsModule,
   mailModule,
+  webhooksModule,
   // Last: it asks every module before it for its part of a person's data.
   privacyModule,
 ] as const;

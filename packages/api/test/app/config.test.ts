@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         maxRedirects: 5,
       },
       jobs: { worker: true, sqlitePollIntervalMs: 30_000, retryBaseMs: 60_000, maxAttempts: 5 },
+      webhooks: { timeoutMs: 10_000 },
       cache: {
         enabled: true,
         maxBytes: 64 * 1024 * 1024,
@@ -107,6 +108,16 @@ describe('loadConfig', () => {
     for (const bad of ['0', '2.5', 'later', '3601']) {
       expect(configError(() => loadConfig({ SHUTDOWN_TIMEOUT_SECONDS: bad })).message).toBe(
         `SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (got "${bad}")`,
+      );
+    }
+  });
+
+  it('reads the webhook attempt timeout in seconds, 10 by default, refusing what is not 1 to 120', () => {
+    expect(loadConfig({}).webhooks.timeoutMs).toBe(10_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_SECONDS: '3' }).webhooks.timeoutMs).toBe(3000);
+    for (const bad of ['0', '1.5', 'soon', '121']) {
+      expect(configError(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: bad })).message).toBe(
+        `WEBHOOK_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 120 (got "${bad}")`,
       );
     }
   });

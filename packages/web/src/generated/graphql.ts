@@ -160,6 +160,15 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events: Array<WebhookEvent>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An absolute http(s) URL of a public host, without credentials. */
+  url: Scalars['String']['input'];
+};
+
 export type DeleteCommentPayload = {
   __typename?: 'DeleteCommentPayload';
   /** The comment and its replies, all deleted. */
@@ -169,6 +178,12 @@ export type DeleteCommentPayload = {
 
 export type DeletePostPayload = {
   __typename?: 'DeletePostPayload';
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
   deletedId?: Maybe<Scalars['ID']['output']>;
   errors: Array<UserError>;
 };
@@ -443,10 +458,14 @@ export type Mutation = {
   createPost: PostPayload;
   /** Adds a target at the end of the order. */
   createShareTarget: ShareTargetPayload;
+  /** Adds an endpoint with a new signing secret, shown in the payload this once. */
+  createWebhookEndpoint: WebhookEndpointPayload;
   /** Deletes a comment in the trash for good, with its replies. */
   deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
   deletePost: DeletePostPayload;
+  /** Deletes the endpoint and its delivery log. */
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
   /** Corrects a comment, with the same checks as a submission (the email is not editable). */
   editComment: EditorCommentPayload;
   /**
@@ -467,6 +486,8 @@ export type Mutation = {
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /** Sends a delivery again: the same body and webhook-id, signed with the current secret. */
+  redeliverWebhook: RedeliverWebhookPayload;
   /** The listed keys come first, in that order; the other targets follow in their current order. */
   reorderShareTargets: ReorderShareTargetsPayload;
   /**
@@ -479,6 +500,8 @@ export type Mutation = {
   /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
   restorePostRevision: PostPayload;
   revokeApiToken: RevokeApiTokenPayload;
+  /** A new signing secret, shown this once; the old one signs nothing from now on. */
+  rotateWebhookSecret: WebhookEndpointPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
@@ -500,6 +523,7 @@ export type Mutation = {
    * once in this process and at the next start of any other.
    */
   updateSite: UpdateSitePayload;
+  updateWebhookEndpoint: WebhookEndpointPayload;
 };
 
 
@@ -518,12 +542,22 @@ export type MutationCreateShareTargetArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteCommentArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -557,6 +591,11 @@ export type MutationPublishPostArgs = {
 };
 
 
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReorderShareTargetsArgs = {
   keys: Array<Scalars['String']['input']>;
 };
@@ -579,6 +618,11 @@ export type MutationRestorePostRevisionArgs = {
 
 
 export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -628,6 +672,12 @@ export type MutationUpdateSiteArgs = {
   description?: InputMaybe<Scalars['String']['input']>;
   publicUrl?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
 };
 
 /** A ping Colloquy sends to a page a post links to, and how it went. */
@@ -876,6 +926,9 @@ export type Query = {
   site: Site;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** Every webhook endpoint (webhook:manage). */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -934,6 +987,17 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type RedeliverWebhookPayload = {
+  __typename?: 'RedeliverWebhookPayload';
+  delivery?: Maybe<WebhookDelivery>;
+  errors: Array<UserError>;
 };
 
 export type ReorderShareTargetsPayload = {
@@ -1103,6 +1167,15 @@ export type UpdateSitePayload = {
   site?: Maybe<Site>;
 };
 
+/** Fields left out or null keep their value; disable or enable the endpoint with `enabled`. */
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEvent>>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * A problem with the input that the person can fix. `field` names the input
  * field it applies to (null when it concerns the whole form); `code` is stable
@@ -1149,6 +1222,96 @@ export type Viewer = {
   /** The scopes of the API token this request uses; null for a signed-in session. */
   scopes?: Maybe<Array<ApiTokenScope>>;
 };
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  at: Scalars['DateTime']['output'];
+  /** 1 for the first; redeliveries go on counting. */
+  attempt: Scalars['Int']['output'];
+  durationMs: Scalars['Int']['output'];
+  /** Why the attempt failed; null when it succeeded. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status; null when no answer came. */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One message to one endpoint, with every attempt to deliver it. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Array<WebhookAttempt>;
+  createdAt: Scalars['DateTime']['output'];
+  event: WebhookEvent;
+  id: Scalars['ID']['output'];
+  /** The JSON body sent (the same on every attempt). */
+  payload: Scalars['String']['output'];
+  status: WebhookDeliveryStatus;
+  /** The webhook-id header: the same on every attempt and redelivery. */
+  webhookId: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryStatus =
+  /** A 2xx answer came. */
+  | 'DELIVERED'
+  /** Given up: the attempts ran out, or the answer said that retrying would not help. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  /** Its latest messages, newest first (the delivery log). */
+  deliveries: Array<WebhookDelivery>;
+  description: Scalars['String']['output'];
+  /** A disabled endpoint is sent nothing, and nothing is kept for it. */
+  enabled: Scalars['Boolean']['output'];
+  events: Array<WebhookEvent>;
+  id: Scalars['ID']['output'];
+  /** Payloads carry commenters' email address, IP address and user agent. */
+  includePrivateData: Scalars['Boolean']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpointDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookEndpointPayload = {
+  __typename?: 'WebhookEndpointPayload';
+  endpoint?: Maybe<WebhookEndpoint>;
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  /**
+   * The signing secret (whsec_…), after createWebhookEndpoint and
+   * rotateWebhookSecret only: it cannot be read again.
+   */
+  secret?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a webhook tells of: each is one event of the conversation (docs/webhooks.md). */
+export type WebhookEvent =
+  /** comment.approved: a comment became visible. */
+  | 'COMMENT_APPROVED'
+  /** comment.created: a comment was stored, held (PENDING, SPAM) or APPROVED at once. */
+  | 'COMMENT_CREATED'
+  /** comment.status_changed: a comment moved from one status to another. */
+  | 'COMMENT_STATUS_CHANGED'
+  /** linkback.approved: a linkback became visible. */
+  | 'LINKBACK_APPROVED'
+  /** linkback.received: a linkback was verified and stored. */
+  | 'LINKBACK_RECEIVED'
+  /** linkback.status_changed: a linkback moved from one status to another. */
+  | 'LINKBACK_STATUS_CHANGED'
+  /** post.published: a post became visible to readers. */
+  | 'POST_PUBLISHED'
+  /** post.unpublished: a visible post was taken off the site. */
+  | 'POST_UNPUBLISHED'
+  /** post.updated: a visible post's title, content, excerpt, slug or tags changed. */
+  | 'POST_UPDATED';
 
 export type CommentFieldsFragment = { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string };
 
