@@ -118,7 +118,9 @@ describe('the comment queue', () => {
     await expect.poll(() => queueAuthors(page)).toEqual([]);
     expect(await tabCount(page, 'PENDING')).toBe('0');
     expect(await tabCount(page, 'SPAM')).toBe('3');
-    expect(await statuses(server, editorToken, 'bulk-test')).toEqual(['SPAM', 'SPAM', 'SPAM']);
+    await expect
+      .poll(() => statuses(server, editorToken, 'bulk-test'))
+      .toEqual(['SPAM', 'SPAM', 'SPAM']);
 
     // In the spam tab, they can be restored to the queue, and trashed, then deleted for good.
     await page.locator('[data-tab="SPAM"]').click();
@@ -135,7 +137,7 @@ describe('the comment queue', () => {
     await page.getByRole('button', { name: 'Delete for good' }).click();
     await expect.poll(() => queueAuthors(page)).toEqual([]);
     expect(await tabCount(page, 'TRASH')).toBe('0');
-    expect(await statuses(server, editorToken, 'bulk-test')).toEqual(['SPAM', 'SPAM']);
+    await expect.poll(() => statuses(server, editorToken, 'bulk-test')).toEqual(['SPAM', 'SPAM']);
   });
 
   it('as an EDITOR: works the queue from the keyboard (j/k, a, s, t), with a help overlay', async () => {
@@ -173,7 +175,9 @@ describe('the comment queue', () => {
     expect(await tabCount(page, 'APPROVED')).toBe('1');
     expect(await tabCount(page, 'SPAM')).toBe('1');
     expect(await tabCount(page, 'TRASH')).toBe('1');
-    expect(await statuses(server, editorToken, 'keys-test')).toEqual(['APPROVED', 'SPAM', 'TRASH']);
+    await expect
+      .poll(() => statuses(server, editorToken, 'keys-test'))
+      .toEqual(['APPROVED', 'SPAM', 'TRASH']);
 
     // Typing in the search box is not a shortcut.
     await page.getByLabel('Search').fill('a s t');
@@ -239,8 +243,10 @@ describe('the comment queue', () => {
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect.poll(() => queueAuthors(page)).toEqual([]);
-    expect(await statuses(server, authorToken, 'author-test')).toEqual(['APPROVED']);
-    expect(await statuses(server, editorToken, 'author-test')).toEqual(['APPROVED', 'PENDING']);
+    await expect.poll(() => statuses(server, authorToken, 'author-test')).toEqual(['APPROVED']);
+    await expect
+      .poll(() => statuses(server, editorToken, 'author-test'))
+      .toEqual(['APPROVED', 'PENDING']);
 
     // No Site link, and the address itself says no; the API refuses anyway.
     expect(await page.getByRole('navigation', { name: 'Editor’s desk' }).innerText()).not.toContain(

@@ -21,7 +21,7 @@ export async function openDesk(
   await page.goto(`${server.url}${path}`);
   await page.getByRole('heading', { name: 'Sign in to the editor’s desk' }).waitFor();
   await signInWithForm(page, user);
-  await page.getByRole('button', { name: new RegExp(user.role, 'i') }).waitFor();
+  await page.locator('.adm-account__button', { hasText: new RegExp(user.role, 'i') }).waitFor();
 }
 
 /** axe-core on the page as it is: no violations, or each one spelled out. */

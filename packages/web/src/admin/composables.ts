@@ -24,9 +24,11 @@ export function errorMessage(error: unknown, fallback = 'Something went wrong.')
   if (!error || typeof error !== 'object') return fallback;
   const e = error as {
     graphQLErrors?: ReadonlyArray<{ message: string }>;
-    networkError?: { message?: string } | null;
+    networkError?: { result?: { errors?: ReadonlyArray<{ message: string }> } } | null;
   };
-  if (e.graphQLErrors?.length) return e.graphQLErrors.map((g) => g.message).join(' ');
+  // An HTTP 4xx from the API carries its errors in the body: its words are the clearest.
+  const errors = e.graphQLErrors?.length ? e.graphQLErrors : (e.networkError?.result?.errors ?? []);
+  if (errors.length) return errors.map((g) => g.message).join(' ');
   if (e.networkError) return 'Could not reach the server. Check your connection and try again.';
   return fallback;
 }

@@ -3,6 +3,8 @@ import SignInPage from './pages/SignInPage.vue';
 import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
+import PostsPage from './pages/PostsPage.vue';
+import PostEditorPage from './pages/PostEditorPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
 import type { AdminViewerFragment } from './generated/graphql';
 
@@ -54,6 +56,26 @@ export function createAdminRouter(base = '/admin/'): Router {
         name: 'comments',
         component: CommentQueuePage,
         meta: { title: 'Comments', can: 'canModerateComments' },
+      },
+      {
+        path: '/posts',
+        name: 'posts',
+        component: PostsPage,
+        meta: { title: 'Posts', can: 'canReadDrafts' },
+      },
+      {
+        path: '/posts/new',
+        name: 'post-new',
+        component: PostEditorPage,
+        props: { id: null },
+        meta: { title: 'New post', can: 'canCreatePosts' },
+      },
+      {
+        path: '/posts/:id',
+        name: 'post-edit',
+        component: PostEditorPage,
+        props: (route) => ({ id: String(route.params.id) }),
+        meta: { title: 'Edit post', can: 'canReadDrafts' },
       },
       {
         path: '/site',
