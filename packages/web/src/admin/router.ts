@@ -3,6 +3,7 @@ import SignInPage from './pages/SignInPage.vue';
 import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
+import TokensPage from './pages/TokensPage.vue';
 import PostsPage from './pages/PostsPage.vue';
 import PostEditorPage from './pages/PostEditorPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
@@ -82,6 +83,12 @@ export function createAdminRouter(base = '/admin/'): Router {
         name: 'site',
         component: SitePage,
         meta: { title: 'Site', can: 'canManageSettings' },
+      },
+      {
+        path: '/tokens',
+        name: 'tokens',
+        component: TokensPage,
+        meta: { title: 'API tokens' },
       },
       {
         path: '/:rest(.*)*',
