@@ -27,25 +27,56 @@ export async function graphql<T>(
   return body.data;
 }
 
-/** An admin made with the operator CLI (the password on stdin), signed in: its session token. */
-export async function adminToken(server: RunningServer): Promise<string> {
+export type Role = 'admin' | 'editor' | 'author';
+
+export interface TestUser {
+  email: string;
+  password: string;
+  role: Role;
+}
+
+/** A user made with the operator CLI (the password on stdin), as an operator would. */
+export async function createUser(
+  server: RunningServer,
+  role: Role,
+  email: string,
+  name = `E2E ${role}`,
+): Promise<TestUser> {
+  const password = `${PASSWORD} ${role}`;
   await new Promise<void>((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [cli, 'user:create', '--email', EMAIL, '--name', 'E2E Admin', '--role', 'admin'],
+      [cli, 'user:create', '--email', email, '--name', name, '--role', role],
       { env: { ...process.env, DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'warn' } },
       (error, _stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
     );
-    child.stdin!.end(`${PASSWORD}\n`);
+    child.stdin!.end(`${password}\n`);
   });
+  return { email, password, role };
+}
+
+/** Signs `user` in over GraphQL: their session token. */
+export async function signInToken(server: RunningServer, user: TestUser): Promise<string> {
   const data = await graphql<{ signIn: { token: string | null; errors: unknown[] } }>(
     server,
     'mutation ($email: String!, $password: String!) { signIn(email: $email, password: $password) { token errors { code message } } }',
-    { email: EMAIL, password: PASSWORD },
+    { email: user.email, password: user.password },
   );
   if (!data.signIn.token) throw new Error(`sign-in failed: ${JSON.stringify(data.signIn.errors)}`);
   return data.signIn.token;
+}
+
+let admin: Promise<TestUser> | null = null;
+let adminServer: RunningServer | null = null;
+
+/** An admin made with the operator CLI (once per server), signed in: its session token. */
+export async function adminToken(server: RunningServer): Promise<string> {
+  if (!admin || adminServer !== server) {
+    adminServer = server;
+    admin = createUser(server, 'admin', EMAIL, 'E2E Admin');
+  }
+  return signInToken(server, await admin);
 }
 
 /**

@@ -59,3 +59,40 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
     expect(page).toContain(`<link rel="stylesheet" crossorigin href="/assets/${stylesheets[0]}">`);
   });
 });
+
+describe('the editor’s desk stays out of the reader’s pages', () => {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(client, '.vite', 'manifest.json'), 'utf8'),
+  ) as Record<string, { file: string; imports?: string[]; dynamicImports?: string[] }>;
+  const bundles = pageBundles(client);
+  const adminChunks = Object.entries(manifest).filter(([key]) => key.startsWith('src/admin/'));
+
+  it('is a chunk of its own, imported lazily by the entry', () => {
+    expect(adminChunks.map(([key]) => key)).toContain('src/admin/mount.ts');
+    expect(manifest['index.html']!.dynamicImports).toContain('src/admin/mount.ts');
+    expect(manifest['index.html']!.imports ?? []).not.toContain('src/admin/mount.ts');
+  });
+
+  it('is in none of the files a reader’s page loads, nor in their code or the stylesheet', () => {
+    const adminFiles = adminChunks.map(([, chunk]) => chunk.file);
+    for (const bundle of bundles) {
+      for (const file of adminFiles) expect(bundle.files, bundle.page).not.toContain(file);
+      for (const file of bundle.files) {
+        const code = fs.readFileSync(path.join(client, file), 'utf8');
+        // The desk's session key and its class names are its own.
+        expect(code, file).not.toContain('colloquy.admin.session');
+        expect(code, file).not.toMatch(/adm-comment|adm-header/);
+      }
+    }
+    const css = fs
+      .readdirSync(path.join(client, 'assets'))
+      .filter((f) => f.endsWith('.css'))
+      .map((f) => fs.readFileSync(path.join(client, 'assets', f), 'utf8'))
+      .join('\n');
+    expect(css).not.toMatch(/\.adm[-\s{]/);
+    // …where the desk's chunk has them: the checks above can fail.
+    const desk = fs.readFileSync(path.join(client, manifest['src/admin/mount.ts']!.file), 'utf8');
+    expect(desk).toContain('colloquy.admin.session');
+    expect(desk).toMatch(/\.adm-comment/);
+  });
+});

@@ -936,6 +936,13 @@ export type Query = {
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
   posts: PostConnection;
+  /**
+   * The HTML readers would get for `content` in `format`: the same Markdown
+   * renderer and sanitizer as saving and publishing, for an editor's live
+   * preview. Nothing is stored. For those who may create or edit posts (an
+   * AUTHOR too); BAD_USER_INPUT for content over the length a post may have.
+   */
+  previewPostContent: Scalars['String']['output'];
   /** Enabled share targets, in display order. */
   shareTargets: Array<ShareTarget>;
   site: Site;
@@ -1002,6 +1009,12 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPreviewPostContentArgs = {
+  content: Scalars['String']['input'];
+  format: ContentFormat;
 };
 
 
@@ -1982,6 +1995,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   personalData?: Resolver<ResolversTypes['PersonalDataExport'], ParentType, ContextType, RequireFields<QueryPersonalDataArgs, 'email'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'slug'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, Partial<QueryPostsArgs>>;
+  previewPostContent?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryPreviewPostContentArgs, 'content' | 'format'>>;
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;

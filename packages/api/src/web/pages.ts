@@ -306,6 +306,38 @@ export async function registerReaderPages(app: FastifyInstance, deps: ReaderPage
     });
   });
 
+  // The editor's desk (packages/web/src/admin/): rendered in the browser
+  // only. The server answers every /admin address with the bare shell (no
+  // app markup, no page data, nothing about the visitor), which the client
+  // entry recognises and mounts the admin chunk into. Never cached, never indexed.
+  const adminShell = async (_req: FastifyRequest, reply: FastifyReply) => {
+    if (!renderer) {
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The web app has not been built: run `pnpm build`.\n');
+    }
+    const [site, shell] = await Promise.all([services.site.getSite(), renderer.template('/admin')]);
+    const html = renderShell(
+      shell,
+      {
+        title: `Editor’s desk — ${site.title}`,
+        description: site.description,
+        canonicalUrl: `${config.publicUrl}/admin`,
+        siteName: site.title,
+        type: 'website',
+      },
+      { html: '', data: '', head: '<meta name="robots" content="noindex, nofollow">' },
+    );
+    return reply
+      .code(200)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(html);
+  };
+  app.get('/admin', adminShell);
+  app.get('/admin/*', adminShell);
+
   app.setNotFoundHandler((req, reply) => {
     if (
       (req.method === 'GET' || req.method === 'HEAD') &&

@@ -921,6 +921,13 @@ export type Query = {
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
   posts: PostConnection;
+  /**
+   * The HTML readers would get for `content` in `format`: the same Markdown
+   * renderer and sanitizer as saving and publishing, for an editor's live
+   * preview. Nothing is stored. For those who may create or edit posts (an
+   * AUTHOR too); BAD_USER_INPUT for content over the length a post may have.
+   */
+  previewPostContent: Scalars['String']['output'];
   /** Enabled share targets, in display order. */
   shareTargets: Array<ShareTarget>;
   site: Site;
@@ -987,6 +994,12 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPreviewPostContentArgs = {
+  content: Scalars['String']['input'];
+  format: ContentFormat;
 };
 
 

@@ -92,6 +92,13 @@ export const postEditorTypeDefs = /* GraphQL */ `
     editorPosts(status: PostStatus, search: String, first: Int, after: String): PostConnection!
     "Any post by id, whatever its status; null when there is none."
     editorPost(id: ID!): Post
+    """
+    The HTML readers would get for \`content\` in \`format\`: the same Markdown
+    renderer and sanitizer as saving and publishing, for an editor's live
+    preview. Nothing is stored. For those who may create or edit posts (an
+    AUTHOR too); BAD_USER_INPUT for content over the length a post may have.
+    """
+    previewPostContent(content: String!, format: ContentFormat!): String!
   }
 
   extend type Mutation {

@@ -5,6 +5,8 @@ export const postEditorResolvers: Resolvers = {
   Query: {
     editorPosts: (_, args, { services, viewer }) => services.postEditor.list(viewer, args),
     editorPost: (_, { id }, { services, viewer }) => services.postEditor.findForEditor(viewer, id),
+    previewPostContent: (_, { content, format }, { services, viewer }) =>
+      services.postEditor.preview(viewer, content, format),
   },
   Mutation: {
     createPost: (_, { input }, { services, viewer }) => services.postEditor.create(viewer, input),

@@ -1,4 +1,8 @@
-import type { PostRevisionRow, PostRow } from './entities.js';
+import { GraphQLError } from 'graphql';
+import { assertReach, reach } from '../auth/policy.js';
+import { renderPostContent } from './content.js';
+import type { ContentFormat, PostRevisionRow, PostRow } from './entities.js';
+import { LIMITS, messages } from './messages.js';
 import type { Page } from '../../lib/pagination.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { UserError } from '../../lib/user-errors.js';
@@ -40,6 +44,18 @@ export class PostEditorService {
   /** Every post the viewer may read drafts of (an AUTHOR: their own), most recently updated first. */
   list(viewer: Viewer | null, args: EditorPostListArgs): Promise<Page<PostRow>> {
     return listForEditor(this.deps, viewer, args);
+  }
+
+  /** What `content` renders to when saved (the publishing sanitizer); stores nothing. */
+  preview(viewer: Viewer | null, content: string, format: ContentFormat): string {
+    // Anyone who may write a post (their own, for an AUTHOR) may see how it renders.
+    if (reach(viewer, 'post:create') === 'none') assertReach(viewer, 'post:edit');
+    if (content.length > LIMITS.content) {
+      throw new GraphQLError(messages.contentTooLong, {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, field: 'content' },
+      });
+    }
+    return renderPostContent(content, format);
   }
 
   /** Revisions of a post, newest first. */
