@@ -275,3 +275,45 @@ export async function setCommentStatus(
   await addToReplyCounts(em, replies);
   await addToThreads(em, threads);
 }
+
+/**
+ * Sets the thread counters of these posts (reply counts, reachable and
+ * top-level approved comments) from their rows, in the caller's unit of
+ * work: for comments stored uncounted (insertUncountedCommentRow, a bulk
+ * import). Each post's counters are locked first on PostgreSQL, as for
+ * every other change.
+ */
+export async function recountThreads(em: EntityManager, postIds: readonly number[]): Promise<void> {
+  if (postIds.length === 0) return;
+  const kind = dbKindOf(em);
+  await lockThreads(em, postIds);
+  for (const postId of [...new Set(postIds)]) {
+    const replies = new SqlParams(kind);
+    await em.query(
+      `UPDATE comments SET reply_count = (
+         SELECT COUNT(*) FROM comments r WHERE r.parent_id = comments.id AND r.status = 'APPROVED'
+       ) WHERE post_id = ${replies.add(postId)}`,
+      replies.values,
+    );
+    const reach = new SqlParams(kind);
+    const [row] = (await em.query(
+      `WITH RECURSIVE reach(id, top) AS (
+         SELECT id, 1 FROM comments
+         WHERE post_id = ${reach.add(postId)} AND parent_id IS NULL AND status = 'APPROVED'
+         UNION ALL
+         SELECT c.id, 0 FROM comments c JOIN reach ON c.parent_id = reach.id
+         WHERE c.status = 'APPROVED'
+       )
+       SELECT COUNT(*) AS comments, COALESCE(SUM(top), 0) AS top_level FROM reach`,
+      reach.values,
+    )) as { comments: number | string; top_level: number | string }[];
+    const set = new SqlParams(kind);
+    await em.query(
+      `INSERT INTO comment_threads (post_id, comment_count, top_level_count)
+       VALUES (${set.add(postId)}, ${set.int(Number(row?.comments ?? 0))}, ${set.int(Number(row?.top_level ?? 0))})
+       ON CONFLICT (post_id) DO UPDATE SET
+         comment_count = excluded.comment_count, top_level_count = excluded.top_level_count`,
+      set.values,
+    );
+  }
+}
