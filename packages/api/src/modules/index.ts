@@ -10,6 +10,7 @@ import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
 import { postsModule } from './posts/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
+import { wordpressModule } from './wordpress/index.js';
 
 /**
  * Every module of the app, in the order their services are built (a module
@@ -28,6 +29,7 @@ export const modules = [
   linkbacksModule,
   shareModule,
   feedsModule,
+  wordpressModule,
 ] as const;
 
 export type Services = ServicesOf<typeof modules>;
