@@ -23,6 +23,9 @@ import type { SiteService } from '../site/site.service.js';
 
 const PAGE = 200;
 
+/** The comment meta that carries a linkback's blog name, which WordPress has no field for. */
+export const BLOG_NAME_META = 'colloquy_blog_name';
+
 /** Text as CDATA; `]]>` split across two sections (as WordPress's wxr_cdata does). */
 function cdata(text: string | null | undefined): string {
   // Characters XML 1.0 does not allow anywhere.
@@ -248,6 +251,7 @@ export class WordpressExporter {
             approved: APPROVED[l.status],
             type: l.kind.toLowerCase(),
             parent: 0,
+            meta: !trackback && l.blogName ? { [BLOG_NAME_META]: l.blogName } : {},
           }),
         );
         counts.linkbacks++;
@@ -270,7 +274,14 @@ function comment(c: {
   approved: string;
   type: string;
   parent: number;
+  meta?: Record<string, string>;
 }): string {
+  const meta = Object.entries(c.meta ?? {})
+    .map(
+      ([key, value]) =>
+        `			<wp:commentmeta>\n				<wp:meta_key>${cdata(key)}</wp:meta_key>\n				<wp:meta_value>${cdata(value)}</wp:meta_value>\n			</wp:commentmeta>\n`,
+    )
+    .join('');
   return `		<wp:comment>
 			<wp:comment_id>${c.id}</wp:comment_id>
 			<wp:comment_author>${cdata(c.author)}</wp:comment_author>
@@ -284,6 +295,6 @@ function comment(c: {
 			<wp:comment_type>${cdata(c.type)}</wp:comment_type>
 			<wp:comment_parent>${c.parent}</wp:comment_parent>
 			<wp:comment_user_id>0</wp:comment_user_id>
-		</wp:comment>
+${meta}		</wp:comment>
 `;
 }

@@ -19,6 +19,7 @@ import { saveRevision } from '../posts/operations/revisions.js';
 import type { LegacyUrlRow, SourceKind, WordpressSourceRow } from './entities.js';
 import { legacyKeyOfLink, legacyKeyOfPostId } from './legacy-urls.js';
 import type { Progress } from './progress.js';
+import { BLOG_NAME_META } from './exporter.js';
 import { ImportSummary } from './summary.js';
 import { commentText, convertPostContent, lineText, type ContentNotes } from './wp-content.js';
 import {
@@ -666,6 +667,9 @@ class ImportRun {
       title = lineText(strong[1]!);
       excerpt = commentText(strong[2]!);
     }
+    // Colloquy's own exports carry a pingback's blog name as comment meta.
+    const metaBlogName = lineText(c.meta.get(BLOG_NAME_META) ?? '');
+    if (metaBlogName) blogName = truncateText(metaBlogName, 200);
     const row = await insertLinkback(em, {
       postId: post.id,
       kind,

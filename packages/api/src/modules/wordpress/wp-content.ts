@@ -74,11 +74,14 @@ function convertShortcodes(html: string, notes: ContentNotes): string {
 
 /** WordPress's wpautop, in short: blank lines separate paragraphs, single newlines are breaks. */
 function autop(html: string): string {
-  return html
+  const chunks = html
     .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)
     .map((chunk) => chunk.trim())
-    .filter(Boolean)
+    .filter(Boolean);
+  // HTML that is all blocks already (an export of Colloquy's, say) is left as it is.
+  if (chunks.every((chunk) => BLOCK_START.test(chunk))) return html.trim();
+  return chunks
     .map((chunk) => (BLOCK_START.test(chunk) ? chunk : `<p>${chunk.replace(/\n/g, '<br>\n')}</p>`))
     .join('\n');
 }

@@ -85,6 +85,8 @@ export interface WxrComment {
   type: string;
   parent: string;
   userId: string;
+  /** Its wp:commentmeta, by key. */
+  meta: Map<string, string>;
   position: Position;
 }
 
@@ -178,6 +180,7 @@ const emptyComment = (position: Position): WxrComment => ({
   type: '',
   parent: '',
   userId: '',
+  meta: new Map(),
   position,
 });
 
@@ -196,6 +199,7 @@ export async function* readWxr(file: string, label = file): AsyncGenerator<WxrEv
   let author: WxrAuthor | null = null;
   let term: (WxrTerm & { kind: string }) | null = null;
   let category: { domain: string; slug: string } | null = null;
+  let meta: { key: string; value: string } | null = null;
 
   const here = (): Position => ({ line: parser.line, column: parser.column });
   const fail = (what: string, position: Position | null = here()): never => {
@@ -230,6 +234,8 @@ export async function* readWxr(file: string, label = file): AsyncGenerator<WxrEv
     } else if (name === 'wp:comment' && post && parent === 'item') {
       announcePost();
       comment = emptyComment(here());
+    } else if (name === 'wp:commentmeta' && comment && parent === 'wp:comment') {
+      meta = { key: '', value: '' };
     } else if (name === 'wp:author' && parent === 'channel') {
       author = { id: '', login: '', email: '', displayName: '' };
     } else if ((name === 'wp:category' || name === 'wp:tag') && parent === 'channel') {
@@ -250,6 +256,7 @@ export async function* readWxr(file: string, label = file): AsyncGenerator<WxrEv
     // Collect the text of the leaf fields we read.
     if (
       (comment && COMMENT_FIELDS[name]) ||
+      (meta && (name === 'wp:meta_key' || name === 'wp:meta_value')) ||
       (post && !comment && parent === 'item' && POST_FIELDS[name]) ||
       (author && AUTHOR_FIELDS[name]) ||
       (term &&
@@ -280,6 +287,14 @@ export async function* readWxr(file: string, label = file): AsyncGenerator<WxrEv
       } else if (name === 'title') channel.title = value.trim();
       else if (name === 'link') channel.link = value.trim();
       else if (name === 'wp:base_site_url') channel.baseSiteUrl = value.trim();
+      return;
+    }
+    if (meta) {
+      if (name === 'wp:commentmeta') {
+        comment?.meta.set(meta.key.trim(), meta.value);
+        meta = null;
+      } else if (name === 'wp:meta_key') meta.key = value ?? '';
+      else if (name === 'wp:meta_value') meta.value = value ?? '';
       return;
     }
     if (comment) {
