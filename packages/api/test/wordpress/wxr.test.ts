@@ -415,20 +415,24 @@ describe.each(databaseKinds())('WordPress import and export on %s', (kind) => {
           EDITOR_POSTS,
         );
         const after = bySlug(res.data!.editorPosts.edges.map((e) => e.node));
-        // The target's own seed post is there too: the exported copy of the seed gets -2.
+        // The target's own seed post is there too; copies whose slug it (or an
+        // earlier copy) took got -2, -3 …: posts are matched by all but slug and id.
         expect(after.size).toBe(before.length + 1);
-        const strip = ({ id: _id, ...p }: EditorPost) => ({
+        const strip = ({ id: _id, slug: _slug, ...p }: EditorPost) => ({
           ...p,
           tags: [...p.tags].sort((a, b) => a.slug.localeCompare(b.slug)),
         });
+        const unmatched = [...after.values()];
         for (const post of before) {
-          const slug =
-            post.slug === 'social-media-surgery-for-mental-health-smsmhealth'
-              ? `${post.slug}-2`
-              : post.slug;
-          const copy = after.get(slug);
-          expect(copy, slug).toBeDefined();
-          expect(strip({ ...copy!, slug: post.slug }), slug).toEqual(strip(post));
+          const i = unmatched.findIndex(
+            (c) =>
+              c.slug.startsWith(post.slug) &&
+              JSON.stringify(strip(c)) === JSON.stringify(strip(post)),
+          );
+          expect(i, post.slug).toBeGreaterThanOrEqual(0);
+          const [copy] = unmatched.splice(i, 1);
+          const slug = copy!.slug;
+          expect(strip(copy!), slug).toEqual(strip(post));
           if (post.status === 'PUBLISHED') {
             const a = (await thread(server, post.slug))!;
             const b = (await thread(other, slug))!;
