@@ -17,6 +17,9 @@ import {
 } from './modules/privacy/privacy.service.js';
 import { createServices, type Services } from './services.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
+import { StreamProgress } from './modules/wordpress/progress.js';
+import { WxrError } from './modules/wordpress/wxr-reader.js';
+import { existsSync } from 'node:fs';
 
 const USAGE = `Usage: pnpm colloquy <command> [options]
 
@@ -33,6 +36,8 @@ Commands:
                             erase it: comments deleted (others' replies kept) or kept as Anonymous
   backup <file> [--force]   copy the SQLite database, while the site runs, to <file>
   restore <file>            put a backup in place of the SQLite database (stop the server first)
+  import:wxr <file> [--dry-run]   import a WordPress export (WXR); --dry-run: report, write nothing
+  export:wxr <file> [--force]     write the site as a WordPress export (WXR 1.2) to <file>
 
 Passwords are read from a hidden prompt, or from the first line of stdin when it is not a terminal.
 The database is DATABASE_URL's (default sqlite:./data/colloquy.db), as for \`pnpm start\`.`;
@@ -86,6 +91,7 @@ const OPTIONS = {
   out: { type: 'string' },
   mode: { type: 'string' },
   force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -160,6 +166,31 @@ async function findUserId(services: Services, email: string): Promise<number> {
   if (!user) throw new CliError(`there is no user with the email ${email.trim().toLowerCase()}`);
   return user.id;
 }
+
+/** Commands on a file that work on the database: the WordPress import and export. */
+const dataFileCommands: Record<
+  string,
+  (services: Services, file: string, shown: string, options: Options) => Promise<void>
+> = {
+  async 'import:wxr'(services, file, shown, options) {
+    if (options.force) throw new CliError('import:wxr takes no --force');
+    const summary = await services.wordpressImporter.import(file, {
+      dryRun: options['dry-run'] === true,
+      label: shown,
+      progress: new StreamProgress(process.stderr),
+    });
+    for (const line of summary.lines(shown)) console.log(line);
+  },
+  async 'export:wxr'(services, file, shown, options) {
+    if (options['dry-run']) throw new CliError('export:wxr takes no --dry-run');
+    if (!options.force && existsSync(file))
+      throw new CliError(`${shown} exists already (add --force to replace it)`);
+    const { posts, comments, linkbacks } = await services.wordpressExporter.export(file);
+    console.log(
+      `colloquy: exported ${posts} posts, ${comments} comments and ${linkbacks} linkbacks to ${shown} (WXR 1.2)`,
+    );
+  },
+};
 
 /** Records a privacy request on stderr, as the server's log would: never the address. */
 const cliAudit: AuditLog = {
@@ -306,16 +337,18 @@ async function run(argv: string[]): Promise<void> {
   }
   const fileCommand = fileCommands[name];
   if (fileCommand) {
-    const [file, ...more] = extra;
-    if (file === undefined)
-      throw new CliError(`${name} needs a file: pnpm colloquy ${name} <file>`);
-    if (more.length > 0) throw new CliError(`unexpected argument "${more[0]}"`);
+    if (parsed.values['dry-run']) throw new CliError(`${name} takes no --dry-run`);
+    const file = fileArgument(name, extra);
     const config = loadConfig();
     if (config.database.kind === 'sqlite' && config.database.file === ':memory:')
       throw new CliError(`${name}: the database is in memory`);
-    // pnpm runs scripts from the repository root; a file is named from where the operator is.
-    const where = process.env.INIT_CWD ?? process.cwd();
-    await fileCommand(config, path.resolve(where, file), parsed.values.force === true);
+    await fileCommand(config, file, parsed.values.force === true);
+    return;
+  }
+  const dataFileCommand = dataFileCommands[name];
+  if (dataFileCommand) {
+    const file = fileArgument(name, extra);
+    await withServices((services) => dataFileCommand(services, file, extra[0]!, parsed.values));
     return;
   }
   const command = commands[name];
@@ -328,6 +361,19 @@ async function run(argv: string[]): Promise<void> {
   if (extra.length > wanted.length)
     throw new CliError(`unexpected argument "${extra[wanted.length]}"`);
 
+  await withServices((services) => command(services, parsed.values, extra));
+}
+
+/** The one file a file command takes, resolved from where the operator is (pnpm runs scripts from the root). */
+function fileArgument(name: string, extra: string[]): string {
+  const [file, ...more] = extra;
+  if (file === undefined) throw new CliError(`${name} needs a file: pnpm colloquy ${name} <file>`);
+  if (more.length > 0) throw new CliError(`unexpected argument "${more[0]}"`);
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+/** Opens (migrating, seeding when empty) the configured database for `work`, and closes it. */
+async function withServices(work: (services: Services) => Promise<void>): Promise<void> {
   let db: Database | undefined;
   try {
     const config = loadConfig();
@@ -335,7 +381,7 @@ async function run(argv: string[]): Promise<void> {
       info: (line) => console.error(line),
       error: (line) => console.error(line),
     });
-    await command(createServices({ db, config }), parsed.values, extra);
+    await work(createServices({ db, config }));
   } finally {
     await db?.close();
   }
@@ -348,7 +394,8 @@ try {
     error instanceof CliError ||
     error instanceof ConfigError ||
     error instanceof StartupError ||
-    error instanceof BackupError
+    error instanceof BackupError ||
+    error instanceof WxrError
   ) {
     console.error(`colloquy: ${error.message}`);
   } else {

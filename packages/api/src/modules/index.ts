@@ -13,6 +13,7 @@ import { privacyModule } from './privacy/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
 import { webhooksModule } from './webhooks/index.js';
+import { wordpressModule } from './wordpress/index.js';
 
 /**
  * Every module of the app, in the order their services are built (a module
@@ -33,6 +34,7 @@ export const modules = [
   feedsModule,
   mailModule,
   webhooksModule,
+  wordpressModule,
   // Last: it asks every module before it for its part of a person's data.
   privacyModule,
 ] as const;

@@ -14,13 +14,14 @@ export interface CliRun {
 /**
  * Runs the operator CLI as an operator would (from the repository root) on
  * `db`, with `stdin` piped in (passwords are read from stdin, never argv).
- * Killed after 20 s so a hung prompt cannot hang the suite.
+ * Killed after `timeoutMs` (20 s) so a hung prompt cannot hang the suite.
  */
 export function colloquy(
   db: DatabaseConfig,
   args: string[],
   stdin = '',
   via: 'node' | 'pnpm' = 'node',
+  timeoutMs = 20_000,
 ): Promise<CliRun> {
   const databaseUrl = db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url;
   // `pnpm -s colloquy` is what the README tells operators to type; plain node skips pnpm's start-up.
@@ -38,7 +39,7 @@ export function colloquy(
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

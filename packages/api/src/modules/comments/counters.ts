@@ -282,15 +282,19 @@ export async function setCommentStatus(
  * Counts these posts' threads anew, from their rows: for a change of a
  * thread's shape (an erasure takes comments out and moves others' replies
  * up), where working out the increments would be a second copy of the tree
- * walk. The one place counters are written from a count, not moved by one,
- * so it must hold the threads' lock (lockThreads) from before it changed
- * the rows: then no other unit of work moves them meanwhile. It reads each
- * post's whole thread: for rare work (a person's erasure), not for requests.
+ * walk, and for comments stored uncounted (insertUncountedCommentRow, a
+ * bulk import). The one place counters are written from a count, not moved
+ * by one, so the caller must hold the threads' lock (lockThreads) from
+ * before it changed the rows: then no other unit of work moves them
+ * meanwhile (it is taken here too, for callers whose posts no one else can
+ * reach yet). It reads each post's whole thread: for rare work (an erasure,
+ * an import), not for requests.
  */
 export async function recountThreads(em: EntityManager, postIds: readonly number[]): Promise<void> {
   const ids = [...new Set(postIds)].sort((a, b) => a - b);
   if (ids.length === 0) return;
   const kind = dbKindOf(em);
+  await lockThreads(em, ids);
   const replies = new SqlParams(kind);
   await em.query(
     `UPDATE comments SET reply_count = (
