@@ -47,6 +47,27 @@ export interface Config {
    * addresses and CIDR ranges listed, or the nearest n hops.
    */
   trustProxy: TrustProxy;
+  /** Live updates: GraphQL subscriptions over WebSocket on /graphql (modules/live, graphql/websocket.ts). */
+  live: LiveConfig;
+}
+
+export interface LiveConfig {
+  /** Open WebSockets one client address may hold at once (LIVE_MAX_CONNECTIONS_PER_IP, default 20). */
+  maxConnectionsPerIp: number;
+  /** Subscriptions one WebSocket may hold at once (LIVE_MAX_SUBSCRIPTIONS, default 20). */
+  maxSubscriptionsPerConnection: number;
+  /**
+   * How often the server pings each WebSocket; one that has not answered the
+   * previous ping by the next is closed (LIVE_PING_SECONDS, default 30), in milliseconds.
+   */
+  pingIntervalMs: number;
+  /** Largest message a client may send, in bytes (LIVE_MAX_MESSAGE_BYTES, default 16384). */
+  maxMessageBytes: number;
+  /**
+   * Bytes queued for one client that does not read before it is dropped
+   * (LIVE_MAX_BUFFERED_KB, default 1024), in bytes.
+   */
+  maxBufferedBytes: number;
 }
 
 /** Fastify's `trustProxy`, minus `true` (which would believe every client). */
@@ -247,6 +268,14 @@ export function loadConfig(
     }
     return Number(raw);
   };
+  const inRange = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    }
+    return Number(raw);
+  };
   const metricsToken = env.METRICS_TOKEN?.trim() || null;
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
@@ -299,5 +328,12 @@ export function loadConfig(
     },
     metricsToken,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    live: {
+      maxConnectionsPerIp: inRange('LIVE_MAX_CONNECTIONS_PER_IP', 20, 1, 100_000),
+      maxSubscriptionsPerConnection: inRange('LIVE_MAX_SUBSCRIPTIONS', 20, 1, 1000),
+      pingIntervalMs: inRange('LIVE_PING_SECONDS', 30, 1, 3600) * 1000,
+      maxMessageBytes: inRange('LIVE_MAX_MESSAGE_BYTES', 16_384, 1024, 1_048_576),
+      maxBufferedBytes: inRange('LIVE_MAX_BUFFERED_KB', 1024, 1, 1_048_576) * 1024,
+    },
   };
 }

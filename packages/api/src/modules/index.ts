@@ -4,6 +4,7 @@ import { discussionModule } from './discussion/index.js';
 import { feedsModule } from './feeds/index.js';
 import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
+import { liveModule } from './live/index.js';
 import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
 import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
@@ -28,6 +29,7 @@ export const modules = [
   linkbacksModule,
   shareModule,
   feedsModule,
+  liveModule,
 ] as const;
 
 export type Services = ServicesOf<typeof modules>;

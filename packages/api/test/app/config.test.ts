@@ -45,7 +45,37 @@ describe('loadConfig', () => {
       },
       metricsToken: null,
       trustProxy: false,
+      live: {
+        maxConnectionsPerIp: 20,
+        maxSubscriptionsPerConnection: 20,
+        pingIntervalMs: 30_000,
+        maxMessageBytes: 16_384,
+        maxBufferedBytes: 1024 * 1024,
+      },
     });
+  });
+
+  it('reads the live update limits, refusing what is out of range', () => {
+    const live = loadConfig({
+      LIVE_MAX_CONNECTIONS_PER_IP: '3',
+      LIVE_MAX_SUBSCRIPTIONS: '5',
+      LIVE_PING_SECONDS: '15',
+      LIVE_MAX_MESSAGE_BYTES: '4096',
+      LIVE_MAX_BUFFERED_KB: '256',
+    }).live;
+    expect(live).toEqual({
+      maxConnectionsPerIp: 3,
+      maxSubscriptionsPerConnection: 5,
+      pingIntervalMs: 15_000,
+      maxMessageBytes: 4096,
+      maxBufferedBytes: 256 * 1024,
+    });
+    expect(configError(() => loadConfig({ LIVE_MAX_CONNECTIONS_PER_IP: '0' })).message).toBe(
+      'LIVE_MAX_CONNECTIONS_PER_IP must be a whole number from 1 to 100000 (got "0")',
+    );
+    expect(configError(() => loadConfig({ LIVE_MAX_MESSAGE_BYTES: '10' })).message).toBe(
+      'LIVE_MAX_MESSAGE_BYTES must be a whole number from 1024 to 1048576 (got "10")',
+    );
   });
 
   it('reads the test-only loopback setting and the job worker switch, refusing other values', () => {
