@@ -28,6 +28,13 @@ import { formatError } from './server-options.js';
  * loads (the CommonJS build), as the schema's builder does: ours must be of
  * that copy too (see jit-executor.ts).
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Open live WebSockets of this process (absent without the live module). */
+    liveConnections?: () => number;
+  }
+}
+
 const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 /** Close codes a client can act on (4xxx as graphql-ws uses them; 1001 as RFC 6455 has it). */
@@ -82,6 +89,7 @@ export function serveSubscriptions(app: FastifyInstance, options: SubscriptionSe
   const perIp = new Map<string, number>();
   const sockets = new Set<WebSocket>();
   let closing = false;
+  app.decorate('liveConnections', () => sockets.size);
 
   const wss = new WebSocketServer({
     noServer: true,
