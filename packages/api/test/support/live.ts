@@ -10,6 +10,8 @@ export interface Closed {
 
 export interface LiveClient {
   client: Client;
+  /** Resolves once the server acknowledged the connection. */
+  connected: Promise<void>;
   /** Resolves when the socket closes (never retried). */
   closed: Promise<Closed>;
   /** The socket's close, if it has happened. */
@@ -22,6 +24,8 @@ export function liveClient(url: string, authorization?: string): LiveClient {
   let closedWith: Closed | null = null;
   let resolveClosed!: (c: Closed) => void;
   const closed = new Promise<Closed>((resolve) => (resolveClosed = resolve));
+  let resolveConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (resolveConnected = resolve));
   const client = createClient({
     url: `${url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
@@ -30,6 +34,7 @@ export function liveClient(url: string, authorization?: string): LiveClient {
     retryAttempts: 0,
     onNonLazyError: () => {},
     on: {
+      connected: () => resolveConnected(),
       closed: (event) => {
         const { code, reason } = event as { code: number; reason: string };
         closedWith = { code, reason: String(reason) };
@@ -39,6 +44,7 @@ export function liveClient(url: string, authorization?: string): LiveClient {
   });
   return {
     client,
+    connected,
     closed,
     closedWith: () => closedWith,
     dispose: () => client.dispose() as Promise<void>,
