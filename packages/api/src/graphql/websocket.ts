@@ -160,6 +160,21 @@ export function serveSubscriptions(app: FastifyInstance, options: SubscriptionSe
       if (operation?.operation !== 'subscription')
         return refuse({ message: messages.subscriptionsOnly, extensions: { code: 'BAD_REQUEST' } });
       const variables = payload.variables ?? {};
+      // Variables that do not fit the operation: the client's mistake, said as over HTTP.
+      const coerced = graphql.getVariableValues(
+        schema,
+        operation.variableDefinitions ?? [],
+        variables,
+        { maxErrors: 50 },
+      );
+      if (coerced.errors)
+        return coerced.errors.map(
+          (e) =>
+            new graphql.GraphQLError(e.message, {
+              nodes: e.nodes,
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+        );
       try {
         enforceLimits(document, operation, variables);
         rejectNulInput(document, variables, payload.query);
