@@ -59,6 +59,8 @@ interface Connection {
   ip: string;
   meta: RequestMeta;
   viewer: Viewer | null;
+  /** The Authorization value it signed in with, checked again at each ping. */
+  authorization?: string;
   socket: WebSocket;
 }
 
@@ -79,7 +81,8 @@ export interface SubscriptionServerOptions {
  * address, subscriptions per connection, a ping each interval (a socket that
  * missed the last pong is closed), the largest message, and a client that
  * does not read is dropped once what is queued for it passes a ceiling
- * (its sends are not awaited, so one slow client holds up no one).
+ * (its sends are not awaited, so one slow client holds up no one). A signed-in
+ * socket's token is checked again at each ping: signed out, it is closed.
  */
 export function serveSubscriptions(app: FastifyInstance, options: SubscriptionServerOptions): void {
   const { config, schema, services, contextFor, trust } = options;
@@ -124,6 +127,7 @@ export function serveSubscriptions(app: FastifyInstance, options: SubscriptionSe
       }
       try {
         ctx.extra.viewer = await services.auth.authenticate(authorization);
+        ctx.extra.authorization = authorization;
       } catch (error) {
         // A bad, expired or revoked token: said, not taken for anonymous (as over HTTP, 401).
         ctx.extra.socket.close(LIVE_CLOSE.badToken, (error as Error).message.slice(0, 120));
@@ -207,23 +211,28 @@ export function serveSubscriptions(app: FastifyInstance, options: SubscriptionSe
   const opened = (socket: WebSocket, request: IncomingMessage, ip: string) => {
     sockets.add(socket);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, limits.pingIntervalMs);
-    ping.unref();
-    // Too large a message (ws closes with 1009 itself), a broken frame: the socket is closed, the process is not.
-    socket.on('error', (error) => app.log.debug({ err: error.message }, 'WebSocket error'));
-
     const connection: Connection = {
       ip,
       socket,
       viewer: null,
       meta: { ip, userAgent: request.headers['user-agent'] ?? null },
     };
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+      // A session signed out or a token revoked since: the socket goes with it.
+      if (connection.viewer && connection.authorization)
+        services.auth.authenticate(connection.authorization).catch((error: unknown) => {
+          socket.close(LIVE_CLOSE.badToken, (error as Error).message.slice(0, 120));
+        });
+    }, limits.pingIntervalMs);
+    ping.unref();
+    // Too large a message (ws closes with 1009 itself), a broken frame: the socket is closed, the process is not.
+    socket.on('error', (error) => app.log.debug({ err: error.message }, 'WebSocket error'));
+
     const closed = server.opened(
       {
         protocol: socket.protocol,

@@ -7,6 +7,7 @@ import { insertComment, insertPost } from '../support/fixtures.js';
 import { eventually } from '../support/jobs.js';
 import {
   COMMENT_ADDED,
+  QUEUE_CHANGED,
   liveClient,
   record,
   subscriptions,
@@ -160,6 +161,22 @@ describe.each(databaseKinds())('live limits on %s', (kind) => {
     await eventually('several pings answered', () => pings >= 5);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     healthy.ws.terminate();
+    await own.close();
+  });
+
+  it("closes a moderator's socket (4401) at the next ping once their session is signed out", async () => {
+    const own = await startServer(kind, {
+      configure: (config) => void (config.live = { ...limits, pingIntervalMs: 100 }),
+    });
+    const moderator = await signedInUser(own, 'leaving@example.org', 'EDITOR');
+    const live = liveClient(own.url, `Bearer ${moderator.token}`);
+    record(live, QUEUE_CHANGED);
+    await subscriptions(own.app.services.liveFeed, 1);
+    const res = await own.gqlAs(moderator.token, 'mutation { signOut { signedOut } }');
+    expect(res.errors, res.raw).toBeUndefined();
+    const closed = await live.closed;
+    expect(closed.code).toBe(4401);
+    await subscriptions(own.app.services.liveFeed, 0);
     await own.close();
   });
 
