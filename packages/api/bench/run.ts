@@ -434,21 +434,25 @@ interface IdleWorker {
   db: string;
   worker: Measured;
   noWorker: Measured;
+  /** Requests per second of each server, in the order they were started (worker, none, none, worker). */
+  each: number[];
 }
 
 /**
- * PostPage with the cache off on a server that runs a job worker (idle:
- * nothing is queued) and on one started beside it with JOB_WORKER=0, in
- * interleaved rounds: the worker should cost the reads nothing. Both are
- * started for this, and warmed alike: a server that has served for longer
- * is faster (JIT), which would hide the difference sought.
+ * PostPage with the cache off on servers that run a job worker (idle:
+ * nothing is queued) and on servers with JOB_WORKER=0, in interleaved
+ * rounds: the worker should cost the reads nothing. Two of each, started
+ * in the order worker, none, none, worker (so that neither side has all
+ * the early or all the late servers: servers alike differ by several per
+ * cent, by where they were started from), and warmed alike: a server that
+ * has served for longer is faster (JIT), which would hide the difference sought.
  */
 async function idleWorker(label: string, url: string): Promise<IdleWorker> {
-  const servers = [
-    await startServer(url, false),
-    await startServer(url, false, { JOB_WORKER: '0' }),
-  ];
+  const withWorker = [true, false, false, true];
+  const servers: Server[] = [];
   try {
+    for (const worker of withWorker)
+      servers.push(await startServer(url, false, worker ? {} : { JOB_WORKER: '0' }));
     // Each server answers with its own port in the share links: each its own bytes.
     const answers = await Promise.all(servers.map((s) => responseOf(s.url, postPage)));
     for (const [i, s] of servers.entries())
@@ -456,17 +460,24 @@ async function idleWorker(label: string, url: string): Promise<IdleWorker> {
     const results = await rounds(servers, (s, i) =>
       load(s.url, postPage, { expect: answers[i]!.body }),
     );
-    const [worker, noWorker] = results.map(measured) as [Measured, Measured];
-    for (const [name, m] of [
-      ['with an idle job worker', worker],
-      ['with JOB_WORKER=0', noWorker],
+    const side = (worker: boolean) =>
+      measured(results.flatMap((r, i) => (withWorker[i] === worker ? r : [])));
+    const each = results.map((r) => measured(r).rps);
+    const [worker, noWorker] = [side(true), side(false)];
+    for (const [name, m, rps] of [
+      ['with an idle job worker', worker, each.filter((_, i) => withWorker[i])],
+      ['with JOB_WORKER=0', noWorker, each.filter((_, i) => !withWorker[i])],
     ] as const) {
       if (m.errors > 0) throw new Error(`${label} PostPage ${name}: ${m.errors} failed requests`);
       console.log(
-        `${label.padEnd(10)} ${`PostPage query, cache off, ${name}`.padEnd(48)} ${String(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms`,
+        `${label.padEnd(10)} ${`PostPage query, cache off, ${name}`.padEnd(48)} ${String(m.rps).padStart(6)} req/s (servers: ${rps.join(', ')})  p50 ${m.p50} ms  p99 ${m.p99} ms`,
       );
     }
-    return { db: label, worker, noWorker };
+    const spread = (a: number, b: number) => Math.abs(a - b) / ((a + b) / 2);
+    console.log(
+      `${label.padEnd(10)} idle job worker: ${(worker.rps / noWorker.rps).toFixed(3)} × the requests per second without one; servers alike differ by ${(100 * Math.max(spread(each[0]!, each[3]!), spread(each[1]!, each[2]!))).toFixed(1)}% in this run`,
+    );
+    return { db: label, worker, noWorker, each };
   } finally {
     for (const s of servers) await s.stop();
   }
@@ -599,13 +610,22 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
     for (const s of scenarios.slice(1))
       await load(server.url, s.request, { seconds: WARMUP_SECONDS, expect: s.answer });
     // Each scenario's highest memory under load, the rounds being interleaved: alike but for the post.
+    // The 50-comment post is loaded before each of the big post's three, so that both sides' peaks
+    // come from as many loads of the same length: the highest of three samples of a noisy figure
+    // is not set against the highest of one.
+    const schedule = scenarios.slice(1).flatMap((_, k) => [0, k + 1]);
     const peaks = scenarios.map(() => 0);
-    const results = await rounds(scenarios, async (s, i) => {
+    const scheduled = await rounds(schedule, async (i) => {
+      const s = scenarios[i]!;
       const rss = sampleRss(server);
       const result = await load(server.url, s.request, { expect: s.answer });
       peaks[i] = Math.max(peaks[i]!, rss.stop());
       return result;
     });
+    const results = scenarios.map((_, i) =>
+      schedule.flatMap((j, at) => (j === i ? scheduled[at]! : [])),
+    );
+    const bigPeak = Math.max(...peaks.slice(1));
     const rssAfter = server.rssMb();
 
     const base = measured(results[0]!);
@@ -631,7 +651,7 @@ async function benchBigPost(label: string, db: DatabaseConfig, server: Server): 
         .map((r) => r.rssPeak)
         .join(
           ' / ',
-        )} MB for the big post's: ${growth(rows[0]!.rssPeak, Math.max(...rows.slice(1).map((r) => r.rssPeak)))} MB (goal ≤ ${RSS_GOAL_MB} MB); ${rssBefore} MB before the big post's first request, ${rssAfter} MB after its last`,
+        )} MB for the big post's: ${growth(rows[0]!.rssPeak, bigPeak)} MB (goal ≤ ${RSS_GOAL_MB} MB); ${rssBefore} MB before the big post's first request, ${rssAfter} MB after its last`,
     );
     return { db: label, comments: BIG_THREAD, buildSeconds, rows, rssBefore, rssAfter };
   } finally {
@@ -755,7 +775,7 @@ async function main() {
     '',
     `## The ${BIG_THREAD.toLocaleString('en-US')}-comment post`,
     '',
-    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post, then the three, every other round in reverse order) after a warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process) at most ${RSS_GOAL_MB} MB above what the ${BASELINE_COMMENTS}-comment post needs. Under load a Node process's resident memory swings by tens of MB whatever it serves (its heap grows with the load and shrinks with garbage collection when idle), so the comparison is of the highest VmRSS sampled (every 100 ms) during each row's own loads: the rounds being interleaved, the peaks compare the posts under the same load and history. The readings before the big post's first request (the server idle since the build) and after its last are given too; their difference is mostly the heap growing with the load. SQL statements are counted in-process, as above.`,
+    `After the scenarios above, a second published post gets ${BIG_THREAD.toLocaleString('en-US')} approved comments, threaded as a long discussion is (\`bench/big-thread.ts\`: 60% top-level over two years, replies three levels deep, unevenly spread), written by bulk SQL into the servers' database from the bench's own process; the seed post gets ${BASELINE_COMMENTS - 1} more approved comments, so that it has ${BASELINE_COMMENTS}. Then, against the server with the cache off (every request answered anew), the ${BASELINE_COMMENTS}-comment post's PostPage and three requests of the big post: its PostPage (the first ${50} top-level comments, with their replies), page 2 of its thread by the first page's \`endCursor\` (what "Newer comments" asks for), and a page of replies deep in the thread (the last reply at depth 1 with several replies of its own, reached through its parent by cursors: \`comments(first: 1, after)\`, \`replies(first: 1, after)\`, then its \`replies(first: 50)\`). Each runs ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s (the ${BASELINE_COMMENTS}-comment post before each of the three, so that it has as many loads as they have together; every other round in reverse order) after a warm-up, every answer compared with one checked against the database (no GraphQL errors, the post's comment count, the page's comments and each one's replies). The goal: a p50 within ${LATENCY_GOAL} × the ${BASELINE_COMMENTS}-comment post's, and the server's memory (VmRSS of its process) at most ${RSS_GOAL_MB} MB above what the ${BASELINE_COMMENTS}-comment post needs. Under load a Node process's resident memory swings by tens of MB whatever it serves (its heap grows with the load and shrinks with garbage collection when idle), so the comparison is of the highest VmRSS sampled (every 100 ms) during each row's own loads: the rounds being interleaved, the peaks compare the posts under the same load and history, and the highest of the big post's three rows is set against the 50-comment post's highest over as many loads (not over a third of them, which would set the big post's side higher by chance alone). The readings before the big post's first request (the server idle since the build) and after its last are given too; their difference is mostly the heap growing with the load. SQL statements are counted in-process, as above.`,
     '',
     '| Database | Scenario | p50 ms | p99 ms | Requests/s | × 50-comment p50 | Response bytes | SQL / request | RSS peak under load (MB) | Server RSS before / after / growth (MB) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -772,13 +792,13 @@ async function main() {
       ? [
           '## An idle job worker',
           '',
-          `PostPage with the cache off on two servers started for it side by side on the same database, one with a job worker (idle: nothing is queued), one with \`JOB_WORKER=0\`: each warmed by ${DURATION / ROUNDS} s of the same load (a server that has served for longer is faster, its code compiled by the JIT), then ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s each, every other one in reverse order. PostgreSQL only, to bound the run time (its workers wait for NOTIFY and make no query while idle; on SQLite an idle worker looks for jobs every 30 s).`,
+          `PostPage with the cache off on four servers started for it side by side on the same database, two with a job worker (idle: nothing is queued) and two with \`JOB_WORKER=0\`, started in that order: worker, none, none, worker (servers alike differ by several per cent, so neither side gets all the early or all the late ones): each warmed by ${DURATION / ROUNDS} s of the same load (a server that has served for longer is faster, its code compiled by the JIT), then ${ROUNDS} interleaved rounds of ${DURATION / ROUNDS} s each, every other one in reverse order. Each side's figures are the means of its two servers' loads. PostgreSQL only, to bound the run time (its workers wait for NOTIFY and make no query while idle; on SQLite an idle worker looks for jobs every 30 s).`,
           '',
-          '| Database | Job worker | Requests/s | p50 ms | p99 ms |',
+          '| Database | Job worker | Requests/s (each server) | p50 ms | p99 ms |',
           '| --- | --- | ---: | ---: | ---: |',
           ...idle.flatMap((r) => [
-            `| ${r.db} | one, idle | ${r.worker.rps} | ${r.worker.p50} | ${r.worker.p99} |`,
-            `| ${r.db} | none (\`JOB_WORKER=0\`) | ${r.noWorker.rps} | ${r.noWorker.p50} | ${r.noWorker.p99} |`,
+            `| ${r.db} | one, idle | ${r.worker.rps} (${r.each[0]}, ${r.each[3]}) | ${r.worker.p50} | ${r.worker.p99} |`,
+            `| ${r.db} | none (\`JOB_WORKER=0\`) | ${r.noWorker.rps} (${r.each[1]}, ${r.each[2]}) | ${r.noWorker.p50} | ${r.noWorker.p99} |`,
           ]),
           '',
         ]

@@ -24,6 +24,7 @@ import type { RequestMeta } from './lib/request-meta.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
+import { recurringHandlers, scheduleRecurring } from './modules/jobs/recurring.js';
 import { refuseNulInUrls } from './lib/url-guard.js';
 import { drainOnClose, registerHealthRoutes } from './lifecycle.js';
 import { RequestLog } from './lib/request-log.js';
@@ -115,14 +116,26 @@ export async function buildApp({
 
   // Background jobs (webmention verification, sending pings) run with the app
   // and stop with it; the job in progress finishes first.
+  const recurring: Record<string, number> = Object.assign(
+    {},
+    ...modules.map((m) => m.recurring ?? {}),
+  );
   const worker = new JobWorker(
     services.jobs,
-    Object.assign({}, ...modules.map((m) => m.jobs?.(services) ?? {})),
+    recurringHandlers(
+      services.jobs,
+      Object.assign({}, ...modules.map((m) => m.jobs?.(services) ?? {})),
+      recurring,
+    ),
     config.jobs,
     app.log,
   );
   app.decorate('jobWorker', worker);
-  if (config.jobs.worker) app.addHook('onReady', () => worker.start());
+  if (config.jobs.worker)
+    app.addHook('onReady', async () => {
+      await scheduleRecurring(services.jobs, recurring);
+      await worker.start();
+    });
   app.addHook('onClose', async () => worker.stop());
 
   const schema = makeExecutableSchema({

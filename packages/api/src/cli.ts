@@ -1,6 +1,7 @@
 // The operator CLI: `pnpm colloquy <command>` from the repository root.
 // Accounts are made here (the first admin included), with the database's own
 // authority; passwords come from a hidden prompt or stdin, never from argv.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from './db/database.js';
@@ -9,6 +10,11 @@ import { coreMigrations } from './db/data-source.js';
 import { tables } from './modules/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { UserError } from './lib/user-errors.js';
+import {
+  exportJson,
+  type AuditLog,
+  type PersonalDataCount,
+} from './modules/privacy/privacy.service.js';
 import { createServices, type Services } from './services.js';
 import { openConfiguredDatabase, StartupError } from './startup.js';
 
@@ -21,11 +27,21 @@ Commands:
   user:reset-password --email <email>
   token:create --email <email> --name <token name> --scopes <read_drafts,write_content,moderate>
                [--expires-days <n>]
+  privacy:export <email> [--out <file>] [--force]
+                            everything stored for the address, as JSON (stdout, or a new file)
+  privacy:erase <email> --mode <remove|anonymise>
+                            erase it: comments deleted (others' replies kept) or kept as Anonymous
   backup <file> [--force]   copy the SQLite database, while the site runs, to <file>
   restore <file>            put a backup in place of the SQLite database (stop the server first)
 
 Passwords are read from a hidden prompt, or from the first line of stdin when it is not a terminal.
 The database is DATABASE_URL's (default sqlite:./data/colloquy.db), as for \`pnpm start\`.`;
+
+/** The commands that take arguments besides options, and what they are. */
+const POSITIONALS: Record<string, string[]> = {
+  'privacy:export': ['<email>'],
+  'privacy:erase': ['<email>'],
+};
 
 /** A problem to report in one line, exit code 1. */
 class CliError extends Error {}
@@ -67,6 +83,8 @@ const OPTIONS = {
   role: { type: 'string' },
   scopes: { type: 'string' },
   'expires-days': { type: 'string' },
+  out: { type: 'string' },
+  mode: { type: 'string' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -143,7 +161,51 @@ async function findUserId(services: Services, email: string): Promise<number> {
   return user.id;
 }
 
-const commands: Record<string, (services: Services, options: Options) => Promise<void>> = {
+/** Records a privacy request on stderr, as the server's log would: never the address. */
+const cliAudit: AuditLog = {
+  info(details, message) {
+    const { mode, counts } = details as { mode?: string; counts?: PersonalDataCount[] };
+    const parts = (counts ?? []).map((c) => `${c.name} ${c.count}`).join(', ');
+    console.error(`colloquy: ${message}${mode ? ` (${mode})` : ''}: ${parts || 'nothing stored'}`);
+  },
+};
+
+/** Where the operator is: pnpm runs scripts from the repository root. */
+const fromOperator = (file: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+
+const commands: Record<
+  string,
+  (services: Services, options: Options, args: string[]) => Promise<void>
+> = {
+  async 'privacy:export'(services, options, [email]) {
+    const { export: data, errors } = await services.privacy.export('cli', email!, cliAudit);
+    check(errors);
+    const json = exportJson(data!);
+    if (options.out === undefined) {
+      process.stdout.write(json);
+      return;
+    }
+    // Personal data: readable by the operator only, and never over a file by accident.
+    try {
+      await fs.writeFile(fromOperator(options.out), json, {
+        mode: 0o600,
+        flag: options.force ? 'w' : 'wx',
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new CliError(`${options.out} exists (--force replaces it)`);
+      throw new CliError(`cannot write ${options.out}: ${(error as Error).message}`);
+    }
+    console.error(`colloquy: wrote the export to ${options.out}`);
+  },
+
+  async 'privacy:erase'(services, options, [email]) {
+    const mode = options.mode;
+    if (mode === undefined) throw new CliError('--mode is required (remove or anonymise)');
+    const result = await services.privacy.erase('cli', email!, mode.toUpperCase(), cliAudit);
+    check(result.errors);
+  },
+
   async 'user:create'(services, options) {
     const email = required(options, 'email');
     const displayName = required(options, 'name');
@@ -258,7 +320,13 @@ async function run(argv: string[]): Promise<void> {
   }
   const command = commands[name];
   if (!command) throw new CliError(`unknown command "${name}"\n\n${USAGE}`);
-  if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
+  const wanted = POSITIONALS[name] ?? [];
+  if (extra.length < wanted.length)
+    throw new CliError(
+      `${name} needs ${wanted.join(' ')}: pnpm colloquy ${name} ${wanted.join(' ')}`,
+    );
+  if (extra.length > wanted.length)
+    throw new CliError(`unexpected argument "${extra[wanted.length]}"`);
 
   let db: Database | undefined;
   try {
@@ -267,7 +335,7 @@ async function run(argv: string[]): Promise<void> {
       info: (line) => console.error(line),
       error: (line) => console.error(line),
     });
-    await command(createServices({ db, config }), parsed.values);
+    await command(createServices({ db, config }), parsed.values, extra);
   } finally {
     await db?.close();
   }

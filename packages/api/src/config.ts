@@ -37,6 +37,8 @@ export interface Config {
   remoteFetch: RemoteFetchConfig;
   /** The background job queue (a table in the database). */
   jobs: JobsConfig;
+  /** Outgoing webhooks (src/modules/webhooks). */
+  webhooks: WebhooksConfig;
   /** The response cache and HTTP caching headers (src/cache/). */
   cache: CacheConfig;
   /** The bearer token `/metrics` asks for (METRICS_TOKEN); null: /metrics serves loopback clients only. */
@@ -47,8 +49,41 @@ export interface Config {
    * addresses and CIDR ranges listed, or the nearest n hops.
    */
   trustProxy: TrustProxy;
+  /** How many days old rows are kept before the job worker deletes them (hourly). */
+  retention: RetentionConfig;
+  /** Email notifications (modules/mail): off when SMTP_URL is unset. */
+  mail: MailConfig;
   /** Live updates: GraphQL subscriptions over WebSocket on /graphql (modules/live, graphql/websocket.ts). */
   live: LiveConfig;
+}
+
+/**
+ * Ages in days (RETAIN_*_DAYS) after which the job worker deletes rows that
+ * only operators ever look at. Counted from when a row stopped mattering.
+ */
+export interface RetentionConfig {
+  /** Jobs done or failed for good, from when they finished (RETAIN_JOBS_DAYS, default 30; 0 to 36500). */
+  jobsDays: number;
+  /**
+   * Received pings whose verification is over (accepted or rejected), from
+   * when they arrived: their status URL answers 404 after that
+   * (RETAIN_INCOMING_PINGS_DAYS, default 90; 1 to 36500, so the hourly rate limit still counts them).
+   */
+  incomingPingsDays: number;
+  /**
+   * Failed sign-in attempts, which stop counting after an hour anyway
+   * (RETAIN_SIGN_IN_ATTEMPTS_DAYS, default 1; 1 to 36500).
+   */
+  signInAttemptsDays: number;
+  /** Sessions, from when they expired (RETAIN_EXPIRED_SESSIONS_DAYS, default 7; 0 to 36500). */
+  expiredSessionsDays: number;
+}
+
+export interface MailConfig {
+  /** SMTP_URL (smtp://user:pass@host:587, smtps://…:465); null: no email is sent, none is queued. */
+  smtpUrl: string | null;
+  /** MAIL_FROM: the From of every message (default: Colloquy <no-reply@PUBLIC_URL's host>). */
+  from: string;
 }
 
 export interface LiveConfig {
@@ -118,6 +153,15 @@ export interface JobsConfig {
   retryBaseMs: number;
   /** Attempts before a job is given up. */
   maxAttempts: number;
+}
+
+export interface WebhooksConfig {
+  /**
+   * How long one delivery attempt may take, connecting and answering
+   * (WEBHOOK_TIMEOUT_SECONDS, default 10), in milliseconds. A slower
+   * receiver's attempt counts as failed and is retried.
+   */
+  timeoutMs: number;
 }
 
 /** A configuration problem that stops start-up with one clear line. */
@@ -219,6 +263,35 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return list;
 }
 
+/**
+ * SMTP_URL and MAIL_FROM. The URL's password is never repeated in an error
+ * (nor logged: the start-up line names the host only).
+ */
+export function parseMailConfig(env: NodeJS.ProcessEnv, publicUrl: string): MailConfig {
+  const raw = env.SMTP_URL?.trim() || null;
+  if (raw !== null) {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
+      throw new ConfigError(
+        'SMTP_URL must be an smtp:// or smtps:// URL with a host (smtp://user:password@mail.example.org:587)',
+      );
+    }
+  }
+  const from = env.MAIL_FROM?.trim() || `Colloquy <no-reply@${new URL(publicUrl).hostname}>`;
+  // One address, bare or as "Name <address>"; no line breaks (it becomes a header).
+  if (!/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
+    throw new ConfigError(
+      `MAIL_FROM must be one email address, bare or as "Name <address>" (got "${from}")`,
+    );
+  }
+  return { smtpUrl: raw, from };
+}
+
 /** Reads the configuration from the environment; throws ConfigError on bad values. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -276,6 +349,16 @@ export function loadConfig(
     }
     return Number(raw);
   };
+  const days = (name: string, fallback: number, min: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 36_500) {
+      throw new ConfigError(
+        `${name} must be a whole number of days from ${min} to 36500 (got "${raw}")`,
+      );
+    }
+    return Number(raw);
+  };
   const metricsToken = env.METRICS_TOKEN?.trim() || null;
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long');
@@ -294,6 +377,13 @@ export function loadConfig(
   if (!/^\d+$/.test(sqlitePoll) || Number(sqlitePoll) < 1 || Number(sqlitePoll) > 86_400) {
     throw new ConfigError(
       `JOB_SQLITE_POLL_SECONDS must be a whole number of seconds from 1 to 86400 (got "${sqlitePoll}")`,
+    );
+  }
+
+  const webhookTimeout = env.WEBHOOK_TIMEOUT_SECONDS?.trim() || '10';
+  if (!/^\d+$/.test(webhookTimeout) || Number(webhookTimeout) < 1 || Number(webhookTimeout) > 120) {
+    throw new ConfigError(
+      `WEBHOOK_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 120 (got "${webhookTimeout}")`,
     );
   }
 
@@ -320,6 +410,9 @@ export function loadConfig(
       retryBaseMs: 60_000,
       maxAttempts: 5,
     },
+    webhooks: {
+      timeoutMs: Number(webhookTimeout) * 1000,
+    },
     cache: {
       enabled: cacheSwitch === 'on',
       maxBytes: wholeNumber('COLLOQUY_CACHE_MB', 64, 65_536) * 1024 * 1024,
@@ -328,6 +421,13 @@ export function loadConfig(
     },
     metricsToken,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    retention: {
+      jobsDays: days('RETAIN_JOBS_DAYS', 30, 0),
+      incomingPingsDays: days('RETAIN_INCOMING_PINGS_DAYS', 90, 1),
+      signInAttemptsDays: days('RETAIN_SIGN_IN_ATTEMPTS_DAYS', 1, 1),
+      expiredSessionsDays: days('RETAIN_EXPIRED_SESSIONS_DAYS', 7, 0),
+    },
+    mail: parseMailConfig(env, publicUrl),
     live: {
       maxConnectionsPerIp: inRange('LIVE_MAX_CONNECTIONS_PER_IP', 20, 1, 100_000),
       maxSubscriptionsPerConnection: inRange('LIVE_MAX_SUBSCRIPTIONS', 20, 1, 1000),

@@ -17,6 +17,7 @@ function mountSection(
     commentCount: number;
     commentsOpen: boolean;
     discussion: DiscussionRulesFragment;
+    replyNotifications: boolean;
   }> = {},
   network: readonly MockedResponse[] | ApolloLink = [],
 ) {
@@ -84,6 +85,33 @@ describe('CommentsSection', () => {
     expect(wrapper.find('form').exists()).toBe(false);
     expect(wrapper.text()).toContain('Comments are closed.');
     expect(wrapper.find('.comment__reply').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('offers "Notify me of replies" only when the site sends email, and sends it when ticked', async () => {
+    const quiet = mountSection();
+    expect(quiet.find('input[name="notifyOfReplies"]').exists()).toBe(false);
+    quiet.unmount();
+
+    const wrapper = mountSection({ replyNotifications: true }, [
+      submitMock(submission({ notifyOfReplies: true }), {
+        status: 'PENDING',
+        comment: submitted('new0', null),
+      }),
+    ]);
+    const box = wrapper.get('input[name="notifyOfReplies"]');
+    expect(box.attributes('type')).toBe('checkbox');
+    expect(wrapper.get(`label[for="${box.attributes('id')}"]`).text()).toContain(
+      'Notify me of replies',
+    );
+    await fill(wrapper);
+    await box.setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await settle();
+    // The mock answers only the input with notifyOfReplies: true.
+    expect(wrapper.find('#comment-new0').exists()).toBe(true);
+    // Cleared with the comment: the next one asks again.
+    expect((box.element as HTMLInputElement).checked).toBe(false);
     wrapper.unmount();
   });
 

@@ -158,7 +158,7 @@ export function postPageMock(
     request: { query: PostPageDocument, variables: { slug: 'p1', after: null } },
     result: {
       data: {
-        site: { __typename: 'Site', title: 'Colloquy' },
+        site: { __typename: 'Site', title: 'Colloquy', replyNotifications: false },
         discussionSettings: {
           __typename: 'DiscussionSettings',
           ...discussion,

@@ -5,12 +5,15 @@ import { feedsModule } from './feeds/index.js';
 import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
 import { liveModule } from './live/index.js';
+import { mailModule } from './mail/index.js';
 import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
 import type { AnyModule, LoadersOf, ServicesOf } from './module.js';
 import { postsModule } from './posts/index.js';
+import { privacyModule } from './privacy/index.js';
 import { shareModule } from './share/index.js';
 import { siteModule } from './site/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 /**
  * Every module of the app, in the order their services are built (a module
@@ -29,7 +32,12 @@ export const modules = [
   linkbacksModule,
   shareModule,
   feedsModule,
+  mailModule,
+  webhooksModule,
+  // Live updates hold no one's data: before privacy, which must stay last.
   liveModule,
+  // Last: it asks every module before it for its part of a person's data.
+  privacyModule,
 ] as const;
 
 export type Services = ServicesOf<typeof modules>;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EntitySchema, MigrationInterface } from 'typeorm';
+import type { EntityManager, EntitySchema, MigrationInterface } from 'typeorm';
 import type { Config } from '../config.js';
 import { tags } from '../db/changes.js';
 import type { DbKind } from '../db/columns.js';
@@ -20,6 +20,40 @@ export interface CoreServices {
   config: Config;
   settings: SettingsStore;
   events: DomainEvents;
+  /** Every module's part of a person's data (ColloquyModule.personalData), filled once all are built. */
+  personalData: PersonalDataSources;
+}
+
+/** Erasure of a person's data: their records deleted, or kept with what identifies them removed. */
+export type ErasureMode = 'REMOVE' | 'ANONYMISE';
+
+/**
+ * What one module stores about a person, found by email address (GDPR
+ * articles 15 and 17; the privacy module asks every module that has one).
+ * `email` comes trimmed and lowercased.
+ */
+export interface PersonalDataSource {
+  /** Every record it keeps for the address, as JSON-ready objects; [] when none. */
+  export(email: string): Promise<unknown[]>;
+  /**
+   * Erases them in the caller's unit of work (`em`), naming what readers see
+   * change (db.changed); returns how many records it removed or anonymised.
+   */
+  erase(em: EntityManager, email: string, mode: ErasureMode): Promise<number>;
+}
+
+/** The modules' personal data sources, by name (the part of the export each fills). */
+export class PersonalDataSources {
+  private readonly sources = new Map<string, PersonalDataSource>();
+
+  add(name: string, source: PersonalDataSource): void {
+    if (this.sources.has(name)) throw new Error(`two modules export personal data as "${name}"`);
+    this.sources.set(name, source);
+  }
+
+  entries(): [string, PersonalDataSource][] {
+    return [...this.sources];
+  }
 }
 
 /** What every request's loaders start from: one read of every module's settings, and what the request read. */
@@ -68,6 +102,16 @@ export interface ColloquyModule<D extends object = object, S extends object = ob
   routes?: (app: FastifyInstance, services: CoreServices & D & S) => Promise<void>;
   /** Background job handlers by job kind (run by the job worker). */
   jobs?: (services: CoreServices & D & S) => Record<string, JobHandler>;
+  /**
+   * Jobs of its own (handlers in `jobs`) that run every so often: job kind
+   * → interval in milliseconds (see jobs/recurring.ts).
+   */
+  recurring?: Readonly<Record<string, number>>;
+  /**
+   * What it stores about a person, by email address: its part of the
+   * privacy module's export and erasure, by part name (`comments`).
+   */
+  personalData?: (services: CoreServices & D & S) => Record<string, PersonalDataSource>;
   /**
    * What it does when something happens in the conversation (a comment
    * approved, a post published…): run inside the unit of work that caused
@@ -118,10 +162,11 @@ export type LoadersOf<M extends readonly AnyModule[]> = CoreLoaders &
  */
 export function composeServices(
   modules: readonly AnyModule[],
-  core: CoreServices,
+  core: Omit<CoreServices, 'personalData'>,
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const built: Record<string, unknown> = { ...core, ...overrides };
+  const personalData = new PersonalDataSources();
+  const built: Record<string, unknown> = { ...core, personalData, ...overrides };
   for (const module of modules) {
     if (!module.services) continue;
     const deps = new Proxy(built, {
@@ -136,6 +181,11 @@ export function composeServices(
     for (const [key, value] of Object.entries(module.services(deps) as object)) {
       if (!(key in overrides)) built[key] = value;
     }
+  }
+  // After every module: a source may use the services of modules after it.
+  for (const module of modules) {
+    for (const [name, source] of Object.entries(module.personalData?.(built) ?? {}))
+      personalData.add(name, source as PersonalDataSource);
   }
   for (const module of modules) {
     if (module.subscribers) core.events.subscribe(module.subscribers(built));

@@ -41,6 +41,8 @@ export interface CommentFormPost {
   draft: CommentDraft;
   parentId: string | null;
   formToken: string;
+  /** The "Notify me of replies" checkbox (modules/mail): ticked when sent at all. */
+  notifyOfReplies: boolean;
 }
 
 /** Reads the posted form (application/x-www-form-urlencoded) into the fields the page knows. */
@@ -55,6 +57,7 @@ export function readCommentForm(body: unknown): CommentFormPost {
     },
     parentId: field(body, 'parent_id').trim() || null,
     formToken: field(body, 'form_token'),
+    notifyOfReplies: field(body, 'notifyOfReplies') !== '',
   };
 }
 
@@ -69,6 +72,7 @@ export function submissionOf(postId: number, form: CommentFormPost): SubmitComme
     authorUrl: draft.authorUrl.trim() || null,
     content: draft.content,
     homepage: draft.homepage,
+    notifyOfReplies: form.notifyOfReplies,
   };
 }
 

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         maxRedirects: 5,
       },
       jobs: { worker: true, sqlitePollIntervalMs: 30_000, retryBaseMs: 60_000, maxAttempts: 5 },
+      webhooks: { timeoutMs: 10_000 },
       cache: {
         enabled: true,
         maxBytes: 64 * 1024 * 1024,
@@ -45,6 +46,13 @@ describe('loadConfig', () => {
       },
       metricsToken: null,
       trustProxy: false,
+      retention: {
+        jobsDays: 30,
+        incomingPingsDays: 90,
+        signInAttemptsDays: 1,
+        expiredSessionsDays: 7,
+      },
+      mail: { smtpUrl: null, from: 'Colloquy <no-reply@127.0.0.1>' },
       live: {
         maxConnectionsPerIp: 20,
         maxSubscriptionsPerConnection: 20,
@@ -53,6 +61,33 @@ describe('loadConfig', () => {
         maxBufferedBytes: 1024 * 1024,
       },
     });
+  });
+
+  it('reads the retention ages in days, refusing what is out of range', () => {
+    const config = loadConfig({
+      RETAIN_JOBS_DAYS: '0',
+      RETAIN_INCOMING_PINGS_DAYS: ' 14 ',
+      RETAIN_SIGN_IN_ATTEMPTS_DAYS: '2',
+      RETAIN_EXPIRED_SESSIONS_DAYS: '36500',
+    });
+    expect(config.retention).toEqual({
+      jobsDays: 0,
+      incomingPingsDays: 14,
+      signInAttemptsDays: 2,
+      expiredSessionsDays: 36_500,
+    });
+    for (const [name, bad, min] of [
+      ['RETAIN_JOBS_DAYS', '-1', 0],
+      ['RETAIN_JOBS_DAYS', '36501', 0],
+      ['RETAIN_INCOMING_PINGS_DAYS', '0', 1],
+      ['RETAIN_SIGN_IN_ATTEMPTS_DAYS', '0', 1],
+      ['RETAIN_EXPIRED_SESSIONS_DAYS', '1.5', 0],
+      ['RETAIN_EXPIRED_SESSIONS_DAYS', 'week', 0],
+    ] as const) {
+      expect(configError(() => loadConfig({ [name]: bad })).message).toBe(
+        `${name} must be a whole number of days from ${min} to 36500 (got "${bad}")`,
+      );
+    }
   });
 
   it('reads the live update limits, refusing what is out of range', () => {
@@ -104,6 +139,16 @@ describe('loadConfig', () => {
     for (const bad of ['0', '2.5', 'later', '3601']) {
       expect(configError(() => loadConfig({ SHUTDOWN_TIMEOUT_SECONDS: bad })).message).toBe(
         `SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (got "${bad}")`,
+      );
+    }
+  });
+
+  it('reads the webhook attempt timeout in seconds, 10 by default, refusing what is not 1 to 120', () => {
+    expect(loadConfig({}).webhooks.timeoutMs).toBe(10_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_SECONDS: '3' }).webhooks.timeoutMs).toBe(3000);
+    for (const bad of ['0', '1.5', 'soon', '121']) {
+      expect(configError(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: bad })).message).toBe(
+        `WEBHOOK_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 120 (got "${bad}")`,
       );
     }
   });

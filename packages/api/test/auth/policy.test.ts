@@ -35,6 +35,8 @@ const TABLE: Record<
   'settings:manage': { ADMIN: 'all', EDITOR: 'none', AUTHOR: 'none', scope: null },
   'user:manage': { ADMIN: 'all', EDITOR: 'none', AUTHOR: 'none', scope: null },
   'apiToken:manage': { ADMIN: 'all', EDITOR: 'all', AUTHOR: 'all', scope: null },
+  'personalData:manage': { ADMIN: 'all', EDITOR: 'none', AUTHOR: 'none', scope: null },
+  'webhook:manage': { ADMIN: 'all', EDITOR: 'none', AUTHOR: 'none', scope: null },
 };
 
 const ROLES: Role[] = ['ADMIN', 'EDITOR', 'AUTHOR'];

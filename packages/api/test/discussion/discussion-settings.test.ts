@@ -41,6 +41,7 @@ const KEYS = {
   closeCommentsAfterDays: 'discussion.close_comments_after_days',
   minSecondsBetweenComments: 'discussion.min_seconds_between_comments',
   refuseDuplicates: 'discussion.refuse_duplicates',
+  keepCommentIpDays: 'discussion.keep_comment_ip_days',
 } as const;
 
 const DAY = 24 * 3600_000;
@@ -91,6 +92,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
         closeCommentsAfterDays: null,
         minSecondsBetweenComments: 15,
         refuseDuplicates: true,
+        keepCommentIpDays: 60,
       });
       expect(DISCUSSION_DEFAULTS).toEqual(await service.get());
     });
@@ -106,6 +108,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
         closeCommentsAfterDays: 30,
         minSecondsBetweenComments: 60,
         refuseDuplicates: false,
+        keepCommentIpDays: 30,
       };
       const result = await service.update(expected);
       expect(result.errors).toEqual([]);
@@ -121,7 +124,16 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
         [KEYS.closeCommentsAfterDays]: '30',
         [KEYS.minSecondsBetweenComments]: '60',
         [KEYS.refuseDuplicates]: 'false',
+        [KEYS.keepCommentIpDays]: '30',
       });
+    });
+
+    it('keeps IP addresses for ever with null', async () => {
+      const result = await service.update({ keepCommentIpDays: null });
+      expect(result.errors).toEqual([]);
+      expect(result.settings!.keepCommentIpDays).toBeNull();
+      expect(await stored()).toEqual({ [KEYS.keepCommentIpDays]: 'null' });
+      expect((await service.get()).keepCommentIpDays).toBeNull();
     });
 
     it('changes only the given fields; null turns the close-after-days rule off', async () => {
@@ -140,6 +152,7 @@ describe.each(databaseKinds())('discussion settings on %s', (kind) => {
       ['maxLinks', 0, 100],
       ['minSecondsBetweenComments', 0, 3600],
       ['closeCommentsAfterDays', 1, 36_500],
+      ['keepCommentIpDays', 1, 3650],
     ] as const)('accepts %s from %i to %i and refuses one outside', async (field, min, max) => {
       for (const value of [min, max]) {
         const result = await service.update({ [field]: value });

@@ -80,6 +80,8 @@ export function useCommentComposer(options: CommentComposerOptions) {
   const initial = takeInitialState(options.pageState, toValue(options.postId));
   const draft = ref<CommentDraft>({ ...EMPTY_DRAFT, ...initial.form?.draft, ...options.typed });
   const replyTo = shallowRef<ThreadComment | null>(null);
+  /** "Notify me of replies": kept beside the draft, which holds the text fields only. */
+  const notifyOfReplies = ref(false);
   const submitting = ref(false);
   // Client checks show from the first attempt on, then follow the typing.
   const attempted = ref(false);
@@ -169,6 +171,8 @@ export function useCommentComposer(options: CommentComposerOptions) {
             authorUrl: authorUrl.trim() || null,
             content,
             homepage,
+            // Only when ticked: the input stays what it was for everyone else.
+            ...(notifyOfReplies.value ? { notifyOfReplies: true } : {}),
           },
         },
         {
@@ -196,6 +200,7 @@ export function useCommentComposer(options: CommentComposerOptions) {
       attempted.value = false;
       // Who the visitor is stays for their next comment.
       draft.value = { ...draft.value, content: '', homepage: '' };
+      notifyOfReplies.value = false;
       replyTo.value = null;
       status.value = approved ? COMMENT_STATUS.published : COMMENT_STATUS.pending;
       return comment;
@@ -210,6 +215,7 @@ export function useCommentComposer(options: CommentComposerOptions) {
     /** The parent chosen in the form the server refused, if any (its id). */
     initialParentId: initial.form?.parentId ?? null,
     draft,
+    notifyOfReplies,
     replyTo,
     rules,
     thread,

@@ -20,6 +20,7 @@ export function usePostPage(
   );
   const post = computed(() => result.value?.post ?? null);
   const siteTitle = computed(() => result.value?.site.title);
+  const replyNotifications = computed(() => result.value?.site.replyNotifications ?? false);
   const discussion = computed(() => result.value?.discussionSettings ?? null);
   const thread = computed(() => (post.value ? toThread(post.value.comments) : []));
   const commentsPage = computed(() => post.value?.comments.pageInfo ?? null);
@@ -56,6 +57,7 @@ export function usePostPage(
   return {
     post,
     siteTitle,
+    replyNotifications,
     discussion,
     thread,
     commentsPage,

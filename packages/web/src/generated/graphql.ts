@@ -160,6 +160,15 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events: Array<WebhookEvent>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An absolute http(s) URL of a public host, without credentials. */
+  url: Scalars['String']['input'];
+};
+
 export type DeleteCommentPayload = {
   __typename?: 'DeleteCommentPayload';
   /** The comment and its replies, all deleted. */
@@ -173,12 +182,23 @@ export type DeletePostPayload = {
   errors: Array<UserError>;
 };
 
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  errors: Array<UserError>;
+};
+
 /** The discussion rules in full, for administrators (settings:manage). */
 export type DiscussionRules = {
   __typename?: 'DiscussionRules';
   /** Null when posts do not close with age. */
   closeCommentsAfterDays?: Maybe<Scalars['Int']['output']>;
   commentsOpenByDefault: Scalars['Boolean']['output'];
+  /**
+   * Comments older than this many days lose their IP address and user agent
+   * (cleared hourly by the job worker); null when they are kept for ever.
+   */
+  keepCommentIpDays?: Maybe<Scalars['Int']['output']>;
   /** A comment with more links than this is held for moderation. */
   maxLinks: Scalars['Int']['output'];
   /** 0 turns the flood rule off. */
@@ -211,10 +231,15 @@ export type DiscussionSettings = {
   threadDepth: Scalars['Int']['output'];
 };
 
-/** Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere). */
+/**
+ * Absent fields stay as they are; null turns closeCommentsAfterDays off and
+ * keeps IP addresses for ever (keepCommentIpDays); null is refused elsewhere.
+ */
 export type DiscussionSettingsInput = {
   closeCommentsAfterDays?: InputMaybe<Scalars['Int']['input']>;
   commentsOpenByDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 to 3650, or null to keep them for ever. */
+  keepCommentIpDays?: InputMaybe<Scalars['Int']['input']>;
   maxLinks?: InputMaybe<Scalars['Int']['input']>;
   minSecondsBetweenComments?: InputMaybe<Scalars['Int']['input']>;
   moderationMode?: InputMaybe<ModerationMode>;
@@ -331,6 +356,21 @@ export type EditorShareTarget = {
   urlTemplate: Scalars['String']['output'];
 };
 
+export type ErasePersonalDataPayload = {
+  __typename?: 'ErasePersonalDataPayload';
+  /** Records removed or anonymised, by part; null when the input was refused. */
+  erased?: Maybe<Array<PersonalDataPart>>;
+  errors: Array<UserError>;
+  mode?: Maybe<ErasureMode>;
+};
+
+/** How personal data is erased. */
+export type ErasureMode =
+  /** Keep the records, with what identifies the person removed (comments: shown as Anonymous). */
+  | 'ANONYMISE'
+  /** Delete the records (comments: other people's replies below stay, moved up a level). */
+  | 'REMOVE';
+
 export type Linkback = {
   __typename?: 'Linkback';
   /** The source's author, when its page says (microformats2 h-card); null otherwise. */
@@ -435,12 +475,21 @@ export type Mutation = {
   createPost: PostPayload;
   /** Adds a target at the end of the order. */
   createShareTarget: ShareTargetPayload;
+  /** Adds an endpoint with a new signing secret, shown in the payload this once. */
+  createWebhookEndpoint: WebhookEndpointPayload;
   /** Deletes a comment in the trash for good, with its replies. */
   deleteComment: DeleteCommentPayload;
   /** For good, with its comments and linkbacks; only from the trash. */
   deletePost: DeletePostPayload;
+  /** Deletes the endpoint and its delivery log. */
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
   /** Corrects a comment, with the same checks as a submission (the email is not editable). */
   editComment: EditorCommentPayload;
+  /**
+   * ADMIN only (a signed-in session): erases everything stored for the
+   * address (GDPR article 17), in one unit of work. Logged without the address.
+   */
+  erasePersonalData: ErasePersonalDataPayload;
   /**
    * Sets the status of up to 100 comments. All or nothing: an unknown id is a
    * NOT_FOUND error in the payload, a comment the viewer may not moderate
@@ -454,6 +503,8 @@ export type Mutation = {
    * post is SCHEDULED and readers do not see it.
    */
   publishPost: PostPayload;
+  /** Sends a delivery again: the same body and webhook-id, signed with the current secret. */
+  redeliverWebhook: RedeliverWebhookPayload;
   /** The listed keys come first, in that order; the other targets follow in their current order. */
   reorderShareTargets: ReorderShareTargetsPayload;
   /**
@@ -466,6 +517,8 @@ export type Mutation = {
   /** Brings back a revision's title, content, excerpt and tags (the slug stays); keeps a new revision. */
   restorePostRevision: PostPayload;
   revokeApiToken: RevokeApiTokenPayload;
+  /** A new signing secret, shown this once; the old one signs nothing from now on. */
+  rotateWebhookSecret: WebhookEndpointPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
@@ -476,6 +529,8 @@ export type Mutation = {
   unpublishPost: PostPayload;
   /** Changes the discussion rules (ADMIN); nothing changes when any field is refused. */
   updateDiscussionSettings: UpdateDiscussionSettingsPayload;
+  /** The signed-in user's own notification settings. Needs a signed-in session (not an API token). */
+  updateMyNotificationSettings: UpdateMyNotificationSettingsPayload;
   updatePost: PostPayload;
   updateShareTarget: ShareTargetPayload;
   /**
@@ -485,6 +540,7 @@ export type Mutation = {
    * once in this process and at the next start of any other.
    */
   updateSite: UpdateSitePayload;
+  updateWebhookEndpoint: WebhookEndpointPayload;
 };
 
 
@@ -503,6 +559,11 @@ export type MutationCreateShareTargetArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteCommentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -513,8 +574,19 @@ export type MutationDeletePostArgs = {
 };
 
 
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationEditCommentArgs = {
   input: EditCommentInput;
+};
+
+
+export type MutationErasePersonalDataArgs = {
+  email: Scalars['String']['input'];
+  mode: ErasureMode;
 };
 
 
@@ -533,6 +605,11 @@ export type MutationModerateLinkbacksArgs = {
 export type MutationPublishPostArgs = {
   id: Scalars['ID']['input'];
   publishAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -558,6 +635,11 @@ export type MutationRestorePostRevisionArgs = {
 
 
 export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -588,6 +670,11 @@ export type MutationUpdateDiscussionSettingsArgs = {
 };
 
 
+export type MutationUpdateMyNotificationSettingsArgs = {
+  input: UpdateMyNotificationSettingsInput;
+};
+
+
 export type MutationUpdatePostArgs = {
   input: UpdatePostInput;
 };
@@ -602,6 +689,12 @@ export type MutationUpdateSiteArgs = {
   description?: InputMaybe<Scalars['String']['input']>;
   publicUrl?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
 };
 
 /** A ping Colloquy sends to a page a post links to, and how it went. */
@@ -654,6 +747,53 @@ export type PermissionReach =
   | 'ALL'
   /** Only the viewer's own posts and the conversation on them. */
   | 'OWN';
+
+/** A comment written with the address, as stored. */
+export type PersonalDataComment = {
+  __typename?: 'PersonalDataComment';
+  authorEmail: Scalars['String']['output'];
+  authorName: Scalars['String']['output'];
+  authorUrl?: Maybe<Scalars['String']['output']>;
+  content: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['ID']['output']>;
+  post: PersonalDataPost;
+  status: CommentStatus;
+  userAgent?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Everything stored for an email address (GDPR article 15): the comments
+ * written with it, and every other module's part. Accounts of editors are
+ * not included (see docs/privacy.md).
+ */
+export type PersonalDataExport = {
+  __typename?: 'PersonalDataExport';
+  comments: Array<PersonalDataComment>;
+  /** The address as matched: trimmed and lowercased, compared without case. */
+  email: Scalars['String']['output'];
+  exportedAt: Scalars['DateTime']['output'];
+  /** The whole export as one JSON document, every part included (what the CLI writes). */
+  json: Scalars['String']['output'];
+  parts: Array<PersonalDataPart>;
+};
+
+/** How many records one part of the site holds (or held) for the address. */
+export type PersonalDataPart = {
+  __typename?: 'PersonalDataPart';
+  count: Scalars['Int']['output'];
+  /** comments, and whatever other modules keep (e.g. notification subscriptions). */
+  name: Scalars['String']['output'];
+};
+
+export type PersonalDataPost = {
+  __typename?: 'PersonalDataPost';
+  id: Scalars['ID']['output'];
+  slug: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
 
 export type PingProtocol =
   | 'PINGBACK'
@@ -792,6 +932,8 @@ export type Query = {
    * moderate (an AUTHOR: their own; FORBIDDEN for a `postId` that is not theirs).
    */
   linkbacks: EditorLinkbackConnection;
+  /** ADMIN only (a signed-in session). An address that is not one is a BAD_USER_INPUT error. */
+  personalData: PersonalDataExport;
   /** A published post by slug; null for unknown slugs and for posts readers may not see. */
   post?: Maybe<Post>;
   /** Published posts, newest first; `tag` filters by tag slug. */
@@ -801,6 +943,9 @@ export type Query = {
   site: Site;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** Every webhook endpoint (webhook:manage). */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -845,6 +990,11 @@ export type QueryLinkbacksArgs = {
 };
 
 
+export type QueryPersonalDataArgs = {
+  email: Scalars['String']['input'];
+};
+
+
 export type QueryPostArgs = {
   slug: Scalars['String']['input'];
 };
@@ -854,6 +1004,17 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type RedeliverWebhookPayload = {
+  __typename?: 'RedeliverWebhookPayload';
+  delivery?: Maybe<WebhookDelivery>;
+  errors: Array<UserError>;
 };
 
 export type ReorderShareTargetsPayload = {
@@ -920,6 +1081,8 @@ export type SignOutPayload = {
 export type Site = {
   __typename?: 'Site';
   description: Scalars['String']['output'];
+  /** Whether the site sends email (SMTP_URL is set): the comment form offers "Notify me of replies" only then. */
+  replyNotifications: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
   /** Absolute base URL of the site (PUBLIC_URL). */
   url: Scalars['String']['output'];
@@ -937,6 +1100,13 @@ export type SubmitCommentInput = {
    * people, and a comment that fills it in is not published.
    */
   homepage?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * "Notify me of replies": after the comment is approved, its author gets an
+   * email to confirm; once confirmed, an email for each approved reply to it
+   * (never their own), each with a one-click unsubscribe link. Ignored when the
+   * site sends no email (Site.replyNotifications false).
+   */
+  notifyOfReplies?: InputMaybe<Scalars['Boolean']['input']>;
   /** The comment being replied to. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   postId: Scalars['ID']['input'];
@@ -1005,6 +1175,18 @@ export type UpdateDiscussionSettingsPayload = {
   settings?: Maybe<DiscussionRules>;
 };
 
+export type UpdateMyNotificationSettingsInput = {
+  /** Null or left out: unchanged. */
+  notifyOnHeld?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type UpdateMyNotificationSettingsPayload = {
+  __typename?: 'UpdateMyNotificationSettingsPayload';
+  errors: Array<UserError>;
+  /** The viewer, with the settings now in force. */
+  viewer?: Maybe<Viewer>;
+};
+
 /** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */
 export type UpdatePostInput = {
   commentsOpen?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1036,6 +1218,15 @@ export type UpdateSitePayload = {
   /** Empty on success; otherwise nothing was changed. */
   errors: Array<UserError>;
   site?: Maybe<Site>;
+};
+
+/** Fields left out or null keep their value; disable or enable the endpoint with `enabled`. */
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEvent>>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -1072,12 +1263,108 @@ export type Viewer = {
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /**
+   * An email for each held comment or linkback the viewer may moderate (on
+   * their own posts, for an AUTHOR). Default: on for ADMIN and EDITOR, off for
+   * AUTHOR. No email is sent while the site sends none.
+   */
+  notifyOnHeld: Scalars['Boolean']['output'];
   /** Everything the viewer may do, with its reach: the table the API enforces. */
   permissions: Array<Permission>;
   role: Role;
   /** The scopes of the API token this request uses; null for a signed-in session. */
   scopes?: Maybe<Array<ApiTokenScope>>;
 };
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  at: Scalars['DateTime']['output'];
+  /** 1 for the first; redeliveries go on counting. */
+  attempt: Scalars['Int']['output'];
+  durationMs: Scalars['Int']['output'];
+  /** Why the attempt failed; null when it succeeded. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The receiver's HTTP status; null when no answer came. */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One message to one endpoint, with every attempt to deliver it. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Array<WebhookAttempt>;
+  createdAt: Scalars['DateTime']['output'];
+  event: WebhookEvent;
+  id: Scalars['ID']['output'];
+  /** The JSON body sent (the same on every attempt). */
+  payload: Scalars['String']['output'];
+  status: WebhookDeliveryStatus;
+  /** The webhook-id header: the same on every attempt and redelivery. */
+  webhookId: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryStatus =
+  /** A 2xx answer came. */
+  | 'DELIVERED'
+  /** Given up: the attempts ran out, or the answer said that retrying would not help. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  /** Its latest messages, newest first (the delivery log). */
+  deliveries: Array<WebhookDelivery>;
+  description: Scalars['String']['output'];
+  /** A disabled endpoint is sent nothing, and nothing is kept for it. */
+  enabled: Scalars['Boolean']['output'];
+  events: Array<WebhookEvent>;
+  id: Scalars['ID']['output'];
+  /** Payloads carry commenters' email address, IP address and user agent. */
+  includePrivateData: Scalars['Boolean']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** A receiver of webhooks (webhook:manage). Its signing secret is shown only when it is made. */
+export type WebhookEndpointDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookEndpointPayload = {
+  __typename?: 'WebhookEndpointPayload';
+  endpoint?: Maybe<WebhookEndpoint>;
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  /**
+   * The signing secret (whsec_…), after createWebhookEndpoint and
+   * rotateWebhookSecret only: it cannot be read again.
+   */
+  secret?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a webhook tells of: each is one event of the conversation (docs/webhooks.md). */
+export type WebhookEvent =
+  /** comment.approved: a comment became visible. */
+  | 'COMMENT_APPROVED'
+  /** comment.created: a comment was stored, held (PENDING, SPAM) or APPROVED at once. */
+  | 'COMMENT_CREATED'
+  /** comment.status_changed: a comment moved from one status to another. */
+  | 'COMMENT_STATUS_CHANGED'
+  /** linkback.approved: a linkback became visible. */
+  | 'LINKBACK_APPROVED'
+  /** linkback.received: a linkback was verified and stored. */
+  | 'LINKBACK_RECEIVED'
+  /** linkback.status_changed: a linkback moved from one status to another. */
+  | 'LINKBACK_STATUS_CHANGED'
+  /** post.published: a post became visible to readers. */
+  | 'POST_PUBLISHED'
+  /** post.unpublished: a visible post was taken off the site. */
+  | 'POST_UNPUBLISHED'
+  /** post.updated: a visible post's title, content, excerpt, slug or tags changed. */
+  | 'POST_UPDATED';
 
 export type CommentFieldsFragment = { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string };
 
@@ -1105,7 +1392,7 @@ export type PostPageQueryVariables = Exact<{
 }>;
 
 
-export type PostPageQuery = { __typename?: 'Query', site: { __typename?: 'Site', title: string }, discussionSettings: { __typename?: 'DiscussionSettings', threadDepth: number, commentFields: Array<{ __typename?: 'CommentFormField', name: string, required: boolean, maxLength: number }> }, post?: { __typename?: 'Post', id: string, slug: string, title: string, content: string, excerpt: string, publishedAt?: string | null, updatedAt: string, url: string, commentsOpen: boolean, commentCount: number, linkbackCount: number, author: { __typename?: 'Author', id: string, name: string, url?: string | null }, tags: Array<{ __typename?: 'Tag', id: string, name: string, slug: string }>, shareLinks: Array<{ __typename?: 'ShareLink', url: string, target: { __typename?: 'ShareTarget', key: string, name: string, label: string } }>, comments: { __typename?: 'CommentConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string } }> } } }> } } }> } } }> } } }> }, linkbacks: { __typename?: 'LinkbackConnection', edges: Array<{ __typename?: 'LinkbackEdge', node: { __typename?: 'Linkback', id: string, kind: LinkbackKind, mentionType: MentionType, sourceUrl: string, title?: string | null, excerpt?: string | null, blogName?: string | null, createdAt: string, author?: { __typename?: 'LinkbackAuthor', name?: string | null, url?: string | null } | null } }> } } | null };
+export type PostPageQuery = { __typename?: 'Query', site: { __typename?: 'Site', title: string, replyNotifications: boolean }, discussionSettings: { __typename?: 'DiscussionSettings', threadDepth: number, commentFields: Array<{ __typename?: 'CommentFormField', name: string, required: boolean, maxLength: number }> }, post?: { __typename?: 'Post', id: string, slug: string, title: string, content: string, excerpt: string, publishedAt?: string | null, updatedAt: string, url: string, commentsOpen: boolean, commentCount: number, linkbackCount: number, author: { __typename?: 'Author', id: string, name: string, url?: string | null }, tags: Array<{ __typename?: 'Tag', id: string, name: string, slug: string }>, shareLinks: Array<{ __typename?: 'ShareLink', url: string, target: { __typename?: 'ShareTarget', key: string, name: string, label: string } }>, comments: { __typename?: 'CommentConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string } }> } } }> } } }> } } }> } } }> }, linkbacks: { __typename?: 'LinkbackConnection', edges: Array<{ __typename?: 'LinkbackEdge', node: { __typename?: 'Linkback', id: string, kind: LinkbackKind, mentionType: MentionType, sourceUrl: string, title?: string | null, excerpt?: string | null, blogName?: string | null, createdAt: string, author?: { __typename?: 'LinkbackAuthor', name?: string | null, url?: string | null } | null } }> } } | null };
 
 export type SiteQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1116,5 +1403,5 @@ export const CommentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind
 export const DiscussionRulesFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DiscussionRules"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DiscussionSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commentFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"required"}},{"kind":"Field","name":{"kind":"Name","value":"maxLength"}}]}},{"kind":"Field","name":{"kind":"Name","value":"threadDepth"}}]}}]} as unknown as DocumentNode<DiscussionRulesFragment, unknown>;
 export const SubmitCommentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitComment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SubmitCommentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitComment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"comment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CommentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Comment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"authorName"}},{"kind":"Field","name":{"kind":"Name","value":"authorUrl"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<SubmitCommentMutation, SubmitCommentMutationVariables>;
 export const PostListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PostList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tag"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"posts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"tag"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tag"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"excerpt"}},{"kind":"Field","name":{"kind":"Name","value":"publishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"commentCount"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<PostListQuery, PostListQueryVariables>;
-export const PostPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PostPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"slug"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"discussionSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DiscussionRules"}}]}},{"kind":"Field","name":{"kind":"Name","value":"post"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"slug"},"value":{"kind":"Variable","name":{"kind":"Name","value":"slug"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"excerpt"}},{"kind":"Field","name":{"kind":"Name","value":"publishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"commentsOpen"}},{"kind":"Field","name":{"kind":"Name","value":"commentCount"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}},{"kind":"Field","name":{"kind":"Name","value":"shareLinks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"comments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"linkbackCount"}},{"kind":"Field","name":{"kind":"Name","value":"linkbacks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"mentionType"}},{"kind":"Field","name":{"kind":"Name","value":"sourceUrl"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"excerpt"}},{"kind":"Field","name":{"kind":"Name","value":"blogName"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DiscussionRules"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DiscussionSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commentFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"required"}},{"kind":"Field","name":{"kind":"Name","value":"maxLength"}}]}},{"kind":"Field","name":{"kind":"Name","value":"threadDepth"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CommentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Comment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"authorName"}},{"kind":"Field","name":{"kind":"Name","value":"authorUrl"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PostPageQuery, PostPageQueryVariables>;
+export const PostPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PostPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"slug"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"replyNotifications"}}]}},{"kind":"Field","name":{"kind":"Name","value":"discussionSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DiscussionRules"}}]}},{"kind":"Field","name":{"kind":"Name","value":"post"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"slug"},"value":{"kind":"Variable","name":{"kind":"Name","value":"slug"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"excerpt"}},{"kind":"Field","name":{"kind":"Name","value":"publishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"commentsOpen"}},{"kind":"Field","name":{"kind":"Name","value":"commentCount"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}},{"kind":"Field","name":{"kind":"Name","value":"shareLinks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"target"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"comments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}},{"kind":"Field","name":{"kind":"Name","value":"replies"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CommentFields"}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"linkbackCount"}},{"kind":"Field","name":{"kind":"Name","value":"linkbacks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"mentionType"}},{"kind":"Field","name":{"kind":"Name","value":"sourceUrl"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"excerpt"}},{"kind":"Field","name":{"kind":"Name","value":"blogName"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DiscussionRules"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DiscussionSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"commentFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"required"}},{"kind":"Field","name":{"kind":"Name","value":"maxLength"}}]}},{"kind":"Field","name":{"kind":"Name","value":"threadDepth"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CommentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Comment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"authorName"}},{"kind":"Field","name":{"kind":"Name","value":"authorUrl"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<PostPageQuery, PostPageQueryVariables>;
 export const SiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<SiteQuery, SiteQueryVariables>;

@@ -73,10 +73,24 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
-/** Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere). */
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events: Array<WebhookEvent>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An absolute http(s) URL of a public host, without credentials. */
+  url: Scalars['String']['input'];
+};
+
+/**
+ * Absent fields stay as they are; null turns closeCommentsAfterDays off and
+ * keeps IP addresses for ever (keepCommentIpDays); null is refused elsewhere.
+ */
 export type DiscussionSettingsInput = {
   closeCommentsAfterDays?: InputMaybe<Scalars['Int']['input']>;
   commentsOpenByDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 to 3650, or null to keep them for ever. */
+  keepCommentIpDays?: InputMaybe<Scalars['Int']['input']>;
   maxLinks?: InputMaybe<Scalars['Int']['input']>;
   minSecondsBetweenComments?: InputMaybe<Scalars['Int']['input']>;
   moderationMode?: InputMaybe<ModerationMode>;
@@ -93,6 +107,13 @@ export type EditCommentInput = {
   content: Scalars['String']['input'];
   id: Scalars['ID']['input'];
 };
+
+/** How personal data is erased. */
+export type ErasureMode =
+  /** Keep the records, with what identifies the person removed (comments: shown as Anonymous). */
+  | 'ANONYMISE'
+  /** Delete the records (comments: other people's replies below stay, moved up a level). */
+  | 'REMOVE';
 
 export type LinkbackKind =
   | 'PINGBACK'
@@ -173,9 +194,21 @@ export type SubmitCommentInput = {
    * people, and a comment that fills it in is not published.
    */
   homepage?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * "Notify me of replies": after the comment is approved, its author gets an
+   * email to confirm; once confirmed, an email for each approved reply to it
+   * (never their own), each with a one-click unsubscribe link. Ignored when the
+   * site sends no email (Site.replyNotifications false).
+   */
+  notifyOfReplies?: InputMaybe<Scalars['Boolean']['input']>;
   /** The comment being replied to. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
   postId: Scalars['ID']['input'];
+};
+
+export type UpdateMyNotificationSettingsInput = {
+  /** Null or left out: unchanged. */
+  notifyOnHeld?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Fields left out or null keep their value. An empty slug is made again from the title; an empty excerpt from the content. */
@@ -203,6 +236,44 @@ export type UpdateShareTargetInput = {
   retiredReason?: InputMaybe<Scalars['String']['input']>;
   urlTemplate?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** Fields left out or null keep their value; disable or enable the endpoint with `enabled`. */
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEvent>>;
+  includePrivateData?: InputMaybe<Scalars['Boolean']['input']>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type WebhookDeliveryStatus =
+  /** A 2xx answer came. */
+  | 'DELIVERED'
+  /** Given up: the attempts ran out, or the answer said that retrying would not help. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
+/** What a webhook tells of: each is one event of the conversation (docs/webhooks.md). */
+export type WebhookEvent =
+  /** comment.approved: a comment became visible. */
+  | 'COMMENT_APPROVED'
+  /** comment.created: a comment was stored, held (PENDING, SPAM) or APPROVED at once. */
+  | 'COMMENT_CREATED'
+  /** comment.status_changed: a comment moved from one status to another. */
+  | 'COMMENT_STATUS_CHANGED'
+  /** linkback.approved: a linkback became visible. */
+  | 'LINKBACK_APPROVED'
+  /** linkback.received: a linkback was verified and stored. */
+  | 'LINKBACK_RECEIVED'
+  /** linkback.status_changed: a linkback moved from one status to another. */
+  | 'LINKBACK_STATUS_CHANGED'
+  /** post.published: a post became visible to readers. */
+  | 'POST_PUBLISHED'
+  /** post.unpublished: a visible post was taken off the site. */
+  | 'POST_UNPUBLISHED'
+  /** post.updated: a visible post's title, content, excerpt, slug or tags changed. */
+  | 'POST_UPDATED';
 
 export type LiveCommentFragment = { __typename?: 'Comment', id: string, depth: number, authorName: string, authorUrl?: string | null, content: string, createdAt: string, parent?: { __typename?: 'Comment', id: string } | null, replies: { __typename?: 'CommentConnection', edges: Array<{ __typename?: 'CommentEdge', node: { __typename?: 'Comment', id: string } }> } };
 

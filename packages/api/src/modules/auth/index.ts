@@ -5,6 +5,8 @@ import { authResolvers } from './auth.resolvers.js';
 import { AuthService } from './auth.service.js';
 import { authEntities } from './entities.js';
 import { UsersService } from './users.service.js';
+import { PRUNE_AUTH_JOB, pruneAuth } from './retention.js';
+import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
 
 /** Accounts, sessions, API tokens and the policy that decides who may do what. */
 export const authModule = defineModule({
@@ -21,4 +23,8 @@ export const authModule = defineModule({
     const users = new UsersService({ db });
     return { users, auth: new AuthService({ db, users }), apiTokens: new ApiTokensService({ db }) };
   },
+  jobs: ({ db, config }) => ({
+    [PRUNE_AUTH_JOB]: async () => void (await pruneAuth(db, config.retention)),
+  }),
+  recurring: { [PRUNE_AUTH_JOB]: RETENTION_EVERY_MS },
 });

@@ -24,6 +24,10 @@ export const ACTIONS = [
   'user:manage',
   /** Create, list and revoke one's own personal API tokens. */
   'apiToken:manage',
+  /** Export and erase what is stored for an email address (GDPR articles 15 and 17). */
+  'personalData:manage',
+  /** Configure webhook endpoints (their secrets, and payloads that may carry private data); read their delivery log. */
+  'webhook:manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -57,6 +61,8 @@ export const ROLE_GRANTS: Readonly<Record<Role, Readonly<Record<Action, Reach>>>
     'shareTarget:manage': 'none',
     'settings:manage': 'none',
     'user:manage': 'none',
+    'personalData:manage': 'none',
+    'webhook:manage': 'none',
   },
   // Their own posts, and the conversation on them.
   AUTHOR: {
@@ -75,7 +81,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, Readonly<Record<Action, Reach>>>
 
 /**
  * The actions each API token scope can unlock. Actions not listed here
- * (share targets, settings, users, API tokens themselves) need a signed-in
+ * (share targets, settings, users, webhooks, API tokens themselves) need a signed-in
  * session: a leaked token must not be able to reconfigure the site, change
  * accounts or mint further tokens.
  */

@@ -277,3 +277,52 @@ export async function setCommentStatus(
   await addToThreads(em, threads);
   return rows;
 }
+
+/**
+ * Counts these posts' threads anew, from their rows: for a change of a
+ * thread's shape (an erasure takes comments out and moves others' replies
+ * up), where working out the increments would be a second copy of the tree
+ * walk. The one place counters are written from a count, not moved by one,
+ * so it must hold the threads' lock (lockThreads) from before it changed
+ * the rows: then no other unit of work moves them meanwhile. It reads each
+ * post's whole thread: for rare work (a person's erasure), not for requests.
+ */
+export async function recountThreads(em: EntityManager, postIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(postIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  const kind = dbKindOf(em);
+  const replies = new SqlParams(kind);
+  await em.query(
+    `UPDATE comments SET reply_count = (
+       SELECT COUNT(*) FROM comments r WHERE r.parent_id = comments.id AND r.status = 'APPROVED')
+     WHERE post_id IN (${replies.list(ids)})`,
+    replies.values,
+  );
+  const count = new SqlParams(kind);
+  const rows = (await em.query(
+    `WITH RECURSIVE reach(id, post_id, parent_id) AS (
+       SELECT id, post_id, parent_id FROM comments
+        WHERE post_id IN (${count.list(ids)}) AND parent_id IS NULL AND status = 'APPROVED'
+       UNION ALL
+       SELECT c.id, c.post_id, c.parent_id FROM reach JOIN comments c ON c.parent_id = reach.id
+        WHERE c.status = 'APPROVED'
+     )
+     SELECT post_id, COUNT(*) AS n, SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS top
+       FROM reach GROUP BY post_id`,
+    count.values,
+  )) as { post_id: number; n: number | string; top: number | string }[];
+  const counted = new Map(rows.map((r) => [Number(r.post_id), r]));
+  const p = new SqlParams(kind);
+  const values = ids
+    .map((id) => {
+      const r = counted.get(id);
+      return `(${p.add(id)}, ${p.int(Number(r?.n ?? 0))}, ${p.int(Number(r?.top ?? 0))})`;
+    })
+    .join(', ');
+  await em.query(
+    `INSERT INTO comment_threads (post_id, comment_count, top_level_count) VALUES ${values}
+     ON CONFLICT (post_id) DO UPDATE SET
+       comment_count = excluded.comment_count, top_level_count = excluded.top_level_count`,
+    p.values,
+  );
+}

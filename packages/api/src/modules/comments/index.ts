@@ -1,3 +1,4 @@
+import type { DiscussionSettingsService } from '../discussion/discussion-settings.service.js';
 import { defineModule, type ModuleDeps } from '../module.js';
 import type { PostsService } from '../posts/posts.service.js';
 import { commentModerationTypeDefs } from './comment-moderation.graphql.js';
@@ -9,7 +10,11 @@ import { commentsResolvers } from './comments.resolvers.js';
 import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
-import { CommentPipeline } from './pipeline.js';
+import { IdentifyingDataIndex1795479550000 } from './migrations/1795479550000-identifying-data-index.js';
+import { CommentPipeline, type CommentHooks } from './pipeline.js';
+import { CommentsPersonalData } from './personal-data.js';
+import { ANONYMISE_IPS_JOB, CommentRetention } from './retention.js';
+import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
 import { ThreadLoader } from './thread-loader.js';
 
 /** Comments: the reader's thread, the submission pipeline, the moderation queue. */
@@ -18,22 +23,38 @@ export const commentsModule = defineModule({
   typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
   resolvers: [commentsResolvers, commentModerationResolvers],
   entities: commentEntities,
-  migrations: [ThreadCounters1795479000000],
+  migrations: [ThreadCounters1795479000000, IdentifyingDataIndex1795479550000],
   mappers: {
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
   },
-  services: ({ db, events, posts }: ModuleDeps<{ posts: PostsService }>) => ({
-    comments: new CommentsService({
-      db,
-      events,
-      posts,
-      pipeline: new CommentPipeline({ db, events, posts }),
-    }),
-    commentThreads: new CommentThreadsService({ db }),
-    commentModeration: new CommentModerationService({ db, events, posts }),
-  }),
+  services: ({
+    db,
+    events,
+    posts,
+    discussionSettings,
+  }: ModuleDeps<{ posts: PostsService; discussionSettings: DiscussionSettingsService }>) => {
+    // Filled in by later modules (mail: "notify me of replies").
+    const commentHooks: CommentHooks = {};
+    return {
+      comments: new CommentsService({
+        db,
+        events,
+        posts,
+        pipeline: new CommentPipeline({ db, events, posts, hooks: commentHooks }),
+      }),
+      commentThreads: new CommentThreadsService({ db }),
+      commentModeration: new CommentModerationService({ db, events, posts }),
+      commentRetention: new CommentRetention({ db, discussionSettings }),
+      commentHooks,
+    };
+  },
   loaders: ({ commentThreads }) => ({
     threads: new ThreadLoader(commentThreads),
   }),
+  jobs: ({ commentRetention }) => ({
+    [ANONYMISE_IPS_JOB]: async () => void (await commentRetention.anonymiseOld()),
+  }),
+  recurring: { [ANONYMISE_IPS_JOB]: RETENTION_EVERY_MS },
+  personalData: ({ db }) => ({ comments: new CommentsPersonalData({ db }) }),
 });

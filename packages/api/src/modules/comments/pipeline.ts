@@ -25,6 +25,18 @@ export interface CommentSubmission {
   content: string;
   /** The honeypot: the web form hides it from people, so whoever fills it is a bot. */
   homepage?: string | null;
+  /** "Notify me of replies" (SDL and handling in modules/mail, through CommentHooks.onStored). */
+  notifyOfReplies?: boolean | null;
+}
+
+/**
+ * What other modules plug into the submission of a comment. `onStored` runs
+ * inside the unit of work that stores it, before its domain events are
+ * emitted, with what the visitor sent: its writes are stored with the
+ * comment or not at all. It must not throw for anything a visitor sent.
+ */
+export interface CommentHooks {
+  onStored?: (em: EntityManager, row: CommentRow, input: CommentSubmission) => Promise<void>;
 }
 
 /** The stored comment, or why nothing was stored. */
@@ -72,6 +84,7 @@ export class CommentPipeline {
       db: Database;
       events: DomainEvents;
       posts: PostsService;
+      hooks?: CommentHooks;
     },
   ) {}
 
@@ -113,6 +126,7 @@ export class CommentPipeline {
       if (stored.status === 'APPROVED')
         this.deps.db.changed(tags.post(stored.postId), tags.comments);
       else this.deps.db.changed();
+      await this.deps.hooks?.onStored?.(em, stored, input);
       await this.deps.events.emit(...createdEvents(stored));
       return { row: stored, errors: [] };
     });

@@ -26,6 +26,11 @@ export interface DiscussionSettings {
   minSecondsBetweenComments: number;
   /** Whether the same comment (post, email and text) is refused the second time. */
   refuseDuplicates: boolean;
+  /**
+   * Comments older than this many days lose their IP address and user agent
+   * (the job worker clears them hourly); null keeps them for ever.
+   */
+  keepCommentIpDays: number | null;
 }
 
 /** A change to some settings; absent fields stay as they are. */
@@ -156,6 +161,13 @@ const SPECS: { [K in keyof DiscussionSettings]: Spec<DiscussionSettings[K]> } = 
     label: 'Refuse duplicates',
     default: true,
     check: boolean('Refuse duplicates'),
+  },
+  keepCommentIpDays: {
+    key: 'discussion.keep_comment_ip_days',
+    label: 'Days to keep IP addresses',
+    default: 60,
+    nullable: true,
+    check: integer('Days to keep IP addresses', 1, 3650, true),
   },
 };
 

@@ -56,9 +56,17 @@ export const discussionTypeDefs = /* GraphQL */ `
     "0 turns the flood rule off."
     minSecondsBetweenComments: Int!
     refuseDuplicates: Boolean!
+    """
+    Comments older than this many days lose their IP address and user agent
+    (cleared hourly by the job worker); null when they are kept for ever.
+    """
+    keepCommentIpDays: Int
   }
 
-  "Absent fields stay as they are; null turns closeCommentsAfterDays off (null is refused elsewhere)."
+  """
+  Absent fields stay as they are; null turns closeCommentsAfterDays off and
+  keeps IP addresses for ever (keepCommentIpDays); null is refused elsewhere.
+  """
   input DiscussionSettingsInput {
     commentsOpenByDefault: Boolean
     moderationMode: ModerationMode
@@ -69,6 +77,8 @@ export const discussionTypeDefs = /* GraphQL */ `
     closeCommentsAfterDays: Int
     minSecondsBetweenComments: Int
     refuseDuplicates: Boolean
+    "1 to 3650, or null to keep them for ever."
+    keepCommentIpDays: Int
   }
 
   type UpdateDiscussionSettingsPayload {

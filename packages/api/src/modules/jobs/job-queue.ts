@@ -4,6 +4,7 @@ import { insertOne, type Database } from '../../db/database.js';
 import type { JobsConfig } from '../../config.js';
 import { dbDate, parseDbDate } from '../../db/dates.js';
 import { SqlParams } from '../../db/params.js';
+import { inBatches } from '../../db/prune.js';
 import type { JobRow } from './entities.js';
 
 /** A running job whose process died is taken over after this long. */
@@ -79,6 +80,20 @@ export class JobQueue {
           : await this.insertReplacing(em, values);
       await this.announce(job.id, job.runAt);
       return job;
+    });
+  }
+
+  /**
+   * Queues a job with this key unless one is waiting already (which keeps
+   * its time): what a recurring job's first run needs, so that a restart
+   * neither adds a run nor puts the next one off.
+   */
+  ensureQueued(kind: string, key: string, runAt: Date): Promise<void> {
+    return this.deps.db.write(async (em) => {
+      const waiting = await em
+        .getRepository<JobRow>('Job')
+        .existsBy({ dedupeKey: key, status: 'queued' });
+      if (!waiting) await this.enqueue(kind, {}, { runAt, key });
     });
   }
 
@@ -314,6 +329,16 @@ export class JobQueue {
       state: r.state as JobCount['state'],
       count: Number(r.n),
     }));
+  }
+
+  /** Deletes the jobs that finished (done, or failed for good) before `before`; returns how many. */
+  pruneFinished(before: Date): Promise<number> {
+    return inBatches(this.deps.db, {
+      entity: 'Job',
+      table: 'jobs',
+      where: "status IN ('done', 'failed') AND updated_at < :before",
+      params: { before: dbDate(this.deps.db, before) },
+    });
   }
 
   find(id: number): Promise<JobRow | null> {

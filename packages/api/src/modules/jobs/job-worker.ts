@@ -208,6 +208,13 @@ export class JobWorker {
         const outcome = await this.queue.fail(job, message);
         if (outcome === 'failed') {
           this.log.error({ jobId: job.id, kind: job.kind, err: message }, 'job failed for good');
+        } else if (outcome === 'superseded') {
+          // Not retried (a newer job with its key waits): a recurring job that fails at every
+          // run is only ever superseded, so this line is where its failures show.
+          this.log.error(
+            { jobId: job.id, kind: job.kind, err: message },
+            'job failed; a newer one with its key is queued instead',
+          );
         }
       } catch (failure) {
         this.log.error(

@@ -1,5 +1,6 @@
 import { RemoteFetcher } from '../../lib/remote/fetch.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import { daysBefore, RETENTION_EVERY_MS } from '../jobs/recurring.js';
 import { defineModule, type ModuleDeps } from '../module.js';
 import type { EditorialHooks } from '../posts/hooks.js';
 import type { PostsService } from '../posts/posts.service.js';
@@ -16,6 +17,7 @@ import {
   type LinkbackSliceKey,
 } from './linkbacks.service.js';
 import { LinkbackReceiver, WEBMENTION_JOB } from './receiver.js';
+import { PRUNE_PINGS_JOB, pruneIncomingPings } from './retention.js';
 import { LinkbackSender, SEND_JOB } from './sender.js';
 import { SourceVerifier } from './verification.js';
 import DataLoader from 'dataloader';
@@ -99,10 +101,16 @@ export const linkbacksModule = defineModule({
   },
   routes: (app, { linkbackReceiver, linkbacks, posts }) =>
     registerLinkbackRoutes(app, { linkbackReceiver, linkbacks, posts }),
-  jobs: ({ linkbackReceiver, linkbackSender }) => ({
+  jobs: ({ db, config, linkbackReceiver, linkbackSender }) => ({
+    [PRUNE_PINGS_JOB]: async () =>
+      void (await pruneIncomingPings(
+        db,
+        daysBefore(new Date(), config.retention.incomingPingsDays),
+      )),
     [WEBMENTION_JOB]: (payload, attempt) =>
       linkbackReceiver.processWebmention((payload as { pingId: number }).pingId, attempt),
     [SEND_JOB]: (payload, attempt) =>
       linkbackSender.send((payload as { outgoingPingId: number }).outgoingPingId, attempt),
   }),
+  recurring: { [PRUNE_PINGS_JOB]: RETENTION_EVERY_MS },
 });

@@ -9,6 +9,8 @@ export const siteModule = defineModule({
   typeDefs: [siteTypeDefs],
   resolvers: [siteResolvers],
   settingsPrefixes: [SITE_SETTINGS_PREFIX],
+  // Other modules add fields to Site (mail: replyNotifications): resolvers start from the service's Site.
+  mappers: { Site: 'site.service.js#Site as SiteModel' },
   services: ({ config, settings }) => ({ site: new SiteService({ config, settings }) }),
   loaders: ({ site }, core) => {
     let loaded: Promise<Site> | undefined;
