@@ -19,6 +19,8 @@ import {
 } from './graphql/server-options.js';
 import { buildResolvers } from './graphql/resolvers.js';
 import { jitGateway } from './graphql/jit-executor.js';
+import { serveSubscriptions } from './graphql/websocket.js';
+import type { RequestMeta } from './lib/request-meta.js';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { typeDefsOf } from './graphql/type-defs.js';
 import { JobWorker } from './modules/jobs/job-worker.js';
@@ -136,11 +138,13 @@ export async function buildApp({
     });
   app.addHook('onClose', async () => worker.stop());
 
+  const schema = makeExecutableSchema({
+    typeDefs: typeDefsOf(modules),
+    resolvers: buildResolvers(modules),
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     // Our schema, executed by graphql-jit for the shareable reads (graphql/jit-executor.ts).
-    gateway: jitGateway(
-      makeExecutableSchema({ typeDefs: typeDefsOf(modules), resolvers: buildResolvers(modules) }),
-    ),
+    gateway: jitGateway(schema),
     // GET /graphql?…&extensions={"persistedQuery":…} sends a hash instead of
     // the query (the reader app does for its queries); CSRF prevention holds
     // for those GETs as for any other.
@@ -174,13 +178,19 @@ export async function buildApp({
     maxAge: 86400,
   });
 
-  const contextFor = (request: FastifyRequest, viewer: Viewer | null): GraphQLContext => ({
+  const contextOf = (request: RequestMeta, viewer: Viewer | null): GraphQLContext => ({
     config,
     services,
     loaders: composeLoaders(modules, services) as Loaders,
-    request: { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null },
+    request,
     viewer,
   });
+  const contextFor = (request: FastifyRequest, viewer: Viewer | null): GraphQLContext =>
+    contextOf({ ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, viewer);
+
+  // Subscriptions: WebSocket upgrades of /graphql (graphql/websocket.ts, the live module).
+  if ('liveFeed' in services)
+    serveSubscriptions(app, { config, schema, services, contextFor: contextOf, trust });
 
   // The response cache: anonymous answers kept until a committed change
   // names something they read (db/changes.ts), in this process or another.

@@ -53,6 +53,8 @@ export interface Config {
   retention: RetentionConfig;
   /** Email notifications (modules/mail): off when SMTP_URL is unset. */
   mail: MailConfig;
+  /** Live updates: GraphQL subscriptions over WebSocket on /graphql (modules/live, graphql/websocket.ts). */
+  live: LiveConfig;
 }
 
 /**
@@ -82,6 +84,25 @@ export interface MailConfig {
   smtpUrl: string | null;
   /** MAIL_FROM: the From of every message (default: Colloquy <no-reply@PUBLIC_URL's host>). */
   from: string;
+}
+
+export interface LiveConfig {
+  /** Open WebSockets one client address may hold at once (LIVE_MAX_CONNECTIONS_PER_IP, default 20). */
+  maxConnectionsPerIp: number;
+  /** Subscriptions one WebSocket may hold at once (LIVE_MAX_SUBSCRIPTIONS, default 20). */
+  maxSubscriptionsPerConnection: number;
+  /**
+   * How often the server pings each WebSocket; one that has not answered the
+   * previous ping by the next is closed (LIVE_PING_SECONDS, default 30), in milliseconds.
+   */
+  pingIntervalMs: number;
+  /** Largest message a client may send, in bytes (LIVE_MAX_MESSAGE_BYTES, default 16384). */
+  maxMessageBytes: number;
+  /**
+   * Bytes queued for one client that does not read before it is dropped
+   * (LIVE_MAX_BUFFERED_KB, default 1024), in bytes.
+   */
+  maxBufferedBytes: number;
 }
 
 /** Fastify's `trustProxy`, minus `true` (which would believe every client). */
@@ -320,6 +341,14 @@ export function loadConfig(
     }
     return Number(raw);
   };
+  const inRange = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    }
+    return Number(raw);
+  };
   const days = (name: string, fallback: number, min: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -399,5 +428,12 @@ export function loadConfig(
       expiredSessionsDays: days('RETAIN_EXPIRED_SESSIONS_DAYS', 7, 0),
     },
     mail: parseMailConfig(env, publicUrl),
+    live: {
+      maxConnectionsPerIp: inRange('LIVE_MAX_CONNECTIONS_PER_IP', 20, 1, 100_000),
+      maxSubscriptionsPerConnection: inRange('LIVE_MAX_SUBSCRIPTIONS', 20, 1, 1000),
+      pingIntervalMs: inRange('LIVE_PING_SECONDS', 30, 1, 3600) * 1000,
+      maxMessageBytes: inRange('LIVE_MAX_MESSAGE_BYTES', 16_384, 1024, 1_048_576),
+      maxBufferedBytes: inRange('LIVE_MAX_BUFFERED_KB', 1024, 1, 1_048_576) * 1024,
+    },
   };
 }

@@ -23,6 +23,26 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
     ).toBeLessThanOrEqual(8 * KB);
   });
 
+  it('adds the live updates (the WebSocket client, loaded when the browser is idle) in a chunk of at most 5 kB', () => {
+    expect(
+      gzip('post page, with live updates') - gzip('post page, with its thread hydrated'),
+    ).toBeLessThanOrEqual(5 * KB);
+  });
+
+  it('keeps the WebSocket client and the live documents out of the code a post page loads first', () => {
+    const atLoad = bundles['post page, at load']!;
+    const hydrated = bundles['post page, with its thread hydrated']!;
+    const live = bundles['post page, with live updates']!;
+    const lazy = live.files.filter((f) => !hydrated.files.includes(f));
+    expect(lazy.join(' ')).toMatch(/live-comments/);
+    for (const file of atLoad.files) {
+      const text = fs.readFileSync(path.join(client, file), 'utf8');
+      // graphql-ws's protocol name and the subscription's root field.
+      expect(text, file).not.toContain('graphql-transport-ws');
+      expect(text, file).not.toContain('commentAdded');
+    }
+  });
+
   it('loads at most 92 kB on the home and tag pages', () => {
     expect(gzip('home and tag pages')).toBeLessThanOrEqual(92 * KB);
   });

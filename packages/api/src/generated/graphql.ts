@@ -10,6 +10,7 @@ import type { CommentRow } from '../modules/comments/entities.js';
 import type { LinkbackRow, OutgoingPingRow } from '../modules/linkbacks/entities.js';
 import type { ShareTargetRow } from '../modules/share/entities.js';
 import type { WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from '../modules/webhooks/entities.js';
+import type { QueueChange } from '../modules/live/live-feed.js';
 import type { PersonalDataExportModel } from '../modules/privacy/privacy.service.js';
 import type { PersonalComment } from '../modules/privacy/../comments/personal-data.js';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -457,6 +458,11 @@ export type ModerateLinkbacksPayload = {
   linkbacks: Array<EditorLinkback>;
 };
 
+/** What a moderation queue change is about. */
+export type ModerationItemKind =
+  | 'COMMENT'
+  | 'LINKBACK';
+
 export type ModerationMode =
   /** Every new comment waits for a moderator. */
   | 'HOLD_ALL'
@@ -464,6 +470,18 @@ export type ModerationMode =
   | 'HOLD_UNLESS_APPROVED_BEFORE'
   /** Comments that pass every rule are approved at once. */
   | 'PUBLISH';
+
+/** A comment or linkback that arrived in, or moved within, the moderation queue. */
+export type ModerationQueueChange = {
+  __typename?: 'ModerationQueueChange';
+  /** The comment's or linkback's id. */
+  id: Scalars['ID']['output'];
+  kind: ModerationItemKind;
+  postId: Scalars['ID']['output'];
+  /** The status it moved from; null when it has just arrived. */
+  previousStatus?: Maybe<CommentStatus>;
+  status: CommentStatus;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1136,6 +1154,42 @@ export type SubmitCommentPayload = {
   status?: Maybe<CommentStatus>;
 };
 
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each comment that becomes visible on the post (approved), as readers query it. */
+  commentAdded: Comment;
+  /** Each linkback that becomes visible on the post (approved). */
+  linkbackAdded: Linkback;
+  /**
+   * Every comment or linkback that arrives in or moves within the moderation
+   * queue, of the posts the viewer may moderate (an AUTHOR: their own).
+   * Needs a session or API token in connection_init's payload.
+   */
+  moderationQueueChanged: ModerationQueueChange;
+};
+
+
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type SubscriptionCommentAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type SubscriptionLinkbackAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
 export type Tag = {
   __typename?: 'Tag';
   id: Scalars['ID']['output'];
@@ -1456,7 +1510,9 @@ export type ResolversTypes = {
   MentionType: MentionType;
   ModerateCommentsPayload: ResolverTypeWrapper<Omit<ModerateCommentsPayload, 'comments'> & { comments: Array<ResolversTypes['EditorComment']> }>;
   ModerateLinkbacksPayload: ResolverTypeWrapper<Omit<ModerateLinkbacksPayload, 'linkbacks'> & { linkbacks: Array<ResolversTypes['EditorLinkback']> }>;
+  ModerationItemKind: ModerationItemKind;
   ModerationMode: ModerationMode;
+  ModerationQueueChange: ResolverTypeWrapper<QueueChange>;
   Mutation: ResolverTypeWrapper<{}>;
   OutgoingPing: ResolverTypeWrapper<OutgoingPingRow>;
   OutgoingPingStatus: OutgoingPingStatus;
@@ -1488,6 +1544,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitCommentInput: SubmitCommentInput;
   SubmitCommentPayload: ResolverTypeWrapper<Omit<SubmitCommentPayload, 'comment'> & { comment?: Maybe<ResolversTypes['Comment']> }>;
+  Subscription: ResolverTypeWrapper<{}>;
   Tag: ResolverTypeWrapper<TagRow>;
   UpdateDiscussionSettingsPayload: ResolverTypeWrapper<Omit<UpdateDiscussionSettingsPayload, 'settings'> & { settings?: Maybe<ResolversTypes['DiscussionRules']> }>;
   UpdateMyNotificationSettingsInput: UpdateMyNotificationSettingsInput;
@@ -1546,6 +1603,7 @@ export type ResolversParentTypes = {
   LinkbackEdge: Omit<LinkbackEdge, 'node'> & { node: ResolversParentTypes['Linkback'] };
   ModerateCommentsPayload: Omit<ModerateCommentsPayload, 'comments'> & { comments: Array<ResolversParentTypes['EditorComment']> };
   ModerateLinkbacksPayload: Omit<ModerateLinkbacksPayload, 'linkbacks'> & { linkbacks: Array<ResolversParentTypes['EditorLinkback']> };
+  ModerationQueueChange: QueueChange;
   Mutation: {};
   OutgoingPing: OutgoingPingRow;
   PageInfo: PageInfo;
@@ -1572,6 +1630,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   SubmitCommentInput: SubmitCommentInput;
   SubmitCommentPayload: Omit<SubmitCommentPayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['Comment']> };
+  Subscription: {};
   Tag: TagRow;
   UpdateDiscussionSettingsPayload: Omit<UpdateDiscussionSettingsPayload, 'settings'> & { settings?: Maybe<ResolversParentTypes['DiscussionRules']> };
   UpdateMyNotificationSettingsInput: UpdateMyNotificationSettingsInput;
@@ -1826,6 +1885,15 @@ export type ModerateLinkbacksPayloadResolvers<ContextType = GraphQLContext, Pare
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ModerationQueueChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModerationQueueChange'] = ResolversParentTypes['ModerationQueueChange']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ModerationItemKind'], ParentType, ContextType>;
+  postId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['CommentStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CommentStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
@@ -2068,6 +2136,12 @@ export type SubmitCommentPayloadResolvers<ContextType = GraphQLContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  commentAdded?: SubscriptionResolver<ResolversTypes['Comment'], "commentAdded", ParentType, ContextType, RequireFields<SubscriptionCommentAddedArgs, 'postId'>>;
+  linkbackAdded?: SubscriptionResolver<ResolversTypes['Linkback'], "linkbackAdded", ParentType, ContextType, RequireFields<SubscriptionLinkbackAddedArgs, 'postId'>>;
+  moderationQueueChanged?: SubscriptionResolver<ResolversTypes['ModerationQueueChange'], "moderationQueueChanged", ParentType, ContextType>;
+};
+
 export type TagResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2189,6 +2263,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LinkbackEdge?: LinkbackEdgeResolvers<ContextType>;
   ModerateCommentsPayload?: ModerateCommentsPayloadResolvers<ContextType>;
   ModerateLinkbacksPayload?: ModerateLinkbacksPayloadResolvers<ContextType>;
+  ModerationQueueChange?: ModerationQueueChangeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OutgoingPing?: OutgoingPingResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -2213,6 +2288,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SignOutPayload?: SignOutPayloadResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
   SubmitCommentPayload?: SubmitCommentPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   UpdateDiscussionSettingsPayload?: UpdateDiscussionSettingsPayloadResolvers<ContextType>;
   UpdateMyNotificationSettingsPayload?: UpdateMyNotificationSettingsPayloadResolvers<ContextType>;

@@ -3,7 +3,7 @@
 import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { FastifyBaseLogger } from 'fastify';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GraphQLContext } from './context.js';
 import { rejectNulInput } from './input-guard.js';
 import { enforceLimits } from './limits.js';
@@ -15,6 +15,11 @@ export const limitsPlugin: ApolloServerPlugin<GraphQLContext> = {
       // After parsing (tokens capped by parseOptions) and validation, before anything runs.
       async didResolveOperation({ operation, document, request, source }) {
         const variables = request.variables ?? {};
+        if (operation?.operation === 'subscription')
+          throw new GraphQLError(
+            'Subscriptions are served over WebSocket on /graphql (graphql-transport-ws), not over HTTP.',
+            { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+          );
         if (operation) enforceLimits(document, operation, variables);
         // The text run: the request's, or the persisted query's for a hash-only request.
         rejectNulInput(document, variables, source);

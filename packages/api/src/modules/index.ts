@@ -4,6 +4,7 @@ import { discussionModule } from './discussion/index.js';
 import { feedsModule } from './feeds/index.js';
 import { jobsModule } from './jobs/index.js';
 import { linkbacksModule } from './linkbacks/index.js';
+import { liveModule } from './live/index.js';
 import { mailModule } from './mail/index.js';
 import { moderationModule } from './moderation/index.js';
 import type { Tables } from '../db/data-source.js';
@@ -35,6 +36,8 @@ export const modules = [
   mailModule,
   webhooksModule,
   wordpressModule,
+  // Live updates hold no one's data: before privacy, which must stay last.
+  liveModule,
   // Last: it asks every module before it for its part of a person's data.
   privacyModule,
 ] as const;

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
         signInAttemptsDays: 1,
         expiredSessionsDays: 7,
       },
+      mail: { smtpUrl: null, from: 'Colloquy <no-reply@127.0.0.1>' },
+      live: {
+        maxConnectionsPerIp: 20,
+        maxSubscriptionsPerConnection: 20,
+        pingIntervalMs: 30_000,
+        maxMessageBytes: 16_384,
+        maxBufferedBytes: 1024 * 1024,
+      },
     });
   });
 
@@ -80,6 +88,29 @@ describe('loadConfig', () => {
         `${name} must be a whole number of days from ${min} to 36500 (got "${bad}")`,
       );
     }
+  });
+
+  it('reads the live update limits, refusing what is out of range', () => {
+    const live = loadConfig({
+      LIVE_MAX_CONNECTIONS_PER_IP: '3',
+      LIVE_MAX_SUBSCRIPTIONS: '5',
+      LIVE_PING_SECONDS: '15',
+      LIVE_MAX_MESSAGE_BYTES: '4096',
+      LIVE_MAX_BUFFERED_KB: '256',
+    }).live;
+    expect(live).toEqual({
+      maxConnectionsPerIp: 3,
+      maxSubscriptionsPerConnection: 5,
+      pingIntervalMs: 15_000,
+      maxMessageBytes: 4096,
+      maxBufferedBytes: 256 * 1024,
+    });
+    expect(configError(() => loadConfig({ LIVE_MAX_CONNECTIONS_PER_IP: '0' })).message).toBe(
+      'LIVE_MAX_CONNECTIONS_PER_IP must be a whole number from 1 to 100000 (got "0")',
+    );
+    expect(configError(() => loadConfig({ LIVE_MAX_MESSAGE_BYTES: '10' })).message).toBe(
+      'LIVE_MAX_MESSAGE_BYTES must be a whole number from 1024 to 1048576 (got "10")',
+    );
   });
 
   it('reads the test-only loopback setting and the job worker switch, refusing other values', () => {

@@ -18,7 +18,7 @@ describe('committed schema and generated types', () => {
 
   it(`generated resolver and document types match schema.graphql (${FIX})`, async () => {
     const outputs = await generate({ ...config, silent: true }, false);
-    expect(outputs.length).toBe(3);
+    expect(outputs.length).toBe(4);
     for (const output of outputs) {
       expect(fs.readFileSync(output.filename, 'utf8'), output.filename).toBe(output.content);
     }

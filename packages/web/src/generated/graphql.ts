@@ -442,6 +442,11 @@ export type ModerateLinkbacksPayload = {
   linkbacks: Array<EditorLinkback>;
 };
 
+/** What a moderation queue change is about. */
+export type ModerationItemKind =
+  | 'COMMENT'
+  | 'LINKBACK';
+
 export type ModerationMode =
   /** Every new comment waits for a moderator. */
   | 'HOLD_ALL'
@@ -449,6 +454,18 @@ export type ModerationMode =
   | 'HOLD_UNLESS_APPROVED_BEFORE'
   /** Comments that pass every rule are approved at once. */
   | 'PUBLISH';
+
+/** A comment or linkback that arrived in, or moved within, the moderation queue. */
+export type ModerationQueueChange = {
+  __typename?: 'ModerationQueueChange';
+  /** The comment's or linkback's id. */
+  id: Scalars['ID']['output'];
+  kind: ModerationItemKind;
+  postId: Scalars['ID']['output'];
+  /** The status it moved from; null when it has just arrived. */
+  previousStatus?: Maybe<CommentStatus>;
+  status: CommentStatus;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1119,6 +1136,42 @@ export type SubmitCommentPayload = {
   errors: Array<UserError>;
   /** APPROVED (published now) or PENDING (waiting for a moderator); null when refused. */
   status?: Maybe<CommentStatus>;
+};
+
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each comment that becomes visible on the post (approved), as readers query it. */
+  commentAdded: Comment;
+  /** Each linkback that becomes visible on the post (approved). */
+  linkbackAdded: Linkback;
+  /**
+   * Every comment or linkback that arrives in or moves within the moderation
+   * queue, of the posts the viewer may moderate (an AUTHOR: their own).
+   * Needs a session or API token in connection_init's payload.
+   */
+  moderationQueueChanged: ModerationQueueChange;
+};
+
+
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type SubscriptionCommentAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates, over WebSocket on /graphql (the graphql-transport-ws
+ * protocol of graphql-ws); see docs/live.md. Not served over HTTP.
+ */
+export type SubscriptionLinkbackAddedArgs = {
+  postId: Scalars['ID']['input'];
 };
 
 export type Tag = {

@@ -33,6 +33,11 @@ export function commentCountLabel(count: number): string {
   return count === 1 ? '1 Comment' : `${count.toLocaleString('en')} Comments`;
 }
 
+/** The live thread's button: comments approved since the page opened. */
+export function newCommentsLabel(count: number): string {
+  return count === 1 ? '1 new comment — show' : `${count.toLocaleString('en')} new comments — show`;
+}
+
 /** Short form for post lists. */
 export function commentCountShort(count: number): string {
   if (count <= 0) return 'No comments';
