@@ -142,8 +142,11 @@ async function approvedSubtrees(
     `WITH RECURSIVE sub(id, post_id) AS (
        SELECT id, post_id FROM comments WHERE id IN (${p.list(ids)}) AND status = 'APPROVED'
        UNION ALL
-       SELECT c.id, c.post_id FROM sub JOIN comments c ON c.parent_id = sub.id
-       WHERE c.status = 'APPROVED'
+       -- CROSS JOIN: SQLite then walks from sub to its replies by idx_comments_replies.
+       -- With a plain JOIN its planner (3.52) put comments first, by status: every
+       -- approved comment of the site read at each step of the walk.
+       SELECT c.id, c.post_id FROM sub CROSS JOIN comments c
+       WHERE c.parent_id = sub.id AND c.status = 'APPROVED'
      )
      SELECT post_id, COUNT(*) AS n FROM sub GROUP BY post_id`,
     p.values,
@@ -308,8 +311,9 @@ export async function recountThreads(em: EntityManager, postIds: readonly number
        SELECT id, post_id, parent_id FROM comments
         WHERE post_id IN (${count.list(ids)}) AND parent_id IS NULL AND status = 'APPROVED'
        UNION ALL
-       SELECT c.id, c.post_id, c.parent_id FROM reach JOIN comments c ON c.parent_id = reach.id
-        WHERE c.status = 'APPROVED'
+       -- CROSS JOIN: from reach to the replies, by idx_comments_replies (see approvedSubtrees).
+       SELECT c.id, c.post_id, c.parent_id FROM reach CROSS JOIN comments c
+        WHERE c.parent_id = reach.id AND c.status = 'APPROVED'
      )
      SELECT post_id, COUNT(*) AS n, SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS top
        FROM reach GROUP BY post_id`,
