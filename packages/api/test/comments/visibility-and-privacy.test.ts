@@ -214,12 +214,18 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
         .flatMap((t) => t.fields!.map((f) => `${t.name}.${f.name}`))
         .filter((f) => /email|\.ip$|ipaddress|remoteaddr|useragent|user_agent/i.test(f));
       // Only on types that are reached through sign-in: the moderation queue
-      // (each field checked against comment:readPrivate, see editorial-comments.test.ts) and the viewer's own address.
+      // (each field checked against comment:readPrivate, see editorial-comments.test.ts),
+      // the viewer's own address, and an ADMIN's personal-data export (personalData:manage,
+      // see test/privacy/personal-data.test.ts).
       expect(exposed.sort()).toEqual(
         [
           'EditorComment.authorEmail',
           'EditorComment.ip',
           'EditorComment.userAgent',
+          'PersonalDataComment.authorEmail',
+          'PersonalDataComment.ip',
+          'PersonalDataComment.userAgent',
+          'PersonalDataExport.email',
           'Viewer.email',
         ].sort(),
       );
