@@ -378,5 +378,67 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
       await reply('A reply after unsubscribing.');
       expect(await settled()).toEqual([]);
     });
+
+    it("is in the subscriber's personal data, and erasing that ends it: no reply is mailed after", async () => {
+      const ERASED = 'erased@readers.example.net';
+      await setDiscussionSettings(env.server.db, { moderationMode: 'PUBLISH' });
+      const { post } = await env.newPost({ title: 'Erased subscriber' });
+      const parent = await submit({
+        postId: String(post.id),
+        authorName: 'Ed Erased',
+        authorEmail: ERASED,
+        content: 'Mail me, then forget me.',
+        notifyOfReplies: true,
+      });
+      const [confirm] = await settled();
+      const page = await (
+        await fetch(linkIn(confirm!, '/notifications/confirm', env.server))
+      ).text();
+      const action = /action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+      expect((await fetch(`${env.server.url}${action}`, { method: 'POST' })).status).toBe(200);
+
+      const exported = await env.server.gqlAs<{
+        personalData: { parts: { name: string; count: number }[]; json: string };
+      }>(
+        admin.token,
+        `query($e: String!) { personalData(email: $e) { parts { name count } json } }`,
+        {
+          e: ERASED,
+        },
+      );
+      expect(exported.data!.personalData.parts).toEqual([
+        { name: 'comments', count: 1 },
+        { name: 'replySubscriptions', count: 1 },
+      ]);
+      expect(JSON.parse(exported.data!.personalData.json).replySubscriptions).toEqual([
+        expect.objectContaining({ commentId: parent.id, postId: post.id, status: 'CONFIRMED' }),
+      ]);
+
+      const erased = await env.server.gqlAs<{ erasePersonalData: unknown }>(
+        admin.token,
+        `mutation($e: String!) { erasePersonalData(email: $e, mode: ANONYMISE) { erased { name count } errors { code } } }`,
+        { e: ERASED },
+      );
+      expect(erased.data!.erasePersonalData).toEqual({
+        erased: [
+          { name: 'comments', count: 1 },
+          { name: 'replySubscriptions', count: 1 },
+        ],
+        errors: [],
+      });
+      expect(
+        await env.server
+          .repo<ReplySubscriptionRow>('ReplySubscription')
+          .countBy({ commentId: parent.id }),
+      ).toBe(0);
+      await submit({
+        postId: String(post.id),
+        parentId: String(parent.id),
+        authorName: 'Rita Replier',
+        authorEmail: REPLIER,
+        content: 'A reply to an anonymised comment.',
+      });
+      expect(await settled()).toEqual([]);
+    });
   });
 });

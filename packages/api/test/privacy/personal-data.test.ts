@@ -189,7 +189,10 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
       comments: Record<string, unknown>[];
     };
     expect(data.email).toBe('eve@example.net');
-    expect(data.parts).toEqual([{ name: 'comments', count: 3 }]);
+    expect(data.parts).toEqual([
+      { name: 'comments', count: 3 },
+      { name: 'replySubscriptions', count: 0 },
+    ]);
     expect(data.comments).toEqual([
       {
         id: String(a.id),
@@ -230,7 +233,10 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
       { email: 'nobody@example.org' },
     );
     expect(nobody.data!.personalData).toMatchObject({
-      parts: [{ name: 'comments', count: 0 }],
+      parts: [
+        { name: 'comments', count: 0 },
+        { name: 'replySubscriptions', count: 0 },
+      ],
       comments: [],
     });
   });
@@ -251,7 +257,10 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
     });
     expect(res.data!.erasePersonalData).toEqual({
       mode: 'ANONYMISE',
-      erased: [{ name: 'comments', count: 2 }],
+      erased: [
+        { name: 'comments', count: 2 },
+        { name: 'replySubscriptions', count: 0 },
+      ],
       errors: [],
     });
 
@@ -317,7 +326,10 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
     });
     expect(res.data!.erasePersonalData).toEqual({
       mode: 'REMOVE',
-      erased: [{ name: 'comments', count: 5 }],
+      erased: [
+        { name: 'comments', count: 5 },
+        { name: 'replySubscriptions', count: 0 },
+      ],
       errors: [],
     });
 
@@ -364,7 +376,10 @@ describe.each(databaseKinds())('personal data on %s', (kind) => {
         privacy: 'erase',
         actor: `user ${adminId}`,
         mode: 'REMOVE',
-        counts: [{ name: 'comments', count: 5 }],
+        counts: [
+          { name: 'comments', count: 5 },
+          { name: 'replySubscriptions', count: 0 },
+        ],
       }),
     );
     const lower = text.toLowerCase();
@@ -397,7 +412,8 @@ describe.each(databaseKinds())('personal data with another module on %s', (kind)
   let server: TestServer;
   let admin: string;
   beforeAll(async () => {
-    server = await startServer(kind, { modules: [...appModules, subscriptions] });
+    // First in the list, so erased last (parts are erased last module first): after the comments'.
+    server = await startServer(kind, { modules: [subscriptions, ...appModules] });
     admin = (await signInAs(server, { email: 'admin@example.org', role: 'ADMIN' })).token;
   });
   afterAll(() => server?.close());
@@ -414,8 +430,9 @@ describe.each(databaseKinds())('personal data with another module on %s', (kind)
       personalData: { parts: unknown[]; json: string };
     }>(admin, EXPORT, { email: 'sub@example.net' });
     expect(res.data!.personalData.parts).toEqual([
-      { name: 'comments', count: 1 },
       { name: 'subscriptions', count: 1 },
+      { name: 'comments', count: 1 },
+      { name: 'replySubscriptions', count: 0 },
     ]);
     expect(JSON.parse(res.data!.personalData.json)).toMatchObject({
       comments: [{ id: mine.id, authorName: 'Sue Scriber' }],

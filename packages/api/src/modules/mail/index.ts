@@ -11,6 +11,7 @@ import { mailResolvers } from './mail.resolvers.js';
 import { registerMailRoutes } from './mail.routes.js';
 import { MAIL_JOB, MailService } from './mail.service.js';
 import { Mailer } from './mailer.js';
+import { MailPersonalData } from './personal-data.js';
 import { Mail1795479520000 } from './migrations/1795479520000-mail.js';
 
 /**
@@ -43,6 +44,7 @@ export const mailModule = defineModule({
     return { mail, mailer, mailLinks: links };
   },
   subscribers: ({ mail }) => mail.subscribers(),
+  personalData: ({ db }) => ({ replySubscriptions: new MailPersonalData({ db }) }),
   routes: async (app, { config, mail, mailer, mailLinks }) => {
     const url = config.mail.smtpUrl ? new URL(config.mail.smtpUrl) : null;
     const smtp = url && `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ''}`;

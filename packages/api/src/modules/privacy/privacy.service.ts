@@ -87,8 +87,10 @@ export class PrivacyService {
       // Readers' tags are named by each part; a part that finds nothing changes nothing.
       this.deps.db.changed();
       const counts: PersonalDataCount[] = [];
-      for (const [name, source] of this.deps.personalData.entries())
-        counts.push({ name, count: await source.erase(em, normalised.email, known) });
+      // Last module first: a later module's part may be found through an earlier one's
+      // rows (mail's subscriptions through the comments' addresses), before those go.
+      for (const [name, source] of this.deps.personalData.entries().reverse())
+        counts.unshift({ name, count: await source.erase(em, normalised.email, known) });
       return counts;
     });
     log.info(
