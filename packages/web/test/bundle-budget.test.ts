@@ -13,8 +13,12 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
   const bundles = Object.fromEntries(pageBundles(client).map((b) => [b.page, b]));
   const gzip = (page: string) => bundles[page]!.gzip;
 
-  it('loads at most 90 kB of JavaScript on a post page', () => {
-    expect(gzip('post page, at load')).toBeLessThanOrEqual(90 * KB);
+  // 90 kB until the desk, live updates and reply notifications landed together (2026-12-02):
+  // the desk's lazy import and the Vue and Apollo exports it shares with the entry (~0.3 kB),
+  // the new-comments button and the notify-me flag took the post page to 90.4 kB.
+  // A separate entry for the desk would take back the first part.
+  it('loads at most 91 kB of JavaScript on a post page', () => {
+    expect(gzip('post page, at load')).toBeLessThanOrEqual(91 * KB);
   });
 
   it('adds the thread and its form (lazily hydrated) in a chunk of at most 8 kB', () => {
@@ -43,8 +47,8 @@ describe('reader bundle budget (gzipped bytes of the built files)', () => {
     }
   });
 
-  it('loads at most 92 kB on the home and tag pages', () => {
-    expect(gzip('home and tag pages')).toBeLessThanOrEqual(92 * KB);
+  it('loads at most 93 kB on the home and tag pages', () => {
+    expect(gzip('home and tag pages')).toBeLessThanOrEqual(93 * KB);
   });
 
   it('keeps the thread and the post list out of the code a post page loads first', () => {
