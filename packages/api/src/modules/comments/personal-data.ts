@@ -32,9 +32,10 @@ const CHUNK = 500;
  * Addresses are stored lowercased by the comment form, but not necessarily
  * by every way in (an import, an older version): compare them normalised.
  * It reads every comment (no index has LOWER(author_email)), which a
- * person's request, rare and by an admin, can afford.
+ * person's request, rare and by an admin, can afford. Other modules' parts
+ * found through comments (alias `c`) match with it too.
  */
-const BY_EMAIL = 'LOWER(TRIM(c.author_email))';
+export const BY_EMAIL = 'LOWER(TRIM(c.author_email))';
 
 function chunks<T>(list: readonly T[]): T[][] {
   const out: T[][] = [];

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database.js';
 import { parseDbDate } from '../../db/dates.js';
 import { SqlParams } from '../../db/params.js';
+import { BY_EMAIL } from '../comments/personal-data.js';
 import type { PersonalDataSource } from '../module.js';
 import type { ReplySubscriptionStatus } from './entities.js';
 
@@ -14,9 +15,6 @@ export interface PersonalReplySubscription {
   confirmedAt: string | null;
   unsubscribedAt: string | null;
 }
-
-/** As the comments' part matches: trimmed, without case (see comments/personal-data.ts). */
-const BY_EMAIL = 'LOWER(TRIM(c.author_email))';
 
 /**
  * The mail module's part of a person's data: their "notify me of replies"
