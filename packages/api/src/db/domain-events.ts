@@ -99,11 +99,6 @@ export class DomainEvents {
     };
   }
 
-  /** True when someone listens for `type` (so a caller may skip reading what only an event needs). */
-  has(type: DomainEventType): boolean {
-    return (this.handlers.get(type)?.length ?? 0) > 0;
-  }
-
   /** Tells the subscribers of each event, in order, inside the open unit of work (throws outside one). */
   async emit(...events: DomainEvent[]): Promise<void> {
     if (!this.deps.db.inTransaction)
