@@ -46,6 +46,11 @@ export class QueryCounter {
   /** Of which on the reader (read-only connections) and on the writer (units of work, migrations). */
   reader = 0;
   writer = 0;
+  /**
+   * For tests (the query-plan test): sees each statement with its parameters.
+   * Never wired to a log: parameters can hold a commenter's email.
+   */
+  onStatement?: (query: string, parameters: readonly unknown[] | undefined) => void;
 }
 
 /** TypeORM logger that counts statements and reports only failures (without parameters). */
@@ -56,9 +61,10 @@ class CountingLogger implements Logger {
     private readonly statements: StatementObserver,
     private readonly role: 'reader' | 'writer',
   ) {}
-  logQuery(query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
+  logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
     this.counter.count++;
     this.counter[this.role]++;
+    this.counter.onStatement?.(query, parameters);
     this.statements.observe(query, queryRunner);
   }
   logQueryError(error: string | Error, query: string): void {
