@@ -160,6 +160,41 @@ describe('query plans of the thread walks on SQLite', () => {
     );
   });
 
+  it('a personal-data request finds the person’s comments by the address index', async () => {
+    const statements: Captured[] = [];
+    server.counter.onStatement = (query, parameters) => {
+      if (query.includes('LOWER(TRIM(c.author_email))'))
+        statements.push({ query, parameters: parameters ?? [] });
+    };
+    try {
+      const res = await server.gqlAs<{
+        personalData: { parts: { name: string; count: number }[] };
+      }>(
+        admin.token,
+        'query($email: String!) { personalData(email: $email) { parts { name count } } }',
+        { email: ' Walker@Example.org ' },
+      );
+      const [stored] = (await server.dataSource.query(
+        `SELECT COUNT(*) AS n FROM comments WHERE author_email = 'walker@example.org'`,
+      )) as { n: number }[];
+      expect(stored!.n).toBeGreaterThan(0);
+      expect(res.data?.personalData.parts.find((p) => p.name === 'comments')?.count).toBe(
+        stored!.n,
+      );
+    } finally {
+      server.counter.onStatement = undefined;
+    }
+    expect(statements.length).toBeGreaterThanOrEqual(1);
+    for (const { query, parameters } of statements) {
+      const plan = (await server.dataSource.query(`EXPLAIN QUERY PLAN ${query}`, [
+        ...parameters,
+      ])) as { detail: string }[];
+      expect(plan.map((r) => r.detail)).toContainEqual(
+        expect.stringMatching(/^SEARCH c USING (COVERING )?INDEX idx_comments_email_match/),
+      );
+    }
+  });
+
   it('erasing a person’s comments walks the replies below them by index', async () => {
     // Someone else's reply below the walker's first comment stays, moved up.
     await insertComment(server.db, {

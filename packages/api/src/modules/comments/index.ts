@@ -11,6 +11,7 @@ import { CommentsService } from './comments.service.js';
 import { commentEntities } from './entities.js';
 import { ThreadCounters1795479000000 } from './migrations/1795479000000-thread-counters.js';
 import { IdentifyingDataIndex1795479550000 } from './migrations/1795479550000-identifying-data-index.js';
+import { EmailMatchIndex1795479560000 } from './migrations/1795479560000-email-match-index.js';
 import { CommentPipeline, type CommentHooks } from './pipeline.js';
 import { CommentsPersonalData } from './personal-data.js';
 import { ANONYMISE_IPS_JOB, CommentRetention } from './retention.js';
@@ -23,7 +24,11 @@ export const commentsModule = defineModule({
   typeDefs: [commentsTypeDefs, commentModerationTypeDefs],
   resolvers: [commentsResolvers, commentModerationResolvers],
   entities: commentEntities,
-  migrations: [ThreadCounters1795479000000, IdentifyingDataIndex1795479550000],
+  migrations: [
+    ThreadCounters1795479000000,
+    IdentifyingDataIndex1795479550000,
+    EmailMatchIndex1795479560000,
+  ],
   mappers: {
     Comment: 'thread.js#CommentNode',
     EditorComment: 'entities.js#CommentRow',
