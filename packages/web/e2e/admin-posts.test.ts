@@ -132,7 +132,7 @@ describe('posts in the desk', () => {
     await expectNoAxeViolations(page);
   });
 
-  it('as an EDITOR: compares a revision side by side and restores it; leaving with unsaved changes asks first', async () => {
+  it('as an EDITOR: compares a revision with a side-by-side diff and restores it; leaving with unsaved changes asks first', async () => {
     const { page, server } = session;
     const token = await signInToken(server, editor);
     const post = await publishedPost(server, token, 'The first title');
@@ -149,11 +149,10 @@ describe('posts in the desk', () => {
     const oldest = revisions.last();
     expect(await oldest.innerText()).toContain('The first title');
     await oldest.getByRole('button', { name: 'Compare with the editor' }).click();
-    const compare = oldest.locator('.adm-compare');
-    expect(await compare.locator('figure').first().innerText()).toContain(
-      'The first title: the text.',
-    );
-    expect(await compare.locator('figure').last().innerText()).toContain('Changed text.');
+    // The revision on the left, the editor's text on the right (admin-post-history has the details).
+    const content = oldest.locator('[data-diff-field="content"]');
+    expect(await content.locator('del').allTextContents()).toEqual(['The', 'first title: the ']);
+    expect(await content.locator('ins').allTextContents()).toEqual(['Changed']);
     await expectNoAxeViolations(page);
 
     await oldest.getByRole('button', { name: 'Restore this revision' }).click();
