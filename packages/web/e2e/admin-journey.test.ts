@@ -94,7 +94,11 @@ describe('running the site from the desk', () => {
     );
     await page.goto(`${server.url}/admin/posts/${post.id}`);
     await page.locator('main .adm-empty, main [role="alert"]').first().waitFor();
-    expect(await page.locator('main').innerText()).toContain('your own posts');
+    expect(await page.locator('main [role="alert"]').innerText()).toContain(
+      'This post is not yours to open: you may edit only your own posts.',
+    );
+    // Asking again cannot help: no "Try again".
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     expect(await page.getByLabel(/^Title/).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Site' }).count()).toBe(0);
     await page.goto(`${server.url}/admin/site`);

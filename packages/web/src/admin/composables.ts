@@ -19,6 +19,15 @@ export function useViewer() {
   return { viewer, site, loading, error, may };
 }
 
+/**
+ * Whether the API refused the operation for who the viewer is (FORBIDDEN):
+ * asking again cannot help, so an error state offers no "Try again".
+ */
+export function isRefusal(error: unknown): boolean {
+  const e = error as { graphQLErrors?: ReadonlyArray<{ extensions?: { code?: unknown } }> } | null;
+  return Boolean(e?.graphQLErrors?.some((g) => g.extensions?.code === 'FORBIDDEN'));
+}
+
 /** The message of a failed operation, for an error state: the API's words, never a stack. */
 export function errorMessage(error: unknown, fallback = 'Something went wrong.'): string {
   if (!error || typeof error !== 'object') return fallback;
