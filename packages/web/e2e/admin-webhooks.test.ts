@@ -274,6 +274,10 @@ describe('webhooks in the desk', () => {
         .toBe('No webhook endpoints yet. Add one below to have events sent to it.');
       expect(await stored()).toEqual([]);
       await expectNoAxeViolations(page);
+      // Said once: a reload does not say it again.
+      await page.reload();
+      await page.locator('.adm-empty').waitFor();
+      expect(await page.locator('.adm-notice').count()).toBe(0);
     },
   );
 
