@@ -281,6 +281,17 @@ describe('webhooks in the desk', () => {
     },
   );
 
+  it('as an ADMIN: an endpoint that does not exist (deleted, or a mistyped address) says so', async () => {
+    const { page, server } = session;
+    await openDesk(page, server, admin, '/admin/webhooks/999');
+    await expect
+      .poll(() => page.locator('.adm-empty').innerText())
+      .toBe('There is no webhook endpoint with this id: it may have been deleted.');
+    await page.getByRole('link', { name: '← All webhooks' }).click();
+    await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    await expectNoAxeViolations(page);
+  });
+
   it('as an EDITOR: no Webhooks link, and the screen says it is not for them', async () => {
     const { page, server } = session;
     await openDesk(page, server, editor, '/admin/webhooks');
