@@ -4,6 +4,8 @@ import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
 import TokensPage from './pages/TokensPage.vue';
+import WebhooksPage from './pages/WebhooksPage.vue';
+import WebhookEndpointPage from './pages/WebhookEndpointPage.vue';
 import PostsPage from './pages/PostsPage.vue';
 import PostEditorPage from './pages/PostEditorPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
@@ -22,6 +24,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** Shown only to viewers with this capability; others see why not (the API refuses them anyway). */
     can?: Capability;
+    /** The same, for an action the viewer has no `can…` field for: one of `viewer.permissions`. */
+    permission?: string;
   }
 }
 
@@ -83,6 +87,19 @@ export function createAdminRouter(base = '/admin/'): Router {
         name: 'site',
         component: SitePage,
         meta: { title: 'Site', can: 'canManageSettings' },
+      },
+      {
+        path: '/webhooks',
+        name: 'webhooks',
+        component: WebhooksPage,
+        meta: { title: 'Webhooks', permission: 'webhook:manage' },
+      },
+      {
+        path: '/webhooks/:id',
+        name: 'webhook',
+        component: WebhookEndpointPage,
+        props: (route) => ({ id: String(route.params.id) }),
+        meta: { title: 'Webhook endpoint', permission: 'webhook:manage' },
       },
       {
         path: '/tokens',
