@@ -80,7 +80,7 @@ describe('the comment queue', () => {
     expect(await tabCount(page, 'APPROVED')).toBe('0');
     await expectNoAxeViolations(page);
 
-    await row.getByRole('button', { name: 'Approve' }).click();
+    await row.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect.poll(() => queueAuthors(page)).toEqual([]);
     expect(await tabCount(page, 'PENDING')).toBe('0');
     expect(await tabCount(page, 'APPROVED')).toBe('1');

@@ -60,7 +60,7 @@ describe('running the site from the desk', () => {
     const item = page.locator('.adm-comment', { hasText: 'Congratulations on the launch!' });
     expect(await item.innerText()).toContain('vera@example.org');
     expect(await item.innerText()).toContain('Opening day');
-    await item.getByRole('button', { name: 'Approve' }).click();
+    await item.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect.poll(() => item.count()).toBe(0);
     await expectNoAxeViolations(page);
 

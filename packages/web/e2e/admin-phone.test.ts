@@ -91,7 +91,7 @@ describe('the desk on a phone', () => {
     const page = await (await session.newContext(PHONE)).newPage();
     await openDesk(page, server, admin, '/admin/comments?status=PENDING');
     const item = page.locator(`[data-comment-id="${id}"]`);
-    await item.getByRole('button', { name: 'Approve' }).tap();
+    await item.getByRole('button', { name: 'Approve', exact: true }).tap();
     await expect.poll(() => item.count()).toBe(0);
     const status = await graphql<{
       comments: { edges: { node: { id: string; status: string } }[] };

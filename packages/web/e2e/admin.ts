@@ -70,13 +70,18 @@ export async function signInToken(server: RunningServer, user: TestUser): Promis
 let admin: Promise<TestUser> | null = null;
 let adminServer: RunningServer | null = null;
 
-/** An admin made with the operator CLI (once per server), signed in: its session token. */
-export async function adminToken(server: RunningServer): Promise<string> {
+/** An admin (named E2E Admin) made with the operator CLI, once per server. */
+export function adminUser(server: RunningServer): Promise<TestUser> {
   if (!admin || adminServer !== server) {
     adminServer = server;
     admin = createUser(server, 'admin', EMAIL, 'E2E Admin');
   }
-  return signInToken(server, await admin);
+  return admin;
+}
+
+/** The admin of adminUser(), signed in: its session token. */
+export async function adminToken(server: RunningServer): Promise<string> {
+  return signInToken(server, await adminUser(server));
 }
 
 /**

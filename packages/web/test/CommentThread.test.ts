@@ -59,6 +59,23 @@ describe('CommentThread', () => {
     expect(wrapper.get('#comment-c4 .comment__author').element.tagName).toBe('SPAN');
   });
 
+  it("marks the post's author's own comments (replies from the desk), and no one else's", () => {
+    const wrapper = mount(CommentThread, {
+      props: {
+        comments: [
+          comment({ id: 'v', authorName: 'Vera Visitor' }),
+          comment({ id: 'a', authorName: 'Ada Author', byPostAuthor: true }),
+        ],
+        replyToId: null,
+        canReply: true,
+        threadDepth: 5,
+        replyHref,
+      },
+    });
+    expect(wrapper.find('#comment-v .comment__byline').exists()).toBe(false);
+    expect(wrapper.get('#comment-a .comment__byline').text()).toBe('Post author');
+  });
+
   it('emits reply with the comment, and hides Reply when comments are closed', async () => {
     const wrapper = mount(CommentThread, {
       props: {

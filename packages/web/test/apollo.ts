@@ -77,6 +77,7 @@ export function submitted(
     authorUrl: 'https://ann.example',
     content,
     createdAt: '2024-01-01T10:00:00.000Z',
+    byPostAuthor: false,
     parent: parentId ? { __typename: 'Comment', id: parentId } : null,
     replies: { __typename: 'CommentConnection', edges: [] },
   };
@@ -109,6 +110,7 @@ function commentNode(node: ThreadComment, level: number): Record<string, unknown
     authorUrl: node.authorUrl,
     content: node.content,
     createdAt: node.createdAt,
+    byPostAuthor: node.byPostAuthor,
   };
   // The query asks for replies on every level but the deepest it loads.
   if (level >= LOADED_LEVELS - 1) return fields;

@@ -27,6 +27,7 @@ export function comment(
     authorUrl: null,
     content: '<p>Sound pretty much like a Social Media Surgery to me</p>',
     createdAt: '2012-11-24T21:14:00.000Z',
+    byPostAuthor: false,
     awaitingModeration: false,
     replies: [],
     ...overrides,

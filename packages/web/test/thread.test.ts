@@ -15,6 +15,7 @@ const own = (
     authorUrl: null,
     content: '<p>Mine</p>',
     createdAt: '2024-01-01T00:00:00.000Z',
+    byPostAuthor: false,
     parent: parentId ? { id: parentId } : null,
     replies: { edges: [] },
   },
@@ -28,6 +29,7 @@ describe('toThread', () => {
       authorUrl: null,
       content: '<p>x</p>',
       createdAt: '2024-01-01T00:00:00.000Z',
+      byPostAuthor: false,
     };
     const tree = toThread({
       edges: [

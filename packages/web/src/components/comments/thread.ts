@@ -14,6 +14,8 @@ export interface ThreadComment {
   /** HTML sanitized by the server. */
   content: string;
   createdAt: string;
+  /** Written by the post's own author (a reply from the editor's desk). */
+  byPostAuthor: boolean;
   /** True for the visitor's own comment that a moderator has not approved yet. */
   awaitingModeration: boolean;
   replies: ThreadComment[];
@@ -65,6 +67,7 @@ function toThreadComment(
     authorUrl: node.authorUrl ?? null,
     content: node.content,
     createdAt: node.createdAt,
+    byPostAuthor: node.byPostAuthor,
     awaitingModeration,
     replies,
   };
