@@ -17,14 +17,10 @@ import {
   publishedPost,
   seedPostId,
   submitComment,
+  tabCount,
 } from './desk.js';
 import { SLUG, threadHydrated } from './reader.js';
 import { useBrowserSession } from './session.js';
-
-/** The count on a status tab of the queue, as shown. */
-async function tabCount(page: Page, status: string): Promise<string> {
-  return (await page.locator(`[data-tab="${status}"] .adm-count`).innerText()).trim();
-}
 
 /** The authors' names of the comments in the queue, in order. */
 function queueAuthors(page: Page): Promise<string[]> {
