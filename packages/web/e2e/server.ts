@@ -15,9 +15,10 @@ export interface RunningServer {
 
 /**
  * Starts Colloquy exactly as `pnpm start` runs it (the built API serving the
- * built SPA) on a fresh SQLite file and an ephemeral loopback port.
+ * built SPA) on a fresh SQLite file and an ephemeral loopback port, with
+ * `env` on top (e.g. a test-only setting).
  */
-export async function startColloquy(): Promise<RunningServer> {
+export async function startColloquy(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!fs.existsSync(apiMain)) throw new Error(`${apiMain} is missing: run \`pnpm build\` first.`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-e2e-'));
   const databaseUrl = `sqlite:${path.join(dataDir, 'colloquy.db')}`;
@@ -30,6 +31,7 @@ export async function startColloquy(): Promise<RunningServer> {
       PORT: '0',
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,6 +20,8 @@ export interface BrowserSession {
 export interface BrowserSessionOptions {
   /** False: every context is a reader without JavaScript (the server's HTML and forms only). */
   javaScriptEnabled?: boolean;
+  /** Extra environment for the server (e.g. COLLOQUY_TEST_ALLOW_LOOPBACK_FETCH). */
+  serverEnv?: Record<string, string>;
 }
 
 /**
@@ -44,7 +46,7 @@ export function useBrowserSession(options: BrowserSessionOptions = {}): BrowserS
 
   beforeAll(async () => {
     browser = await launchChromium();
-    if (browser) state.server = await startColloquy();
+    if (browser) state.server = await startColloquy(options.serverEnv);
   });
 
   afterAll(async () => {
