@@ -219,11 +219,27 @@ describe('the linkback queue', () => {
     await expect.poll(focused).toBe('Key Four');
     await page.keyboard.press('a');
     await expect.poll(() => queueTitles(page)).toEqual(['Key Three', 'Key Two', 'Key One']);
-    // The next one is current now: s marks it as spam, t trashes the next.
+    // The next one is current now: s marks it as spam, and t, pressed while
+    // the API has not answered yet (held back here), trashes the next: both land.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let sent = 0;
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postData() ?? '').includes('ModerateLinkbacks') && ++sent === 1) {
+        await released;
+      }
+      return route.continue();
+    });
     await page.keyboard.press('s');
     await expect.poll(() => queueTitles(page)).toEqual(['Key Two', 'Key One']);
     await page.keyboard.press('t');
+    // The second waits for the first's answer (else its answer, coming
+    // first, would be masked by the first's guess: Key Two would show again).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sent).toBe(1);
+    release();
     await expect.poll(() => queueTitles(page)).toEqual(['Key One']);
+    await page.unroute('**/graphql');
     // x selects the current one, for the bulk actions.
     await page.keyboard.press('x');
     expect(await page.locator('.adm-bulk').innerText()).toContain('1 selected');

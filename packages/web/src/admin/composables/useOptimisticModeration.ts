@@ -58,9 +58,19 @@ export function useOptimisticModeration<
   MV extends OperationVariables,
 >(options: OptimisticModerationOptions<T, E, Q, QV, M, MV>) {
   const { mutate, loading } = useMutation(options.mutation);
+  // One moderation on its way at a time: an optimistic layer keeps the list
+  // as it wrote it, so a later answer that came first would be masked by an
+  // earlier guess (the item it moved would show again until that one's answer).
+  let last: Promise<unknown> = Promise.resolve();
 
   /** Sets `status` on `items`; resolves to an error message, or null once done. */
-  async function moderate(items: readonly T[], status: CommentStatus): Promise<string | null> {
+  function moderate(items: readonly T[], status: CommentStatus): Promise<string | null> {
+    const run = last.then(() => send(items, status));
+    last = run;
+    return run;
+  }
+
+  async function send(items: readonly T[], status: CommentStatus): Promise<string | null> {
     const targets = items.filter((c) => c.status !== status);
     if (targets.length === 0) return null;
     // The statuses before: the cache has the new ones by the time update() runs.
