@@ -17,14 +17,10 @@ import {
   publishedPost,
   seedPostId,
   submitComment,
+  tabCount,
 } from './desk.js';
 import { SLUG, threadHydrated } from './reader.js';
 import { useBrowserSession } from './session.js';
-
-/** The count on a status tab of the queue, as shown. */
-async function tabCount(page: Page, status: string): Promise<string> {
-  return (await page.locator(`[data-tab="${status}"] .adm-count`).innerText()).trim();
-}
 
 /** The authors' names of the comments in the queue, in order. */
 function queueAuthors(page: Page): Promise<string[]> {
@@ -152,6 +148,20 @@ describe('the comment queue', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
     expect(await help.innerText()).toContain('Mark as spam');
+    // The shared keys, then the comment queue's own (r, e) after u.
+    expect(await help.locator('kbd').allInnerTexts()).toEqual([
+      'j',
+      'k',
+      'a',
+      's',
+      't',
+      'u',
+      'r',
+      'e',
+      'x',
+      '?',
+    ]);
+    expect(await help.innerText()).toContain('Reply (a held comment is approved first)');
     await expectNoAxeViolations(page);
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });

@@ -24,6 +24,11 @@ export async function openDesk(
   await page.locator('.adm-account__button', { hasText: new RegExp(user.role, 'i') }).waitFor();
 }
 
+/** The count on a status tab of a moderation queue, as shown. */
+export async function tabCount(page: Page, status: string): Promise<string> {
+  return (await page.locator(`[data-tab="${status}"] .adm-count`).innerText()).trim();
+}
+
 /** axe-core on the page as it is: no violations, or each one spelled out. */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);

@@ -188,7 +188,7 @@ describe.each(databaseKinds())('email notifications on %s', (kind) => {
     expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual([ADMIN, OTHER_AUTHOR].sort());
     for (const m of mails) {
       expect(m.text).toContain(source);
-      expect(m.text).toContain(`${TEST_PUBLIC_URL}/admin`);
+      expect(m.text).toContain(`Moderate it: ${TEST_PUBLIC_URL}/admin/linkbacks?status=PENDING\n`);
       expectPrivate(m, m.envelopeTo[0]!);
     }
   });

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw, type Router } fr
 import SignInPage from './pages/SignInPage.vue';
 import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
+import LinkbackQueuePage from './pages/LinkbackQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
 import TokensPage from './pages/TokensPage.vue';
 import WebhooksPage from './pages/WebhooksPage.vue';
@@ -61,6 +62,12 @@ export function createAdminRouter(base = '/admin/'): Router {
         name: 'comments',
         component: CommentQueuePage,
         meta: { title: 'Comments', can: 'canModerateComments' },
+      },
+      {
+        path: '/linkbacks',
+        name: 'linkbacks',
+        component: LinkbackQueuePage,
+        meta: { title: 'Linkbacks', can: 'canModerateComments' },
       },
       {
         path: '/posts',

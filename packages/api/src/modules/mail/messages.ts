@@ -5,8 +5,7 @@ import { truncateText } from '../../lib/html.js';
 /** The admin routes the messages link to (the admin app's moderation queues). */
 export const ADMIN_ROUTES = {
   heldComments: '/admin/comments?status=PENDING',
-  // The desk has no linkback queue yet: its dashboard counts the held ones.
-  heldLinkbacks: '/admin',
+  heldLinkbacks: '/admin/linkbacks?status=PENDING',
 };
 
 /**
