@@ -4,6 +4,7 @@ import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
 import TokensPage from './pages/TokensPage.vue';
+import UsersPage from './pages/UsersPage.vue';
 import PostsPage from './pages/PostsPage.vue';
 import PostEditorPage from './pages/PostEditorPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
@@ -83,6 +84,12 @@ export function createAdminRouter(base = '/admin/'): Router {
         name: 'site',
         component: SitePage,
         meta: { title: 'Site', can: 'canManageSettings' },
+      },
+      {
+        path: '/users',
+        name: 'users',
+        component: UsersPage,
+        meta: { title: 'Users', can: 'canManageUsers' },
       },
       {
         path: '/tokens',
