@@ -276,6 +276,7 @@ const commands: Record<
       );
   },
 
+  // Refused, like the API's setUserRole, when it would leave the site without an ADMIN.
   async 'user:set-role'(services, options) {
     const { user, errors } = await services.users.setRole(
       required(options, 'email'),

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Site as SiteModel } from '../modules/site/site.service.js';
 import type { DiscussionSettings as DiscussionSettingsModel } from '../modules/discussion/discussion-settings.js';
 import type { Viewer as ViewerModel } from '../modules/auth/viewer.js';
-import type { ApiTokenRow } from '../modules/auth/entities.js';
+import type { ApiTokenRow, UserRow } from '../modules/auth/entities.js';
 import type { PostRow, AuthorRow, TagRow, PostRevisionRow } from '../modules/posts/entities.js';
 import type { CommentNode } from '../modules/comments/thread.js';
 import type { CommentRow } from '../modules/comments/entities.js';
@@ -174,6 +174,16 @@ export type CreateShareTargetInput = {
   /** Required when retired. */
   retiredReason?: InputMaybe<Scalars['String']['input']>;
   urlTemplate: Scalars['String']['input'];
+};
+
+export type CreateUserInput = {
+  /** At most 200 characters. */
+  displayName: Scalars['String']['input'];
+  /** Unique, compared without case; at most 254 characters. */
+  email: Scalars['String']['input'];
+  /** At least 10 and at most 1000 characters. Never stored or logged, only its scrypt hash. */
+  password: Scalars['String']['input'];
+  role: Role;
 };
 
 export type CreateWebhookEndpointInput = {
@@ -491,6 +501,12 @@ export type Mutation = {
   createPost: PostPayload;
   /** Adds a target at the end of the order. */
   createShareTarget: ShareTargetPayload;
+  /**
+   * ADMIN only (a signed-in session): a new account, linked to the author
+   * profile with the same email address or a new one. TAKEN on `email` when
+   * the address has an account already.
+   */
+  createUser: UserPayload;
   /** Adds an endpoint with a new signing secret, shown in the payload this once. */
   createWebhookEndpoint: WebhookEndpointPayload;
   /** Deletes a comment in the trash for good, with its replies. */
@@ -535,6 +551,13 @@ export type Mutation = {
   revokeApiToken: RevokeApiTokenPayload;
   /** A new signing secret, shown this once; the old one signs nothing from now on. */
   rotateWebhookSecret: WebhookEndpointPayload;
+  /**
+   * ADMIN only (a signed-in session). LAST_ADMIN on `role` when it would
+   * leave the site without an ADMIN; NOT_FOUND on `id` for an unknown user.
+   * Takes effect at the user's next request, for their API tokens too.
+   * Passwords are reset with the operator CLI, not here.
+   */
+  setUserRole: UserPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
@@ -572,6 +595,11 @@ export type MutationCreatePostArgs = {
 
 export type MutationCreateShareTargetArgs = {
   input: CreateShareTargetInput;
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
 };
 
 
@@ -657,6 +685,12 @@ export type MutationRevokeApiTokenArgs = {
 
 export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetUserRoleArgs = {
+  id: Scalars['ID']['input'];
+  role: Role;
 };
 
 
@@ -964,6 +998,8 @@ export type Query = {
   /** Enabled share targets, in display order. */
   shareTargets: Array<ShareTarget>;
   site: Site;
+  /** ADMIN only (a signed-in session): every account, newest first. */
+  users: UserConnection;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
   webhookEndpoint?: Maybe<WebhookEndpoint>;
@@ -1033,6 +1069,12 @@ export type QueryPostsArgs = {
 export type QueryPreviewPostContentArgs = {
   content: Scalars['String']['input'];
   format: ContentFormat;
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1258,6 +1300,33 @@ export type UpdateWebhookEndpointInput = {
   url?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An account that can sign in. Only ADMINs (signed in, not with an API token) see them. */
+export type User = {
+  __typename?: 'User';
+  /** The author profile the user's posts are credited to (its name is what readers see). */
+  author: Author;
+  createdAt: Scalars['DateTime']['output'];
+  displayName: Scalars['String']['output'];
+  /** Stored lowercased; what the user signs in with. */
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  /** Every user (not only this page). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: User;
+};
+
 /**
  * A problem with the input that the person can fix. `field` names the input
  * field it applies to (null when it concerns the whole form); `code` is stable
@@ -1268,6 +1337,13 @@ export type UserError = {
   code: Scalars['String']['output'];
   field?: Maybe<Scalars['String']['output']>;
   message: Scalars['String']['output'];
+};
+
+export type UserPayload = {
+  __typename?: 'UserPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  user?: Maybe<User>;
 };
 
 /**
@@ -1481,6 +1557,7 @@ export type ResolversTypes = {
   CreateApiTokenPayload: ResolverTypeWrapper<Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversTypes['ApiToken']> }>;
   CreatePostInput: CreatePostInput;
   CreateShareTargetInput: CreateShareTargetInput;
+  CreateUserInput: CreateUserInput;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteCommentPayload: ResolverTypeWrapper<DeleteCommentPayload>;
@@ -1553,7 +1630,11 @@ export type ResolversTypes = {
   UpdateShareTargetInput: UpdateShareTargetInput;
   UpdateSitePayload: ResolverTypeWrapper<Omit<UpdateSitePayload, 'site'> & { site?: Maybe<ResolversTypes['Site']> }>;
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  User: ResolverTypeWrapper<UserRow>;
+  UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
+  UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   UserError: ResolverTypeWrapper<UserError>;
+  UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
   WebhookAttempt: ResolverTypeWrapper<WebhookAttemptRow>;
   WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRow>;
@@ -1577,6 +1658,7 @@ export type ResolversParentTypes = {
   CreateApiTokenPayload: Omit<CreateApiTokenPayload, 'apiToken'> & { apiToken?: Maybe<ResolversParentTypes['ApiToken']> };
   CreatePostInput: CreatePostInput;
   CreateShareTargetInput: CreateShareTargetInput;
+  CreateUserInput: CreateUserInput;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: Scalars['DateTime']['output'];
   DeleteCommentPayload: DeleteCommentPayload;
@@ -1639,7 +1721,11 @@ export type ResolversParentTypes = {
   UpdateShareTargetInput: UpdateShareTargetInput;
   UpdateSitePayload: Omit<UpdateSitePayload, 'site'> & { site?: Maybe<ResolversParentTypes['Site']> };
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  User: UserRow;
+  UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
+  UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
   UserError: UserError;
+  UserPayload: Omit<UserPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   Viewer: ViewerModel;
   WebhookAttempt: WebhookAttemptRow;
   WebhookDelivery: WebhookDeliveryRow;
@@ -1898,6 +1984,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createApiToken?: Resolver<ResolversTypes['CreateApiTokenPayload'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
   createShareTarget?: Resolver<ResolversTypes['ShareTargetPayload'], ParentType, ContextType, RequireFields<MutationCreateShareTargetArgs, 'input'>>;
+  createUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   deleteComment?: Resolver<ResolversTypes['DeleteCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
   deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
@@ -1914,6 +2001,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   restorePostRevision?: Resolver<ResolversTypes['PostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostRevisionArgs, 'revisionId'>>;
   revokeApiToken?: Resolver<ResolversTypes['RevokeApiTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
+  setUserRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'id' | 'role'>>;
   signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;
   signOut?: Resolver<ResolversTypes['SignOutPayload'], ParentType, ContextType>;
   submitComment?: Resolver<ResolversTypes['SubmitCommentPayload'], ParentType, ContextType, RequireFields<MutationSubmitCommentArgs, 'input'>>;
@@ -2066,6 +2154,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   previewPostContent?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryPreviewPostContentArgs, 'content' | 'format'>>;
   shareTargets?: Resolver<Array<ResolversTypes['ShareTarget']>, ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   webhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
@@ -2167,10 +2256,39 @@ export type UpdateSitePayloadResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  author?: Resolver<ResolversTypes['Author'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UserConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UserEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UserPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserPayload'] = ResolversParentTypes['UserPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2293,7 +2411,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   UpdateDiscussionSettingsPayload?: UpdateDiscussionSettingsPayloadResolvers<ContextType>;
   UpdateMyNotificationSettingsPayload?: UpdateMyNotificationSettingsPayloadResolvers<ContextType>;
   UpdateSitePayload?: UpdateSitePayloadResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  UserConnection?: UserConnectionResolvers<ContextType>;
+  UserEdge?: UserEdgeResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  UserPayload?: UserPayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;

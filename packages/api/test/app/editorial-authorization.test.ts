@@ -299,6 +299,24 @@ const ROWS: Row[] = [
       query: `mutation { updateDiscussionSettings(input: { refuseDuplicates: true }) { settings { refuseDuplicates } ${payload} } }`,
     }),
   ],
+  // Users: an ADMIN's session only
+  ['users', 'U F F F ok F F F', () => ({ query: `{ users(first: 1) { totalCount } }` })],
+  [
+    'createUser',
+    'U F F F ok F F F',
+    (f) => ({
+      query: `mutation($e: String!) { createUser(input: { email: $e, displayName: "New", role: AUTHOR, password: "long enough password" }) { user { id } ${payload} } }`,
+      variables: { e: `new-user-${f.n}@example.com` },
+    }),
+  ],
+  [
+    'setUserRole',
+    'U F F F ok F F F',
+    // User 3 is editor@example.com (beforeAll); EDITOR again changes nothing.
+    () => ({
+      query: `mutation { setUserRole(id: "3", role: EDITOR) { user { role } ${payload} } }`,
+    }),
+  ],
   // Outcomes of the pings a post sent: for those who may edit it
   [
     'Post.outgoingPings',
@@ -318,6 +336,7 @@ const CAPABILITIES: [field: string, row: string][] = [
   ['canModerateComments', 'moderateComments'],
   ['canManageShareTargets', 'createShareTarget'],
   ['canManageSettings', 'updateSite'],
+  ['canManageUsers', 'users'],
 ];
 
 function outcome(

@@ -175,6 +175,12 @@ describe.each(databaseKinds())('operator CLI on %s', (kind) => {
           '',
           /no user with this email/,
         ],
+        // root@example.org is the only ADMIN: the same guard as setUserRole.
+        [
+          ['user:set-role', '--email', 'root@example.org', '--role', 'editor'],
+          '',
+          /This is the only ADMIN: make another user an ADMIN first/,
+        ],
         [
           ['token:create', '--email', 'root@example.org', '--name', 'n', '--scopes', 'everything'],
           '',

@@ -6,6 +6,14 @@ export function formatDateTime(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? '' : dateTime.format(date);
 }
 
+const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? '' : date.format(d);
+}
+
 const STATUS_LABELS: Record<string, string> = {
   PENDING: 'held',
   APPROVED: 'approved',

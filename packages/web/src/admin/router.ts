@@ -7,6 +7,7 @@ import SitePage from './pages/SitePage.vue';
 import TokensPage from './pages/TokensPage.vue';
 import WebhooksPage from './pages/WebhooksPage.vue';
 import WebhookEndpointPage from './pages/WebhookEndpointPage.vue';
+import UsersPage from './pages/UsersPage.vue';
 import PostsPage from './pages/PostsPage.vue';
 import PostEditorPage from './pages/PostEditorPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
@@ -107,6 +108,12 @@ export function createAdminRouter(base = '/admin/'): Router {
         component: WebhookEndpointPage,
         props: (route) => ({ id: String(route.params.id) }),
         meta: { title: 'Webhook endpoint', permission: 'webhook:manage' },
+      },
+      {
+        path: '/users',
+        name: 'users',
+        component: UsersPage,
+        meta: { title: 'Users', can: 'canManageUsers' },
       },
       {
         path: '/tokens',

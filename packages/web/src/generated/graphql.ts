@@ -160,6 +160,16 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
+export type CreateUserInput = {
+  /** At most 200 characters. */
+  displayName: Scalars['String']['input'];
+  /** Unique, compared without case; at most 254 characters. */
+  email: Scalars['String']['input'];
+  /** At least 10 and at most 1000 characters. Never stored or logged, only its scrypt hash. */
+  password: Scalars['String']['input'];
+  role: Role;
+};
+
 export type CreateWebhookEndpointInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -475,6 +485,12 @@ export type Mutation = {
   createPost: PostPayload;
   /** Adds a target at the end of the order. */
   createShareTarget: ShareTargetPayload;
+  /**
+   * ADMIN only (a signed-in session): a new account, linked to the author
+   * profile with the same email address or a new one. TAKEN on `email` when
+   * the address has an account already.
+   */
+  createUser: UserPayload;
   /** Adds an endpoint with a new signing secret, shown in the payload this once. */
   createWebhookEndpoint: WebhookEndpointPayload;
   /** Deletes a comment in the trash for good, with its replies. */
@@ -519,6 +535,13 @@ export type Mutation = {
   revokeApiToken: RevokeApiTokenPayload;
   /** A new signing secret, shown this once; the old one signs nothing from now on. */
   rotateWebhookSecret: WebhookEndpointPayload;
+  /**
+   * ADMIN only (a signed-in session). LAST_ADMIN on `role` when it would
+   * leave the site without an ADMIN; NOT_FOUND on `id` for an unknown user.
+   * Takes effect at the user's next request, for their API tokens too.
+   * Passwords are reset with the operator CLI, not here.
+   */
+  setUserRole: UserPayload;
   /** Opens a session. Wrong email and wrong password get the same answer. */
   signIn: SignInPayload;
   /** Ends the session this request is signed in with. */
@@ -556,6 +579,11 @@ export type MutationCreatePostArgs = {
 
 export type MutationCreateShareTargetArgs = {
   input: CreateShareTargetInput;
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
 };
 
 
@@ -641,6 +669,12 @@ export type MutationRevokeApiTokenArgs = {
 
 export type MutationRotateWebhookSecretArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetUserRoleArgs = {
+  id: Scalars['ID']['input'];
+  role: Role;
 };
 
 
@@ -948,6 +982,8 @@ export type Query = {
   /** Enabled share targets, in display order. */
   shareTargets: Array<ShareTarget>;
   site: Site;
+  /** ADMIN only (a signed-in session): every account, newest first. */
+  users: UserConnection;
   /** The signed-in user; null for anonymous requests. */
   viewer?: Maybe<Viewer>;
   webhookEndpoint?: Maybe<WebhookEndpoint>;
@@ -1017,6 +1053,12 @@ export type QueryPostsArgs = {
 export type QueryPreviewPostContentArgs = {
   content: Scalars['String']['input'];
   format: ContentFormat;
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1242,6 +1284,33 @@ export type UpdateWebhookEndpointInput = {
   url?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An account that can sign in. Only ADMINs (signed in, not with an API token) see them. */
+export type User = {
+  __typename?: 'User';
+  /** The author profile the user's posts are credited to (its name is what readers see). */
+  author: Author;
+  createdAt: Scalars['DateTime']['output'];
+  displayName: Scalars['String']['output'];
+  /** Stored lowercased; what the user signs in with. */
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  /** Every user (not only this page). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: User;
+};
+
 /**
  * A problem with the input that the person can fix. `field` names the input
  * field it applies to (null when it concerns the whole form); `code` is stable
@@ -1252,6 +1321,13 @@ export type UserError = {
   code: Scalars['String']['output'];
   field?: Maybe<Scalars['String']['output']>;
   message: Scalars['String']['output'];
+};
+
+export type UserPayload = {
+  __typename?: 'UserPayload';
+  /** Empty on success; otherwise nothing was changed. */
+  errors: Array<UserError>;
+  user?: Maybe<User>;
 };
 
 /**

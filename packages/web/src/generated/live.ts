@@ -73,6 +73,16 @@ export type CreateShareTargetInput = {
   urlTemplate: Scalars['String']['input'];
 };
 
+export type CreateUserInput = {
+  /** At most 200 characters. */
+  displayName: Scalars['String']['input'];
+  /** Unique, compared without case; at most 254 characters. */
+  email: Scalars['String']['input'];
+  /** At least 10 and at most 1000 characters. Never stored or logged, only its scrypt hash. */
+  password: Scalars['String']['input'];
+  role: Role;
+};
+
 export type CreateWebhookEndpointInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   enabled?: InputMaybe<Scalars['Boolean']['input']>;

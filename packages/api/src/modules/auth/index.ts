@@ -4,6 +4,8 @@ import { authTypeDefs } from './auth.graphql.js';
 import { authResolvers } from './auth.resolvers.js';
 import { AuthService } from './auth.service.js';
 import { authEntities } from './entities.js';
+import { usersTypeDefs } from './users.graphql.js';
+import { usersResolvers } from './users.resolvers.js';
 import { UsersService } from './users.service.js';
 import { PRUNE_AUTH_JOB, pruneAuth } from './retention.js';
 import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
@@ -11,13 +13,14 @@ import { RETENTION_EVERY_MS } from '../jobs/recurring.js';
 /** Accounts, sessions, API tokens and the policy that decides who may do what. */
 export const authModule = defineModule({
   name: 'auth',
-  typeDefs: [authTypeDefs],
-  resolvers: [authResolvers],
+  typeDefs: [authTypeDefs, usersTypeDefs],
+  resolvers: [authResolvers, usersResolvers],
   entities: authEntities,
   privateTables: ['users', 'sessions', 'api_tokens', 'sign_in_attempts'],
   mappers: {
     Viewer: 'viewer.js#Viewer as ViewerModel',
     ApiToken: 'entities.js#ApiTokenRow',
+    User: 'entities.js#UserRow',
   },
   services: ({ db }) => {
     const users = new UsersService({ db });

@@ -34,6 +34,9 @@ export const messages = {
   passwordTooLong: `The password can be at most ${LIMITS.passwordMax} characters.`,
   roleInvalid: 'The role must be ADMIN, EDITOR or AUTHOR.',
   userNotFound: 'There is no user with this email address.',
+  userIdNotFound: 'There is no user with this id.',
+  lastAdmin:
+    'This is the only ADMIN: make another user an ADMIN first, so that someone can still manage the site.',
   tokenNameRequired: 'Please name the token, e.g. after the tool that will use it.',
   tokenNameTooLong: `The token name can be at most ${LIMITS.tokenName} characters.`,
   scopesRequired: 'Choose at least one scope.',
