@@ -130,6 +130,15 @@ describe('replying and editing in the comment queue', () => {
     await expect.poll(() => activeLabel(page)).toBe('Your reply to Rita Reader *');
     expect(await reply.getAttribute('aria-expanded')).toBe('true');
     await expectNoAxeViolations(page);
+    // One form at a time: Edit closes the reply form, Reply the edit form.
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.adm-inline-form').getAttribute('aria-label'))
+      .toBe('Edit the comment by Rita Reader');
+    expect(await reply.getAttribute('aria-expanded')).toBe('false');
+    await reply.click();
+    await expect.poll(() => activeLabel(page)).toBe('Your reply to Rita Reader *');
+    expect(await page.locator('.adm-inline-form').count()).toBe(1);
     await page.keyboard.press('Escape');
     await row.locator('form').waitFor({ state: 'detached' });
     await expect.poll(() => activeText(page)).toBe('Reply');

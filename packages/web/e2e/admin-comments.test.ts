@@ -136,7 +136,7 @@ describe('the comment queue', () => {
     await expect.poll(() => statuses(server, editorToken, 'bulk-test')).toEqual(['SPAM', 'SPAM']);
   });
 
-  it('as an EDITOR: works the queue from the keyboard (j/k, a, s, t), with a help overlay', async () => {
+  it('as an EDITOR: works the queue from the keyboard (j/k, a, s, t, u), with a help overlay', async () => {
     const { page, server } = session;
     for (const name of ['Key One', 'Key Two', 'Key Three']) {
       await submitComment(server, seedId, name, `A comment from ${name} (keys-test).`);
@@ -188,6 +188,16 @@ describe('the comment queue', () => {
     await expect
       .poll(() => statuses(server, editorToken, 'keys-test'))
       .toEqual(['APPROVED', 'SPAM', 'TRASH']);
+    // In the approved ones, u unapproves the current one (holds it again, as
+    // WordPress's u; in the spam or the trash it restores).
+    await page.locator('[data-tab="APPROVED"]').click();
+    await expect.poll(() => queueAuthors(page)).toEqual(['Key Three']);
+    await page.keyboard.press('u');
+    await expect.poll(() => queueAuthors(page)).toEqual([]);
+    expect(await tabCount(page, 'PENDING')).toBe('1');
+    await expect
+      .poll(() => statuses(server, editorToken, 'keys-test'))
+      .toEqual(['PENDING', 'SPAM', 'TRASH']);
 
     // Typing in the search box is not a shortcut.
     await page.getByLabel('Search').fill('a s t');

@@ -5,32 +5,18 @@
 // (the default: linkbacks.auto_approve is off). An ADMIN approves one and
 // the reader sees it, spams three in bulk, works the queue from the
 // keyboard; an AUTHOR sees only the linkbacks of their own posts.
-import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, graphql, signInToken, type TestUser } from './admin.js';
+import { createUser, signInToken, type TestUser } from './admin.js';
 import { expectNoAxeViolations, openDesk, publishedPost, tabCount } from './desk.js';
-import { LOOPBACK_FETCH, sendTrackback, startSourceBlog, type SourceBlog } from './linkbacks.js';
+import {
+  LOOPBACK_FETCH,
+  queueTitles,
+  sendTrackback,
+  startSourceBlog,
+  statuses,
+  type SourceBlog,
+} from './linkbacks.js';
 import { useBrowserSession } from './session.js';
-
-/** The titles of the linkbacks in the queue, in order. */
-function queueTitles(page: Page): Promise<string[]> {
-  return page.locator('.adm-linkback__title').allInnerTexts();
-}
-
-/** The statuses of a post's linkbacks, asked of the API as `token`'s user. */
-async function statuses(
-  server: Parameters<typeof graphql>[0],
-  token: string,
-  postId: string,
-): Promise<string[]> {
-  const data = await graphql<{ linkbacks: { edges: { node: { status: string } }[] } }>(
-    server,
-    'query ($postId: ID) { linkbacks(postId: $postId, first: 50) { edges { node { status } } } }',
-    { postId },
-    token,
-  );
-  return data.linkbacks.edges.map((e) => e.node.status).sort();
-}
 
 describe('the linkback queue', () => {
   const session = useBrowserSession({ serverEnv: LOOPBACK_FETCH });

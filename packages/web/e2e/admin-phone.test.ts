@@ -20,6 +20,7 @@ const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch:
 const SCREENS: { path: string; heading: string }[] = [
   { path: '/admin/', heading: 'Dashboard' },
   { path: '/admin/comments', heading: 'Comments' },
+  { path: '/admin/linkbacks', heading: 'Linkbacks' },
   { path: '/admin/posts', heading: 'Posts' },
   { path: '/admin/posts/new', heading: 'New post' },
   { path: '/admin/site', heading: 'Site' },

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import { graphql } from './admin.js';
 import type { RunningServer } from './server.js';
 
@@ -85,4 +86,24 @@ export async function sendTrackback(
   });
   const answer = await response.text();
   if (!answer.includes('<error>0</error>')) throw new Error(`trackback refused: ${answer}`);
+}
+
+/** The titles of the linkbacks in the desk's queue, in order. */
+export function queueTitles(page: Page): Promise<string[]> {
+  return page.locator('.adm-linkback__title').allInnerTexts();
+}
+
+/** The statuses of a post's linkbacks, asked of the API as `token`'s user, sorted. */
+export async function statuses(
+  server: RunningServer,
+  token: string,
+  postId: string,
+): Promise<string[]> {
+  const data = await graphql<{ linkbacks: { edges: { node: { status: string } }[] } }>(
+    server,
+    'query ($postId: ID) { linkbacks(postId: $postId, first: 50) { edges { node { status } } } }',
+    { postId },
+    token,
+  );
+  return data.linkbacks.edges.map((e) => e.node.status).sort();
 }
