@@ -280,6 +280,52 @@ describe('the site settings in the desk', () => {
       );
     expect(await rows()).toEqual(order);
     await expectNoAxeViolations(page);
+
+    // On a phone the list fits the screen.
+    await page.unroute('**/graphql');
+    await page.setViewportSize({ width: 375, height: 1600 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+  });
+
+  it('drags a share target with a finger on a touch screen', async () => {
+    const { server } = session;
+    const context = await session.newContext({
+      viewport: { width: 375, height: 1600 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    await openDesk(page, server, admin, '/admin/site/share');
+    await page.locator('[data-target="tumblr"]').waitFor();
+    const keys = () =>
+      graphql<{ editorShareTargets: { key: string }[] }>(
+        server,
+        '{ editorShareTargets { key } }',
+        {},
+        token,
+      ).then((d) => d.editorShareTargets.map((t) => t.key));
+    const before = await keys();
+    const handle = (await page.locator('[data-target="tumblr"] .adm-handle').boundingBox())!;
+    const target = (await page.locator('[data-target]').first().boundingBox())!;
+    const x = handle.x + handle.width / 2;
+    const from = handle.y + handle.height / 2;
+    // Playwright's touchscreen only taps: the touches go through the DevTools protocol.
+    const cdp = await context.newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', y?: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: y === undefined ? [] : [{ x, y }],
+      });
+    await touch('touchStart', from);
+    for (let i = 1; i <= 15; i++) await touch('touchMove', from + ((target.y + 4 - from) * i) / 15);
+    await touch('touchEnd');
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toBe('Tumblr moved to position 1 of 8.');
+    const after = await keys();
+    expect(after).toEqual(['tumblr', ...before.filter((k) => k !== 'tumblr')]);
   });
 
   it('as an EDITOR: the Site screens are not offered, and say they are not available', async () => {
