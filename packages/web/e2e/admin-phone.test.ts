@@ -24,7 +24,11 @@ const SCREENS: { path: string; heading: string }[] = [
   { path: '/admin/posts', heading: 'Posts' },
   { path: '/admin/posts/new', heading: 'New post' },
   { path: '/admin/site', heading: 'Site' },
+  { path: '/admin/site/discussion', heading: 'Site' },
+  { path: '/admin/site/share', heading: 'Site' },
   { path: '/admin/tokens', heading: 'API tokens' },
+  { path: '/admin/webhooks', heading: 'Webhooks' },
+  { path: '/admin/users', heading: 'Users' },
 ];
 
 /** How far the page scrolls sideways: 0 when everything fits the viewport's width. */

@@ -1,4 +1,4 @@
-// The desk's site screen (share targets, ADMIN) and API tokens (every
+// The desk's share targets screen (ADMIN) and API tokens (every
 // signed-in user), in Chromium against the built server.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, graphql, signInToken, type TestUser } from './admin.js';
@@ -19,7 +19,7 @@ describe('site and tokens in the desk', () => {
 
   it('as an ADMIN: retires a share target with its reason (readers stop seeing it) and reorders from the keyboard', async () => {
     const { page, server } = session;
-    await openDesk(page, server, admin, '/admin/site');
+    await openDesk(page, server, admin, '/admin/site/share');
     const pinterest = page.locator('[data-target="pinterest"]');
     await pinterest.waitFor();
     await expectNoAxeViolations(page);

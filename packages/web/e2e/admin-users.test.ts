@@ -189,8 +189,8 @@ describe('users in the desk', () => {
     // Escape cancels: the row shows the role as it is, and has the focus back.
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await select.inputValue()).toBe('ADMIN');
-    expect(await select.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => select.inputValue()).toBe('ADMIN');
+    await expect.poll(() => select.evaluate((el) => el === document.activeElement)).toBe(true);
     expect((await roles())[admin.email]).toBe('ADMIN');
 
     await select.selectOption('AUTHOR');

@@ -4,6 +4,9 @@ import DashboardPage from './pages/DashboardPage.vue';
 import CommentQueuePage from './pages/CommentQueuePage.vue';
 import LinkbackQueuePage from './pages/LinkbackQueuePage.vue';
 import SitePage from './pages/SitePage.vue';
+import SiteGeneralPage from './pages/SiteGeneralPage.vue';
+import DiscussionSettingsPage from './pages/DiscussionSettingsPage.vue';
+import ShareTargetsPage from './pages/ShareTargetsPage.vue';
 import TokensPage from './pages/TokensPage.vue';
 import WebhooksPage from './pages/WebhooksPage.vue';
 import WebhookEndpointPage from './pages/WebhookEndpointPage.vue';
@@ -91,10 +94,25 @@ export function createAdminRouter(base = '/admin/'): Router {
         meta: { title: 'Edit post', can: 'canReadDrafts' },
       },
       {
+        // The site's settings: a section of screens with its own tabs (SitePage).
         path: '/site',
-        name: 'site',
         component: SitePage,
         meta: { title: 'Site', can: 'canManageSettings' },
+        children: [
+          { path: '', name: 'site', component: SiteGeneralPage },
+          {
+            path: 'discussion',
+            name: 'site-discussion',
+            component: DiscussionSettingsPage,
+            meta: { title: 'Discussion settings' },
+          },
+          {
+            path: 'share',
+            name: 'site-share',
+            component: ShareTargetsPage,
+            meta: { title: 'Share targets', can: 'canManageShareTargets' },
+          },
+        ],
       },
       {
         path: '/webhooks',

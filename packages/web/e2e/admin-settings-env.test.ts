@@ -1,0 +1,53 @@
+// The desk's general site settings when PUBLIC_URL is set in the server's
+// environment, which wins: the public URL field turns read-only with the
+// API's reason, and the other settings can still be saved.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createUser, graphql, type TestUser } from './admin.js';
+import { expectNoAxeViolations, openDesk } from './desk.js';
+import { useBrowserSession } from './session.js';
+
+// This file's own server (startColloquy passes the environment on).
+process.env.PUBLIC_URL = 'https://talk.example.org';
+
+describe('the public URL set by the environment', () => {
+  const session = useBrowserSession();
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    if (!session.server) return;
+    admin = await createUser(session.server, 'admin', 'e2e-env-admin@example.org', 'Ada');
+  });
+
+  it('is shown read-only with the reason once the API refuses it, and the rest saves', async () => {
+    const { page, server } = session;
+    await openDesk(page, server, admin, '/admin/site');
+    const url = page.getByLabel('Public URL');
+    await expect.poll(() => url.inputValue()).toMatch(/^https:\/\/talk\.example\.org\/?$/);
+    const envUrl = await url.inputValue();
+
+    await page.getByLabel(/^Site title/).fill('Talk');
+    await url.fill('https://elsewhere.example.org');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toBe(
+        'Nothing was saved: the public URL is set by the server’s environment. Save again to keep your other changes.',
+      );
+    expect(await url.getAttribute('readonly')).not.toBeNull();
+    expect(await url.inputValue()).toBe(envUrl);
+    expect(await page.locator('#adm-site-url-hint').innerText()).toBe(
+      'PUBLIC_URL is set in the server environment, and it wins: change it there (or unset it to manage the URL here).',
+    );
+    expect(await url.getAttribute('aria-describedby')).toBe('adm-site-url-hint');
+    await expectNoAxeViolations(page);
+    const site = () =>
+      graphql<{ site: { title: string; url: string } }>(server, '{ site { title url } }', {}).then(
+        (d) => d.site,
+      );
+    expect((await site()).title).toBe('Colloquy');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Settings saved.');
+    expect(await site()).toEqual({ title: 'Talk', url: envUrl });
+  });
+});
