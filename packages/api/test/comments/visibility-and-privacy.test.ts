@@ -215,8 +215,9 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
         .filter((f) => /email|\.ip$|ipaddress|remoteaddr|useragent|user_agent/i.test(f));
       // Only on types that are reached through sign-in: the moderation queue
       // (each field checked against comment:readPrivate, see editorial-comments.test.ts),
-      // the viewer's own address, and an ADMIN's personal-data export (personalData:manage,
-      // see test/privacy/personal-data.test.ts).
+      // the viewer's own address, an ADMIN's personal-data export (personalData:manage,
+      // see test/privacy/personal-data.test.ts) and an ADMIN's list of users (user:manage,
+      // see test/auth/users.test.ts).
       expect(exposed.sort()).toEqual(
         [
           'EditorComment.authorEmail',
@@ -226,6 +227,7 @@ describe.each(databaseKinds())('comments on %s', (kind) => {
           'PersonalDataComment.ip',
           'PersonalDataComment.userAgent',
           'PersonalDataExport.email',
+          'User.email',
           'Viewer.email',
         ].sort(),
       );
