@@ -1157,6 +1157,12 @@ export type Site = {
   title: Scalars['String']['output'];
   /** Absolute base URL of the site (PUBLIC_URL). */
   url: Scalars['String']['output'];
+  /**
+   * Why updateSite cannot change `url` (PUBLIC_URL is set in the server's
+   * environment, which wins); null when it can. For viewers who may manage
+   * settings (an ADMIN); null for everyone else, who may not change it anyway.
+   */
+  urlReadOnlyReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type SubmitCommentInput = {
@@ -2215,6 +2221,7 @@ export type SiteResolvers<ContextType = GraphQLContext, ParentType extends Resol
   replyNotifications?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  urlReadOnlyReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

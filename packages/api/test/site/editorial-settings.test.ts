@@ -215,6 +215,38 @@ describe.each(databaseKinds())('editorial API: share targets and site settings o
     expect(site.data!.site).toEqual({ title: 'My blog', url: TEST_PUBLIC_URL });
   });
 
+  it('tells an admin ahead of a save that PUBLIC_URL fixes the URL; tells nobody else', async () => {
+    const QUERY = '{ site { url urlReadOnlyReason } }';
+    const asAdmin = await as<{ site: { urlReadOnlyReason: string | null } }>(QUERY);
+    expect(asAdmin.data!.site.urlReadOnlyReason).toBe(
+      'PUBLIC_URL is set in the server environment, and it wins: change it there (or unset it to manage the URL here).',
+    );
+    const editor = await signedInUser(server, 'editor-url@example.com', 'EDITOR');
+    const asEditor = await server.gqlAs<{ site: { urlReadOnlyReason: string | null } }>(
+      editor.token,
+      QUERY,
+    );
+    expect(asEditor.data!.site.urlReadOnlyReason).toBeNull();
+    const anonymous = await server.gql<{ site: { urlReadOnlyReason: string | null } }>(QUERY);
+    expect(anonymous.data!.site).toEqual({ url: TEST_PUBLIC_URL, urlReadOnlyReason: null });
+
+    // Without PUBLIC_URL in the environment, the URL is the admin's to change: no reason.
+    const site = new SiteService({
+      config: { ...server.config, publicUrlSource: 'default' as const },
+      settings: new SettingsStore({ db: server.db }),
+    });
+    expect(
+      site.urlReadOnlyReason({
+        userId: admin.userId,
+        email: 'admin@example.com',
+        displayName: 'Ada Admin',
+        role: 'ADMIN',
+        authorId: admin.authorId,
+        credential: { kind: 'session', sessionId: 0 },
+      }),
+    ).toBeNull();
+  });
+
   it('without PUBLIC_URL, the saved public URL applies at once and at the next start', async () => {
     const config = {
       ...server.config,

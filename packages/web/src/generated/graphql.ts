@@ -1141,6 +1141,12 @@ export type Site = {
   title: Scalars['String']['output'];
   /** Absolute base URL of the site (PUBLIC_URL). */
   url: Scalars['String']['output'];
+  /**
+   * Why updateSite cannot change `url` (PUBLIC_URL is set in the server's
+   * environment, which wins); null when it can. For viewers who may manage
+   * settings (an ADMIN); null for everyone else, who may not change it anyway.
+   */
+  urlReadOnlyReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type SubmitCommentInput = {

@@ -4,6 +4,12 @@ export const siteTypeDefs = /* GraphQL */ `
     description: String!
     "Absolute base URL of the site (PUBLIC_URL)."
     url: String!
+    """
+    Why updateSite cannot change \`url\` (PUBLIC_URL is set in the server's
+    environment, which wins); null when it can. For viewers who may manage
+    settings (an ADMIN); null for everyone else, who may not change it anyway.
+    """
+    urlReadOnlyReason: String
   }
 
   type Query {

@@ -7,4 +7,7 @@ export const siteResolvers: Resolvers = {
   Mutation: {
     updateSite: (_, args, { services, viewer }) => services.site.updateSite(viewer, args),
   },
+  Site: {
+    urlReadOnlyReason: (_, __, { services, viewer }) => services.site.urlReadOnlyReason(viewer),
+  },
 };

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.js';
 import { parsePublicUrl, type Config } from '../../config.js';
 import type { SettingRow } from '../../db/settings.js';
 import type { SettingsSnapshot, SettingsStore } from '../../db/settings.js';
-import { assertCan } from '../auth/policy.js';
+import { assertCan, can } from '../auth/policy.js';
 import type { Viewer } from '../auth/viewer.js';
 import { clean } from '../../lib/text.js';
 import type { UserError } from '../../lib/user-errors.js';
@@ -57,6 +57,12 @@ export class SiteService {
       description: snapshot.get(KEYS.description) ?? SITE_DEFAULTS.description,
       url: this.deps.config.publicUrl,
     };
+  }
+
+  /** Why the public URL cannot be changed through updateSite, for those who may change settings. */
+  urlReadOnlyReason(viewer: Viewer | null): string | null {
+    if (!can(viewer, 'settings:manage')) return null;
+    return this.deps.config.publicUrlSource === 'env' ? messages.publicUrlFromEnvironment : null;
   }
 
   /**
