@@ -34,16 +34,20 @@ export function publishPost(
   publishAt: Date | null | undefined,
 ): Promise<PostPayload> {
   return withPost(deps.db, viewer, id, 'post:publish', async (post) => {
-    const now = new Date();
+    const asked = Date.now();
     if (publishAt != null) {
-      if (publishAt.getTime() <= now.getTime())
+      if (publishAt.getTime() <= asked)
         return fail(userError('publishAt', 'IN_THE_PAST', messages.publishAtInPast));
-      if (publishAt.getTime() > now.getTime() + TEN_YEARS_MS)
+      if (publishAt.getTime() > asked + TEN_YEARS_MS)
         return fail(userError('publishAt', 'TOO_FAR', messages.publishAtTooFar));
     }
     const saved = await deps.db.write(async (em) => {
       // Read again under the lock: another publication may have committed since withPost read it.
       const current = await lockedPost(deps.db, em, post.id);
+      // The time of the publication is taken under the lock, not before it: one
+      // taken earlier can precede the date another process's publication just
+      // committed, which would then look scheduled, not visible, and be replaced.
+      const now = new Date();
       const wasVisible = isVisible(current, now);
       const row = await updateOne<PostRow>(em, 'Post', post.id, {
         status: 'PUBLISHED',
